@@ -1,0 +1,13 @@
+"""Tests: only overrides. KP_DATABASE_URL selects PostgreSQL (as CI does); SQLite otherwise."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+SECRET_KEY = env_str("KP_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789abcdef")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

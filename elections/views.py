@@ -1,0 +1,89 @@
+"""Pages of the election structure. Each view: access check, one selector, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from . import selectors
+from .permissions import Action, access_area, access_constituency, access_election, access_polling_unit, grants_for
+from .tables import ConstituencyTable, PollingUnitTable
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "elections/home.html", {"entries": selectors.home_for_user(request.user)})
+
+
+@login_required
+def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    election = access_election(request.user, slug)
+    grants = grants_for(request.user, election)
+    constituencies = selectors.constituencies_visible(election, grants).select_related("contest", "election")
+    units = selectors.polling_units_visible(election, grants).select_related("area", "election")
+    cons_table = ConstituencyTable(constituencies, prefix="c-")
+    unit_table = PollingUnitTable(units, prefix="u-")
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(cons_table)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(unit_table)
+    context = {
+        "election": election,
+        "contests": election.contests.all(),
+        "cons_table": cons_table,
+        "unit_table": unit_table,
+        "findings_count": len(selectors.structure_findings(election, grants=grants)),
+    }
+    return render(request, "elections/election_detail.html", context)
+
+
+@login_required
+def election_checks(request: HttpRequest, slug: str) -> HttpResponse:
+    election = access_election(request.user, slug)
+    findings = selectors.structure_findings(election, grants=grants_for(request.user, election))
+    return render(request, "elections/checks.html", {"election": election, "findings": findings})
+
+
+@login_required
+def area_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    area = access_area(request.user, slug, code, need=Action.VIEW)
+    cons_table = ConstituencyTable(
+        selectors.constituencies_of_area(area).select_related("contest", "election"), prefix="c-"
+    )
+    unit_table = PollingUnitTable(selectors.polling_units_of_area(area).select_related("area", "election"), prefix="u-")
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(cons_table)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(unit_table)
+    context = {
+        "election": area.election,
+        "area": area,
+        "children": area.children.order_by("code"),
+        "cons_table": cons_table,
+        "unit_table": unit_table,
+    }
+    return render(request, "elections/area_detail.html", context)
+
+
+@login_required
+def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
+    unit_table = PollingUnitTable(constituency.polling_units.select_related("area", "election"), prefix="u-")
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(unit_table)
+    context = {
+        "election": constituency.election,
+        "constituency": constituency,
+        "candidates": constituency.candidates.order_by("ballot_order"),
+        "unit_table": unit_table,
+    }
+    return render(request, "elections/constituency_detail.html", context)
+
+
+@login_required
+def polling_unit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)
+    memberships = (
+        unit.memberships.select_related("constituency__contest")
+        .prefetch_related("constituency__candidates")
+        .order_by("contest__position")
+    )
+    context = {"election": unit.election, "unit": unit, "memberships": memberships}
+    return render(request, "elections/polling_unit_detail.html", context)
