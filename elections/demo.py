@@ -2,8 +2,7 @@
 
 Everything here is invented for demonstrations and tests. The place names are plausible, but the
 polling units, voter counts, constituencies and candidates are made up and are not real figures.
-The output is deterministic (`random.Random(2021)`). The module uses only the standard library, so
-it can be loaded on its own, without Django.
+The output is deterministic (`random.Random(2021)`).
 
 Two legal warnings are planted on purpose, so the demo shows them:
 - polling unit TV-04 has 280 registered voters, fewer than the 300 of Art. 11;
@@ -16,6 +15,8 @@ import datetime as dt
 import random
 import unicodedata
 from typing import Any
+
+from .rules import required_candidates
 
 DEMO_SLUG = "phu-tho-2021"
 DEMO_PASSWORD = "kiemphieu-demo-2021"
@@ -232,17 +233,6 @@ def ballot_sort_key(full_name: str) -> tuple[Any, ...]:
 
 
 # --- generation --------------------------------------------------------------------------------
-
-
-def required_candidates(level: str, seats: int) -> int:
-    """The fewest candidates the law asks for (Art. 57(6) and 58(3)); mirrors `elections.rules`."""
-    if level == "national_assembly":
-        return seats + 2
-    if seats <= 2:
-        return seats + 1
-    if seats == 3:
-        return seats + 2
-    return seats + 3
 
 
 def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:

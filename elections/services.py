@@ -403,7 +403,8 @@ def _resolve_scope(election: Election, role: Role, scope_code: str | None) -> di
     try:
         return {scope_field: model.objects.get(election=election, code=scope_code)}
     except model.DoesNotExist:
-        raise RoleScopeError(f'no {model._meta.verbose_name} "{scope_code}" in election "{election.slug}"') from None
+        kind = scope_field.replace("_", " ")
+        raise RoleScopeError(f'no {kind} "{scope_code}" in election "{election.slug}"') from None
 
 
 @transaction.atomic

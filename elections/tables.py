@@ -3,8 +3,12 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .models import Constituency, PollingUnit
+
+# Words of django-tables2's pagination template, which has no Vietnamese catalogue of its own.
+PAGINATION_WORDS = (gettext_noop("previous"), gettext_noop("next"))
 
 
 class PollingUnitTable(tables.Table):

@@ -2,7 +2,8 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django_tables2 import RequestConfig
 
 from . import selectors
@@ -10,6 +11,11 @@ from .permissions import Action, access_area, access_constituency, access_electi
 from .tables import ConstituencyTable, PollingUnitTable
 
 PAGE_SIZE = 50
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_required

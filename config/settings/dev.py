@@ -5,3 +5,5 @@ from .env import env_bool, env_str
 
 DEBUG = env_bool("KP_DEBUG", True)
 SECRET_KEY = env_str("KP_SECRET_KEY", "dev-only-secret-key-not-for-production-0123456789abcdef")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

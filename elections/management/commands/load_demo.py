@@ -1,0 +1,57 @@
+"""`python manage.py load_demo`: the demo election, through the same import as real files, plus one user per role."""
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from elections.demo import DEMO_USERS, build_demo_election
+from elections.importers import parse_election
+from elections.models import Election, Role
+from elections.services import role_grant
+
+
+class Command(BaseCommand):
+    help = "Load the demo election and its users (one per role). Running it again changes nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--write-json", metavar="FILE", help="also write the demo structure file (CONTRACT §1)")
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        from elections.services import election_import
+
+        doc = build_demo_election()
+        if options["write_json"]:
+            with open(options["write_json"], "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, ensure_ascii=False, indent=1)
+        result = parse_election(doc)
+        if result.errors:
+            raise CommandError("the demo file does not parse: " + "; ".join(map(str, result.errors)))
+        report = election_import(spec=result.spec, source="load_demo")
+        election = Election.objects.get(slug=result.spec.slug)
+        self.stdout.write(
+            f'Demo election "{election.slug}": ' + ("loaded." if report.changed else "already loaded, unchanged.")
+        )
+
+        User = get_user_model()
+        for spec in DEMO_USERS:
+            user, created = User.objects.get_or_create(username=spec["username"])
+            if created:
+                user.set_password(spec["password"])
+                user.first_name = spec["label_vi"]
+                if spec["role"] == "admin":
+                    user.is_staff = user.is_superuser = True
+                user.save()
+            if spec["role"] != "admin":
+                role_grant(
+                    user=user, election=election, role=Role(spec["role"]), scope_code=spec["scope"], source="load_demo"
+                )
+        if not options["quiet_logins"]:
+            self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_USERS[0]["password"])
+            for spec in DEMO_USERS:
+                role = f"{spec['role']} {spec['scope'] or ''}"
+                self.stdout.write(f"  {spec['username']:<14} {role:<22} {spec['label_en']}")

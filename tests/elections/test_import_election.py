@@ -1,0 +1,216 @@
+"""`import_election` on the database: all or nothing, idempotent, refused once tallies exist."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from elections.models import (
+    Area,
+    AuditEntry,
+    Candidate,
+    Constituency,
+    Contest,
+    Election,
+    PollingUnit,
+    PollingUnitConstituency,
+)
+from results.models import Tally
+
+EXAMPLE_PATH = Path(__file__).parent.parent / "data" / "contract_example.json"
+EXAMPLE = json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))
+MODELS = [Election, Area, Contest, Constituency, PollingUnit, PollingUnitConstituency, Candidate, AuditEntry]
+
+
+def snapshot():
+    """Every row of every structure table, as plain values."""
+    return {m.__name__: sorted(map(repr, m.objects.values())) for m in MODELS}
+
+
+def write(tmp_path, doc, name="election.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def run(path, **kwargs):
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    call_command("import_election", path, stdout=out, stderr=err, **kwargs)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def imported(db, tmp_path):
+    run(write(tmp_path, EXAMPLE))
+    return Election.objects.get(slug="thanh-thuy-2021")
+
+
+def test_import_creates_the_structure(imported):
+    assert imported.areas.count() == 3
+    by = Area.objects.get(code="PT-TT-BY")
+    assert by.parent.code == "PT-TT" and by.depth == 2
+    assert by.path.startswith(Area.objects.get(code="PT").path)
+    unit = PollingUnit.objects.get(code="BY-01")
+    assert sorted(unit.constituencies.values_list("code", flat=True)) == ["QH-PT-2", "XA-BY-1"]
+    assert unit.registered_voters == 812
+    qh = Constituency.objects.get(code="QH-PT-2")
+    assert list(qh.candidates.values_list("code", "ballot_order")) == [(f"QH-PT-2-0{i}", i) for i in range(1, 6)]
+    c2 = Candidate.objects.get(code="QH-PT-2-02")
+    assert (c2.date_of_birth.isoformat(), c2.date_of_birth_precision, c2.date_of_birth_display) == (
+        "1971-11-01",
+        "month",
+        "1971-11",
+    )
+    entry = AuditEntry.objects.get(action="elections.election.imported")
+    assert entry.data["changes"]["candidates"]["created"] == 8
+    assert "sha256:" in entry.source
+
+
+def test_same_file_twice_changes_nothing(imported, tmp_path):
+    before = snapshot()
+    out, _ = run(write(tmp_path, EXAMPLE))
+    assert "no changes" in out
+    assert snapshot() == before
+
+
+def test_bad_file_writes_nothing_and_lists_every_problem(imported, tmp_path):
+    before = snapshot()
+    bad = copy.deepcopy(EXAMPLE)
+    bad["name"] = "Changed"  # a valid change that must not be written either
+    bad["polling_units"][0]["constituencies"][1] = "X-9"
+    bad["candidates"][0]["constituency"] = "NOPE"
+    with pytest.raises(CommandError, match="2 problem"):
+        from io import StringIO
+
+        err = StringIO()
+        try:
+            call_command("import_election", write(tmp_path, bad), stderr=err)
+        finally:
+            assert 'polling_units[0].constituencies[1]: unknown constituency "X-9"' in err.getvalue()
+            assert 'candidates[0].constituency: unknown constituency "NOPE"' in err.getvalue()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe{}", "not UTF-8"),
+    ],
+)
+def test_unreadable_files_are_refused(db, tmp_path, content, message):
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run(str(path))
+    assert Election.objects.count() == 0
+
+
+def test_missing_file_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="cannot read the file"):
+        run(str(tmp_path / "missing.json"))
+
+
+def test_changed_file_updates_while_no_tally_exists(imported, tmp_path):
+    # given: a renamed unit, a new constituency that BY-02 moves to, a reordered and a removed candidate
+    d = copy.deepcopy(EXAMPLE)
+    d["polling_units"][0]["name"] = "Khu vực bỏ phiếu số 1 - Nhà văn hóa"
+    d["constituencies"].append({"code": "XA-BY-2", "contest": "XA", "name": "ĐV 2", "seats": 1, "area": "PT-TT-BY"})
+    d["polling_units"][1]["constituencies"] = ["QH-PT-2", "XA-BY-2"]
+    d["candidates"].append(
+        {"code": "XA-BY-2-01", "constituency": "XA-BY-2", "full_name": "Hà Văn K", "date_of_birth": "1970"}
+    )
+    d["candidates"].append(
+        {"code": "XA-BY-2-02", "constituency": "XA-BY-2", "full_name": "Hà Thị L", "date_of_birth": "1972"}
+    )
+    qh = [c for c in d["candidates"] if c["constituency"] == "QH-PT-2"]
+    rest = [c for c in d["candidates"] if c["constituency"] != "QH-PT-2" and c["code"] != "XA-BY-1-03"]
+    d["candidates"] = list(reversed(qh)) + rest
+    # when
+    out, _ = run(write(tmp_path, d))
+    # then
+    assert "updated" in out
+    assert PollingUnit.objects.get(code="BY-01").name.endswith("Nhà văn hóa")
+    assert sorted(PollingUnit.objects.get(code="BY-02").constituencies.values_list("code", flat=True)) == [
+        "QH-PT-2",
+        "XA-BY-2",
+    ]
+    assert list(Constituency.objects.get(code="QH-PT-2").candidates.values_list("code", flat=True)) == [
+        f"QH-PT-2-0{i}" for i in range(5, 0, -1)
+    ]
+    assert not Candidate.objects.filter(code="XA-BY-1-03").exists()
+    # and importing the changed file again changes nothing
+    before = snapshot()
+    run(write(tmp_path, d))
+    assert snapshot() == before
+
+
+def test_removing_everything_below_an_area(imported, tmp_path):
+    d = copy.deepcopy(EXAMPLE)
+    d["areas"] = [a for a in d["areas"] if a["code"] == "PT"]
+    d["contests"] = [c for c in d["contests"] if c["code"] == "QH"]
+    d["constituencies"] = [c for c in d["constituencies"] if c["code"] == "QH-PT-2"]
+    d["candidates"] = [c for c in d["candidates"] if c["constituency"] == "QH-PT-2"]
+    for u in d["polling_units"]:
+        u["area"] = "PT"
+        u["constituencies"] = ["QH-PT-2"]
+    run(write(tmp_path, d))
+    assert list(Area.objects.values_list("code", flat=True)) == ["PT"]
+    assert Contest.objects.count() == 1
+    assert PollingUnitConstituency.objects.count() == 2
+
+
+def test_a_changed_file_is_refused_once_a_tally_exists(imported, tmp_path):
+    # given a tally for BY-01
+    unit = PollingUnit.objects.get(code="BY-01")
+    qh = Constituency.objects.get(code="QH-PT-2")
+    Tally.objects.create(election=imported, polling_unit=unit, contest=qh.contest, constituency=qh)
+    before = snapshot()
+    changed = copy.deepcopy(EXAMPLE)
+    changed["polling_units"][0]["registered_voters"] = 900
+    # when / then: refused with a clear message, nothing written
+    with pytest.raises(CommandError, match="already has tallies"):
+        run(write(tmp_path, changed))
+    assert snapshot() == before
+    # but the same file is still accepted and changes nothing
+    out, _ = run(write(tmp_path, EXAMPLE))
+    assert "no changes" in out
+
+
+def test_dry_run_writes_nothing(db, tmp_path):
+    out, _ = run(write(tmp_path, EXAMPLE), dry_run=True)
+    assert "would be created" in out
+    assert Election.objects.count() == 0
+
+
+def test_warnings_are_printed(db, tmp_path):
+    d = copy.deepcopy(EXAMPLE)
+    d["polling_units"][0]["registered_voters"] = 4500
+    _, err = run(write(tmp_path, d))
+    assert "warning: polling_units[0].registered_voters: 4500 voters, more than 4000 (Art. 11)" in err
+    assert Election.objects.count() == 1
+
+
+def test_demo_loads_and_reloads_unchanged(db):
+    from io import StringIO
+
+    call_command("load_demo", quiet_logins=True, stdout=StringIO())
+    before = snapshot()
+    out = StringIO()
+    call_command("load_demo", quiet_logins=True, stdout=out)
+    assert "unchanged" in out.getvalue()
+    assert snapshot() == before
+    e = Election.objects.get(slug="phu-tho-2021")
+    assert 55 <= e.polling_units.count() <= 75
+    assert set(e.contests.values_list("level", flat=True)) == {
+        "national_assembly",
+        "provincial_council",
+        "district_council",
+        "commune_council",
+    }
+    voters = list(e.polling_units.values_list("registered_voters", flat=True))
+    assert min(voters) < 300 <= sorted(voters)[1] and max(voters) <= 2000
