@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from elections.demo import DEMO_USERS, build_demo_election
+from elections.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_election
 from elections.importers import parse_election
 from elections.models import Election, Role
 from elections.services import role_grant
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                     user=user, election=election, role=Role(spec["role"]), scope_code=spec["scope"], source="load_demo"
                 )
         if not options["quiet_logins"]:
-            self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_USERS[0]["password"])
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for spec in DEMO_USERS:
                 role = f"{spec['role']} {spec['scope'] or ''}"
                 self.stdout.write(f"  {spec['username']:<14} {role:<22} {spec['label_en']}")
