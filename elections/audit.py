@@ -78,7 +78,7 @@ def audit_log(
         before=json.loads(_canonical(before)),
         after=json.loads(_canonical(after)),
         data=json.loads(_canonical(data or {})),
-        source=source,
+        source=source[:300],
         prev_hash=last or GENESIS,
     )
     entry.hash = entry_hash(prev_hash=entry.prev_hash, fields=_hashed_fields(entry))
