@@ -1,10 +1,22 @@
 from django.urls import path
 
-from . import elections
+from . import elections, tallies
 
 app_name = "api"
 
+TALLY = "elections/<slug:election>/tallies/<str:unit>/<str:contest>/"
+
 urlpatterns = [
+    path(TALLY, tallies.TallyView.as_view(), name="tally"),
+    path(TALLY + "submit/", tallies.SubmitView.as_view(), name="tally-submit"),
+    path(TALLY + "return/", tallies.ReturnView.as_view(), name="tally-return"),
+    path(TALLY + "approve/", tallies.ApproveView.as_view(), name="tally-approve"),
+    path(TALLY + "annul/", tallies.AnnulView.as_view(), name="tally-annul"),
+    path(
+        "elections/<slug:election>/polling-units/<str:unit>/turnout/<str:at>/",
+        tallies.TurnoutReportView.as_view(),
+        name="turnout-report",
+    ),
     path("me/", elections.MeView.as_view(), name="me"),
     path("elections/", elections.ElectionListView.as_view(), name="election-list"),
     path("elections/<slug:election>/", elections.ElectionDetailView.as_view(), name="election-detail"),

@@ -5,6 +5,7 @@ contest at once (Art. 11) and belongs to exactly one constituency (đơn vị b�
 """
 
 import datetime as dt
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +42,10 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year only")
 
 
+def default_report_times() -> list[str]:
+    return ["09:00", "11:00", "14:00", "16:00"]
+
+
 class Election(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=300)
@@ -51,6 +56,8 @@ class Election(models.Model):
     voting_closes = models.TimeField(_("voting closes"), default=dt.time(19, 0))
     # Art. 79(2), 80(2) (2015 text): additional and re-elections within 15 days; the 2025 text is unclear.
     second_round_deadline_days = models.PositiveSmallIntegerField(_("days allowed for a second round"), default=15)
+    # When polling units report turnout during the day; closing time is always a reporting time too.
+    turnout_report_times = models.JSONField(_("turnout reporting times"), default=default_report_times)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +77,14 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def report_times(self) -> list[dt.time]:
+        """The turnout reporting times of the day, closing time last."""
+        times = sorted({dt.time.fromisoformat(t) for t in self.turnout_report_times} | {self.voting_closes})
+        return [t for t in times if self.voting_opens < t <= self.voting_closes]
+
+    def local_datetime(self, time: dt.time, day: dt.date | None = None) -> dt.datetime:
+        return dt.datetime.combine(day or self.election_day, time, tzinfo=zoneinfo.ZoneInfo(self.time_zone))
 
 
 class Area(models.Model):
@@ -123,6 +138,10 @@ class Constituency(models.Model):
     name = models.CharField(_("name"), max_length=200)
     seats = models.PositiveSmallIntegerField(_("seats"))
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="constituencies", verbose_name=_("area"))
+    # The round the constituency is counting: 1 is the regular election; a re-election or an additional
+    # election (Art. 79-80) opens round 2, of the kind recorded here.
+    current_round = models.PositiveSmallIntegerField(_("current round"), default=1)
+    current_round_kind = models.CharField(_("kind of the current round"), max_length=20, default="regular")
 
     class Meta:
         verbose_name = _("constituency")
@@ -306,3 +325,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_key}"
+
+
+class AuditHead(models.Model):
+    """The newest entry of the chain: a deleted last entry shows as a head that points nowhere.
+
+    Writers lock this one row, which also keeps the chain a single line under concurrency.
+    """
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit log head")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -1,0 +1,251 @@
+"""The tally workflow API (CONTRACT §7) and turnout reports: parse, check access, one service call."""
+
+import abc
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from elections.importers import Problem
+from elections.permissions import Action, access_polling_unit
+from results import services
+from results.importers import parse_tally
+from results.models import FIGURES, Flag, Tally
+from results.permissions import TallyScope, access_tally
+
+
+def _problems_response(code: int, message: str, problems: list[Problem]) -> Response:
+    errors: dict[str, list[str]] = defaultdict(list)
+    for p in problems:
+        errors[p.path or "non_field_errors"].append(p.message)
+    return Response({"detail": message, "errors": errors}, status=code)
+
+
+def _error_response(exc: services.TallyError) -> Response:
+    if isinstance(exc, services.TallyInvalid):
+        return _problems_response(status.HTTP_400_BAD_REQUEST, exc.message, exc.problems)
+    if isinstance(exc, services.SeparationOfDuties):
+        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+    return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+
+
+def tally_data(scope: TallyScope, tally: Tally) -> dict[str, Any]:
+    content = services.tally_figures(tally)
+    flags = Flag.objects.filter(tally=tally, status=Flag.Status.OPEN).order_by("pk")
+    return {
+        "polling_unit": scope.unit.code,
+        "contest": scope.contest.code,
+        "constituency": scope.constituency.code,
+        "round": tally.round,
+        "attempt": tally.attempt,
+        **{name: content[name] for name in FIGURES},
+        "votes": content["votes"],
+        "complaints": content["complaints"],
+        "status": tally.status,
+        "version": tally.version,
+        "flags": [{"code": f.code, "severity": f.severity, "message": f.message, "source": f.source} for f in flags],
+        "return_reason": tally.return_reason,
+        "annul_reason": tally.annul_reason,
+    }
+
+
+class TallyOut(serializers.Serializer):
+    polling_unit = serializers.CharField()
+    contest = serializers.CharField()
+    constituency = serializers.CharField()
+    round = serializers.IntegerField()
+    attempt = serializers.IntegerField()
+    voters_on_list = serializers.IntegerField()
+    voters_voted = serializers.IntegerField()
+    ballots_issued = serializers.IntegerField()
+    ballots_received = serializers.IntegerField()
+    valid_ballots = serializers.IntegerField()
+    invalid_ballots = serializers.IntegerField()
+    votes = serializers.DictField(child=serializers.IntegerField())
+    complaints = serializers.CharField()
+    status = serializers.ChoiceField(choices=Tally.Status.choices)
+    version = serializers.IntegerField()
+    flags = serializers.ListField(child=serializers.DictField())
+    return_reason = serializers.CharField()
+    annul_reason = serializers.CharField()
+
+
+class TallyIn(serializers.Serializer):
+    """Documentation of the body; the body itself is read by `results.importers.parse_tally`."""
+
+    voters_on_list = serializers.IntegerField(min_value=0)
+    voters_voted = serializers.IntegerField(min_value=0)
+    ballots_issued = serializers.IntegerField(min_value=0)
+    ballots_received = serializers.IntegerField(min_value=0)
+    valid_ballots = serializers.IntegerField(min_value=0)
+    invalid_ballots = serializers.IntegerField(min_value=0)
+    votes = serializers.DictField(child=serializers.IntegerField(min_value=0))
+    complaints = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, help_text="the version this copy is based on; omit at first")
+
+
+ERRORS = {
+    400: OpenApiResponse(description="a message per field: {detail, errors: {path: [message]}}"),
+    403: OpenApiResponse(description="not allowed for this person"),
+    404: OpenApiResponse(description="no such election, polling unit or contest"),
+    409: OpenApiResponse(description="stale version, or not possible in the tally's state"),
+}
+VersionIn = inline_serializer("VersionIn", {"version": serializers.IntegerField(required=False)})
+ReasonIn = inline_serializer(
+    "ReasonIn", {"reason": serializers.CharField(), "version": serializers.IntegerField(required=False)}
+)
+
+
+def _version(data: Any) -> tuple[int | None, list[Problem]]:
+    if not isinstance(data, dict) or data.get("version") is None:
+        return None, []
+    value = data["version"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None, [Problem("version", "must be a positive whole number")]
+    return value, []
+
+
+def _source(request: Request) -> str:
+    return f"api {request.META.get('REMOTE_ADDR', '')}"
+
+
+class TallyView(APIView):
+    @extend_schema(responses={200: TallyOut, **ERRORS}, summary="A tally (counting minutes)")
+    def get(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
+        tally = services.current_tally(scope)
+        if tally is None:
+            return Response({"detail": "No tally has been saved for this polling unit and contest yet."}, status=404)
+        return Response(tally_data(scope, tally))
+
+    @extend_schema(request=TallyIn, responses={200: TallyOut, 201: TallyOut, **ERRORS}, summary="Save the draft")
+    def put(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        scope = access_tally(request.user, election, unit, contest, need=Action.ENTER)
+        payload, problems = parse_tally(request.data, extra=frozenset({"version"}))
+        version, version_problems = _version(request.data)
+        if problems or version_problems:
+            return _problems_response(400, "The tally is not well formed.", problems + version_problems)
+        assert payload is not None
+        try:
+            tally, created = services.tally_save(
+                scope=scope, payload=payload, version=version, by=request.user, source=_source(request)
+            )
+        except services.TallyError as exc:
+            return _error_response(exc)
+        return Response(tally_data(scope, tally), status=201 if created else 200)
+
+
+class _Transition(APIView, abc.ABC):
+    need = Action.REVIEW
+
+    @abc.abstractmethod
+    def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
+        """The service call of this transition."""
+
+    def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        scope = access_tally(request.user, election, unit, contest, need=self.need)
+        version, problems = _version(request.data)
+        if problems:
+            return _problems_response(400, "The request is not well formed.", problems)
+        try:
+            tally = self.act(request, scope, version)
+        except services.TallyError as exc:
+            return _error_response(exc)
+        return Response(tally_data(scope, tally))
+
+
+class SubmitView(_Transition):
+    need = Action.ENTER
+
+    @extend_schema(request=VersionIn, responses={200: TallyOut, **ERRORS}, summary="Submit (clerk)")
+    def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        return super().post(request, election, unit, contest)
+
+    def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
+        return services.tally_submit(scope=scope, by=request.user, version=version, source=_source(request))
+
+
+class ReturnView(_Transition):
+    @extend_schema(request=ReasonIn, responses={200: TallyOut, **ERRORS}, summary="Return with a reason")
+    def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        return super().post(request, election, unit, contest)
+
+    def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
+        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+        return services.tally_return(
+            scope=scope,
+            reason=reason if isinstance(reason, str) else "",
+            by=request.user,
+            version=version,
+            source=_source(request),
+        )
+
+
+class ApproveView(_Transition):
+    @extend_schema(request=VersionIn, responses={200: TallyOut, **ERRORS}, summary="Approve")
+    def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        return super().post(request, election, unit, contest)
+
+    def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
+        return services.tally_approve(scope=scope, by=request.user, version=version, source=_source(request))
+
+
+class AnnulView(_Transition):
+    need = Action.MANAGE
+
+    @extend_schema(request=ReasonIn, responses={200: TallyOut, **ERRORS}, summary="Annul the unit's result (Art. 81)")
+    def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        return super().post(request, election, unit, contest)
+
+    def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
+        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+        return services.tally_annul(
+            scope=scope, reason=reason if isinstance(reason, str) else "", by=request.user, source=_source(request)
+        )
+
+
+class TurnoutReportView(APIView):
+    """A clerk's turnout report at one of the day's reporting times."""
+
+    @extend_schema(
+        request=inline_serializer("TurnoutIn", {"voters_voted": serializers.IntegerField(min_value=0)}),
+        responses={
+            200: inline_serializer(
+                "TurnoutOut",
+                {
+                    "at": serializers.CharField(),
+                    "voters_voted": serializers.IntegerField(),
+                    "warnings": serializers.ListField(),
+                },
+            ),
+            **ERRORS,
+        },
+        summary="Report turnout so far (clerk)",
+    )
+    def put(self, request: Request, election: str, unit: str, at: str) -> Response:
+        polling_unit = access_polling_unit(request.user, election, unit, need=Action.ENTER)
+        try:
+            when = dt.time.fromisoformat(at)
+        except ValueError:
+            return _problems_response(400, "Not a time.", [Problem("at", "must be HH:MM")])
+        value = request.data.get("voters_voted") if isinstance(request.data, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return _problems_response(400, "Not a count.", [Problem("voters_voted", "must be a whole number >= 0")])
+        try:
+            report, found = services.turnout_report_save(
+                unit=polling_unit, at=when, voters_voted=value, by=request.user, source=_source(request)
+            )
+        except services.TallyError as exc:
+            return _error_response(exc)
+        return Response(
+            {
+                "at": report.at.isoformat("minutes"),
+                "voters_voted": report.voters_voted,
+                "warnings": [f.message for f in found],
+            }
+        )

@@ -1,0 +1,255 @@
+"""The arithmetic of the counting minutes, as pure functions over numbers.
+
+The law (Art. 75(2)) fixes the fields of the minutes and their order; the relations between them
+follow from how ballots are counted (Art. 73-74; spec §6 "Consistency checks"). Each check names
+where it comes from. A check returns findings; the rule set decides which refuse a tally (errors)
+and which only warn.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+ERROR = "error"
+WARNING = "warning"
+
+# Art. 75(2), fields 1-6, in the law's order.
+FIELDS = ("voters_on_list", "voters_voted", "ballots_issued", "ballots_received", "valid_ballots", "invalid_ballots")
+
+
+@dataclass(frozen=True)
+class TallyInput:
+    voters_on_list: int
+    voters_voted: int
+    ballots_issued: int
+    ballots_received: int
+    valid_ballots: int
+    invalid_ballots: int
+    votes: Mapping[str, int]  # candidate code -> votes
+    seats: int
+    loaded_list: int | None = None  # the loaded voter list's count for this contest, when a list exists
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    fields: tuple[str, ...]  # the fields the finding is about: "valid_ballots", "votes.QH-PT-2-01"
+    message: str
+    source: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+# Checks a rule set turns into warnings: where voters may register on the day (plurality systems such
+# as Canada's), more may vote than the list held in the morning.
+WARNING_ONLY = {
+    "vn-2015": frozenset(),
+    "plurality": frozenset({"voters_voted_above_list", "ballots_issued_above_list"}),
+}
+
+SRC_FIELDS = "Art. 75(2)"
+SRC_BALLOTS = "Art. 73-74; spec §6"
+
+
+def voters_voted_within_list(t: TallyInput) -> list[Finding]:
+    """Voters who took part (field 2) cannot exceed the voters on the list (field 1), Art. 75(2).
+
+    812 on the list, 813 voted -> error.
+    """
+    if t.voters_voted <= t.voters_on_list:
+        return []
+    return [
+        Finding(
+            "voters_voted_above_list",
+            ERROR,
+            ("voters_voted",),
+            _("Voters who took part (%(voted)s) exceed the voters on the list (%(listed)s).")
+            % {"voted": t.voters_voted, "listed": t.voters_on_list},
+            SRC_FIELDS,
+            {"voted": t.voters_voted, "listed": t.voters_on_list},
+        )
+    ]
+
+
+def ballots_issued_within_list(t: TallyInput) -> list[Finding]:
+    """Ballots issued (field 3) cannot exceed the voters on the list (field 1): one ballot a voter (Art. 69)."""
+    if t.ballots_issued <= t.voters_on_list:
+        return []
+    return [
+        Finding(
+            "ballots_issued_above_list",
+            ERROR,
+            ("ballots_issued",),
+            _("Ballots issued (%(issued)s) exceed the voters on the list (%(listed)s).")
+            % {"issued": t.ballots_issued, "listed": t.voters_on_list},
+            "Art. 69; Art. 75(2)",
+            {"issued": t.ballots_issued, "listed": t.voters_on_list},
+        )
+    ]
+
+
+def ballots_received_within_issued(t: TallyInput) -> list[Finding]:
+    """Ballots received (field 4) cannot exceed ballots issued (field 3): the box holds only issued ballots."""
+    if t.ballots_received <= t.ballots_issued:
+        return []
+    return [
+        Finding(
+            "ballots_received_above_issued",
+            ERROR,
+            ("ballots_received",),
+            _("Ballots received (%(received)s) exceed ballots issued (%(issued)s).")
+            % {"received": t.ballots_received, "issued": t.ballots_issued},
+            SRC_BALLOTS,
+            {"received": t.ballots_received, "issued": t.ballots_issued},
+        )
+    ]
+
+
+def valid_plus_invalid_is_received(t: TallyInput) -> list[Finding]:
+    """Every ballot taken from the box is valid or invalid (Art. 74): valid + invalid = received.
+
+    805 valid + 5 invalid = 810 received -> fine; 805 + 4 -> error on both fields.
+    """
+    total = t.valid_ballots + t.invalid_ballots
+    if total == t.ballots_received:
+        return []
+    return [
+        Finding(
+            "valid_plus_invalid_not_received",
+            ERROR,
+            ("valid_ballots", "invalid_ballots"),
+            _("Valid (%(valid)s) + invalid (%(invalid)s) = %(total)s, but ballots received are %(received)s.")
+            % {"valid": t.valid_ballots, "invalid": t.invalid_ballots, "total": total, "received": t.ballots_received},
+            SRC_BALLOTS,
+            {"valid": t.valid_ballots, "invalid": t.invalid_ballots, "total": total, "received": t.ballots_received},
+        )
+    ]
+
+
+def candidate_within_valid(t: TallyInput) -> list[Finding]:
+    """A candidate gets at most one vote per valid ballot: votes <= valid ballots (Art. 74)."""
+    return [
+        Finding(
+            "candidate_above_valid",
+            ERROR,
+            (f"votes.{code}",),
+            _("%(votes)s votes are more than the %(valid)s valid ballots.")
+            % {"votes": votes, "valid": t.valid_ballots},
+            SRC_BALLOTS,
+            {"candidate": code, "votes": votes, "valid": t.valid_ballots},
+        )
+        for code, votes in t.votes.items()
+        if votes > t.valid_ballots
+    ]
+
+
+def votes_within_valid_times_seats(t: TallyInput) -> list[Finding]:
+    """A valid ballot keeps at most as many names as there are seats (Art. 74(1)(c)).
+
+    So the candidates' votes together are at most valid ballots x seats: 805 valid, 3 seats -> 2,415.
+    """
+    total, limit = sum(t.votes.values()), t.valid_ballots * t.seats
+    if total <= limit:
+        return []
+    return [
+        Finding(
+            "votes_above_valid_times_seats",
+            ERROR,
+            ("votes",),
+            _(
+                "The candidates' votes total %(total)s, more than valid ballots x seats "
+                "(%(valid)s x %(seats)s = %(limit)s)."
+            )
+            % {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit},
+            "Art. 74(1)",
+            {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit},
+        )
+    ]
+
+
+def list_matches_loaded_list(t: TallyInput) -> list[Finding]:
+    """Warning: field 1 differs from the loaded voter list (late additions or transfers may explain it)."""
+    if t.loaded_list is None or t.loaded_list == t.voters_on_list:
+        return []
+    return [
+        Finding(
+            "list_differs_from_voter_list",
+            WARNING,
+            ("voters_on_list",),
+            _("Voters on the list (%(entered)s) differ from the loaded voter list (%(loaded)s).")
+            % {"entered": t.voters_on_list, "loaded": t.loaded_list},
+            "Art. 75(2) field 1; Art. 32",
+            {"entered": t.voters_on_list, "loaded": t.loaded_list},
+        )
+    ]
+
+
+def issued_matches_voted(t: TallyInput) -> list[Finding]:
+    """Warning: each voter who took part got one ballot, so ballots issued normally equal voters who voted."""
+    if t.ballots_issued == t.voters_voted:
+        return []
+    return [
+        Finding(
+            "issued_differs_from_voted",
+            WARNING,
+            ("ballots_issued",),
+            _("Ballots issued (%(issued)s) differ from voters who took part (%(voted)s).")
+            % {"issued": t.ballots_issued, "voted": t.voters_voted},
+            "Art. 69; Art. 73",
+            {"issued": t.ballots_issued, "voted": t.voters_voted},
+        )
+    ]
+
+
+CHECKS = (
+    voters_voted_within_list,
+    ballots_issued_within_list,
+    ballots_received_within_issued,
+    valid_plus_invalid_is_received,
+    candidate_within_valid,
+    votes_within_valid_times_seats,
+    list_matches_loaded_list,
+    issued_matches_voted,
+)
+
+
+def check_tally(t: TallyInput, *, rules: str = "vn-2015") -> list[Finding]:
+    """Every finding for one tally, with the rule set's severities."""
+    demoted = WARNING_ONLY.get(rules, frozenset())
+    found = []
+    for check in CHECKS:
+        for f in check(t):
+            if f.severity == ERROR and f.code in demoted:
+                f = Finding(f.code, WARNING, f.fields, f.message, f.source, f.params)
+            found.append(f)
+    return found
+
+
+def errors(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == ERROR]
+
+
+def turnout_series_goes_down(series: Sequence[tuple[str, int]]) -> list[Finding]:
+    """Warning: voters who have voted can only grow through the day; a report below an earlier one is a mistake.
+
+    [("09:00", 300), ("11:00", 280)] -> a warning on 11:00.
+    """
+    found = []
+    best_time, best = None, None
+    for at, voted in series:
+        if best is not None and voted < best:
+            found.append(
+                Finding(
+                    "turnout_series_down",
+                    WARNING,
+                    (at,),
+                    _("%(voted)s voters at %(at)s is fewer than %(earlier)s at %(earlier_at)s.")
+                    % {"voted": voted, "at": at, "earlier": best, "earlier_at": best_time},
+                    "Art. 71",
+                    {"at": at, "voted": voted, "earlier": best, "earlier_at": best_time},
+                )
+            )
+        if best is None or voted >= best:
+            best_time, best = at, voted
+    return found
