@@ -168,7 +168,10 @@ def test_a_changed_file_is_refused_once_a_tally_exists(imported, tmp_path):
     # given a tally for BY-01
     unit = PollingUnit.objects.get(code="BY-01")
     qh = Constituency.objects.get(code="QH-PT-2")
-    Tally.objects.create(election=imported, polling_unit=unit, contest=qh.contest, constituency=qh)
+    figures = dict.fromkeys(
+        ["voters_on_list", "voters_voted", "ballots_issued", "ballots_received", "valid_ballots", "invalid_ballots"], 0
+    )
+    Tally.objects.create(election=imported, polling_unit=unit, contest=qh.contest, constituency=qh, **figures)
     before = snapshot()
     changed = copy.deepcopy(EXAMPLE)
     changed["polling_units"][0]["registered_voters"] = 900
