@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from elections.models import Constituency, Election, PollingUnit, RoleAssignment
+from voters.selectors import registered_voters
 
 
 class ContestOut(serializers.Serializer):
@@ -112,7 +113,10 @@ class PollingUnitDetailView(APIView):
                     "code": unit.code,
                     "name": unit.name,
                     "area": unit.area.code,
-                    "registered_voters": unit.registered_voters,
+                    # A loaded voter list replaces the figure of the structure file (CONTRACT §8).
+                    "registered_voters": (
+                        unit.registered_voters if (listed := registered_voters(unit)) is None else listed
+                    ),
                     "constituencies": list(constituencies),
                 }
             ).data

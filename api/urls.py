@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import elections, tallies
+from . import elections, tallies, voters
 
 app_name = "api"
 
@@ -30,4 +30,5 @@ urlpatterns = [
         elections.ConstituencyDetailView.as_view(),
         name="constituency-detail",
     ),
+    path("elections/<slug:election>/voter-lookup/", voters.VoterLookupView.as_view(), name="voter-lookup"),
 ]

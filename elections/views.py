@@ -7,7 +7,15 @@ from django.templatetags.static import static
 from django_tables2 import RequestConfig
 
 from . import selectors
-from .permissions import Action, access_area, access_constituency, access_election, access_polling_unit, grants_for
+from .permissions import (
+    Action,
+    access_area,
+    access_constituency,
+    access_election,
+    access_polling_unit,
+    can_polling_unit,
+    grants_for,
+)
 from .tables import ConstituencyTable, PollingUnitTable
 
 PAGE_SIZE = 50
@@ -85,11 +93,16 @@ def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpRespo
 
 @login_required
 def polling_unit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    from results.selectors import unit_contests
+
     unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)
-    memberships = (
-        unit.memberships.select_related("constituency__contest")
-        .prefetch_related("constituency__candidates")
-        .order_by("contest__position")
-    )
-    context = {"election": unit.election, "unit": unit, "memberships": memberships}
+    grants = grants_for(request.user, unit.election)
+    constituency_ids = set(unit.memberships.values_list("constituency_id", flat=True))
+    context = {
+        "election": unit.election,
+        "unit": unit,
+        "contests": unit_contests(unit),
+        "can_enter": can_polling_unit(grants, unit, Action.ENTER, constituency_ids=constituency_ids),
+        "reviews": grants.board_constituencies & constituency_ids or grants.covers_path(unit.area.path),
+    }
     return render(request, "elections/polling_unit_detail.html", context)

@@ -9,7 +9,7 @@ and which only warn.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 ERROR = "error"
 WARNING = "warning"
@@ -48,6 +48,38 @@ WARNING_ONLY = {
     "plurality": frozenset({"voters_voted_above_list", "ballots_issued_above_list"}),
 }
 
+# The words of each finding; the entry page shows the same texts while the clerk types.
+MESSAGES = {
+    "voters_voted_above_list": gettext_noop(
+        "Voters who took part (%(voted)s) exceed the voters on the list (%(listed)s)."
+    ),
+    "ballots_issued_above_list": gettext_noop(
+        "Ballots issued (%(issued)s) exceed the voters on the list (%(listed)s)."
+    ),
+    "ballots_received_above_issued": gettext_noop(
+        "Ballots received (%(received)s) exceed ballots issued (%(issued)s)."
+    ),
+    "valid_plus_invalid_not_received": gettext_noop(
+        "Valid (%(valid)s) + invalid (%(invalid)s) = %(total)s, but ballots received are %(received)s."
+    ),
+    "candidate_above_valid": gettext_noop("%(votes)s votes are more than the %(valid)s valid ballots."),
+    "votes_above_valid_times_seats": gettext_noop(
+        "The candidates' votes total %(total)s, more than valid ballots x seats (%(valid)s x %(seats)s = %(limit)s)."
+    ),
+    "list_differs_from_voter_list": gettext_noop(
+        "Voters on the list (%(entered)s) differ from the loaded voter list (%(loaded)s)."
+    ),
+    "issued_differs_from_voted": gettext_noop(
+        "Ballots issued (%(issued)s) differ from voters who took part (%(voted)s)."
+    ),
+    "turnout_series_down": gettext_noop("%(voted)s voters at %(at)s is fewer than %(earlier)s at %(earlier_at)s."),
+}
+
+
+def message(code: str, params: Mapping[str, object]) -> str:
+    return gettext(MESSAGES[code]) % params
+
+
 SRC_FIELDS = "Art. 75(2)"
 SRC_BALLOTS = "Art. 73-74; spec §6"
 
@@ -64,8 +96,7 @@ def voters_voted_within_list(t: TallyInput) -> list[Finding]:
             "voters_voted_above_list",
             ERROR,
             ("voters_voted",),
-            _("Voters who took part (%(voted)s) exceed the voters on the list (%(listed)s).")
-            % {"voted": t.voters_voted, "listed": t.voters_on_list},
+            message("voters_voted_above_list", {"voted": t.voters_voted, "listed": t.voters_on_list}),
             SRC_FIELDS,
             {"voted": t.voters_voted, "listed": t.voters_on_list},
         )
@@ -81,8 +112,7 @@ def ballots_issued_within_list(t: TallyInput) -> list[Finding]:
             "ballots_issued_above_list",
             ERROR,
             ("ballots_issued",),
-            _("Ballots issued (%(issued)s) exceed the voters on the list (%(listed)s).")
-            % {"issued": t.ballots_issued, "listed": t.voters_on_list},
+            message("ballots_issued_above_list", {"issued": t.ballots_issued, "listed": t.voters_on_list}),
             "Art. 69; Art. 75(2)",
             {"issued": t.ballots_issued, "listed": t.voters_on_list},
         )
@@ -98,8 +128,7 @@ def ballots_received_within_issued(t: TallyInput) -> list[Finding]:
             "ballots_received_above_issued",
             ERROR,
             ("ballots_received",),
-            _("Ballots received (%(received)s) exceed ballots issued (%(issued)s).")
-            % {"received": t.ballots_received, "issued": t.ballots_issued},
+            message("ballots_received_above_issued", {"received": t.ballots_received, "issued": t.ballots_issued}),
             SRC_BALLOTS,
             {"received": t.ballots_received, "issued": t.ballots_issued},
         )
@@ -119,8 +148,15 @@ def valid_plus_invalid_is_received(t: TallyInput) -> list[Finding]:
             "valid_plus_invalid_not_received",
             ERROR,
             ("valid_ballots", "invalid_ballots"),
-            _("Valid (%(valid)s) + invalid (%(invalid)s) = %(total)s, but ballots received are %(received)s.")
-            % {"valid": t.valid_ballots, "invalid": t.invalid_ballots, "total": total, "received": t.ballots_received},
+            message(
+                "valid_plus_invalid_not_received",
+                {
+                    "valid": t.valid_ballots,
+                    "invalid": t.invalid_ballots,
+                    "total": total,
+                    "received": t.ballots_received,
+                },
+            ),
             SRC_BALLOTS,
             {"valid": t.valid_ballots, "invalid": t.invalid_ballots, "total": total, "received": t.ballots_received},
         )
@@ -134,8 +170,7 @@ def candidate_within_valid(t: TallyInput) -> list[Finding]:
             "candidate_above_valid",
             ERROR,
             (f"votes.{code}",),
-            _("%(votes)s votes are more than the %(valid)s valid ballots.")
-            % {"votes": votes, "valid": t.valid_ballots},
+            message("candidate_above_valid", {"votes": votes, "valid": t.valid_ballots}),
             SRC_BALLOTS,
             {"candidate": code, "votes": votes, "valid": t.valid_ballots},
         )
@@ -157,11 +192,10 @@ def votes_within_valid_times_seats(t: TallyInput) -> list[Finding]:
             "votes_above_valid_times_seats",
             ERROR,
             ("votes",),
-            _(
-                "The candidates' votes total %(total)s, more than valid ballots x seats "
-                "(%(valid)s x %(seats)s = %(limit)s)."
-            )
-            % {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit},
+            message(
+                "votes_above_valid_times_seats",
+                {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit},
+            ),
             "Art. 74(1)",
             {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit},
         )
@@ -177,8 +211,7 @@ def list_matches_loaded_list(t: TallyInput) -> list[Finding]:
             "list_differs_from_voter_list",
             WARNING,
             ("voters_on_list",),
-            _("Voters on the list (%(entered)s) differ from the loaded voter list (%(loaded)s).")
-            % {"entered": t.voters_on_list, "loaded": t.loaded_list},
+            message("list_differs_from_voter_list", {"entered": t.voters_on_list, "loaded": t.loaded_list}),
             "Art. 75(2) field 1; Art. 32",
             {"entered": t.voters_on_list, "loaded": t.loaded_list},
         )
@@ -194,8 +227,7 @@ def issued_matches_voted(t: TallyInput) -> list[Finding]:
             "issued_differs_from_voted",
             WARNING,
             ("ballots_issued",),
-            _("Ballots issued (%(issued)s) differ from voters who took part (%(voted)s).")
-            % {"issued": t.ballots_issued, "voted": t.voters_voted},
+            message("issued_differs_from_voted", {"issued": t.ballots_issued, "voted": t.voters_voted}),
             "Art. 69; Art. 73",
             {"issued": t.ballots_issued, "voted": t.voters_voted},
         )
@@ -244,8 +276,9 @@ def turnout_series_goes_down(series: Sequence[tuple[str, int]]) -> list[Finding]
                     "turnout_series_down",
                     WARNING,
                     (at,),
-                    _("%(voted)s voters at %(at)s is fewer than %(earlier)s at %(earlier_at)s.")
-                    % {"voted": voted, "at": at, "earlier": best, "earlier_at": best_time},
+                    message(
+                        "turnout_series_down", {"voted": voted, "at": at, "earlier": best, "earlier_at": best_time}
+                    ),
                     "Art. 71",
                     {"at": at, "voted": voted, "earlier": best, "earlier_at": best_time},
                 )

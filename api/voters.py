@@ -1,0 +1,64 @@
+"""API of voter lists: the public "where do I vote" lookup (CONTRACT §8)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from elections.models import Election
+from voters import lookup
+
+
+class VoterLookupIn(serializers.Serializer):
+    national_id = serializers.CharField(max_length=20, trim_whitespace=True)
+    date_of_birth = serializers.DateField(input_formats=["%Y-%m-%d"])
+
+
+class PollingUnitRefOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class VoterLookupOut(serializers.Serializer):
+    polling_unit = PollingUnitRefOut()
+
+
+class VoterLookupView(APIView):
+    """Where a voter votes: the polling unit only, when national ID and date of birth both match.
+
+    Anything else is 404, whether the ID is unknown, the date is wrong or the input is malformed, and
+    every answer takes the same time. A client that asks too often gets 429.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []  # public: no session, so no CSRF token is needed
+
+    @extend_schema(
+        request=VoterLookupIn,
+        responses={
+            200: VoterLookupOut,
+            404: OpenApiResponse(description="No active voter with this national ID and date of birth"),
+            429: OpenApiResponse(description="Too many lookups from this client; try again in a minute"),
+        },
+        summary="Where do I vote?",
+    )
+    def post(self, request: Request, election: str) -> Response:
+        obj = get_object_or_404(Election, slug=election)
+        if not lookup.lookup_allowed(obj, lookup.client_address(request)):
+            return Response(
+                {"detail": "Too many lookups; try again in a minute."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(lookup.WINDOW_SECONDS)},
+            )
+        data = request.data if isinstance(request.data, dict) else {}
+        form = VoterLookupIn(data=data)
+        valid = form.is_valid()
+        national_id = str(form.validated_data["national_id"]) if valid else ""
+        born = form.validated_data["date_of_birth"] if valid else None
+        unit = lookup.find_polling_unit(obj, national_id, born)
+        if unit is None:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(VoterLookupOut({"polling_unit": {"code": unit.code, "name": unit.name}}).data)
