@@ -160,14 +160,29 @@ class _Transition(APIView, abc.ABC):
 
 
 class SubmitView(_Transition):
+    """Submit the saved draft; or, with the figures in the body, save and submit them in one request."""
+
     need = Action.ENTER
 
-    @extend_schema(request=VersionIn, responses={200: TallyOut, **ERRORS}, summary="Submit (clerk)")
+    @extend_schema(
+        request=TallyIn,
+        responses={200: TallyOut, **ERRORS},
+        summary="Submit (clerk)",
+        description="Body `{}` or `{\"version\": N}` submits the saved draft. A body with the figures of "
+        "contract §2 (and the `version` it is based on, if a draft exists) saves and submits them at once.",
+    )
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
         return super().post(request, election, unit, contest)
 
     def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
-        return services.tally_submit(scope=scope, by=request.user, version=version, source=_source(request))
+        payload = None
+        if isinstance(request.data, dict) and set(request.data) - {"version"}:
+            payload, problems = parse_tally(request.data, extra=frozenset({"version"}))
+            if problems:
+                raise services.TallyInvalid("The tally is not well formed.", problems)
+        return services.tally_submit(
+            scope=scope, by=request.user, version=version, source=_source(request), payload=payload
+        )
 
 
 class ReturnView(_Transition):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import elections, tallies, voters
+from . import elections, results, tallies, voters
 
 app_name = "api"
 
@@ -31,4 +31,14 @@ urlpatterns = [
         name="constituency-detail",
     ),
     path("elections/<slug:election>/voter-lookup/", voters.VoterLookupView.as_view(), name="voter-lookup"),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/",
+        results.ConstituencyResultView.as_view(),
+        name="constituency-result",
+    ),
+    path(
+        "elections/<slug:election>/contests/<str:contest>/results/",
+        results.ContestResultView.as_view(),
+        name="contest-result",
+    ),
 ]

@@ -5,7 +5,7 @@ would then get English by surprise. Here only the language cookie (set by the sw
 """
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -17,3 +17,22 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """A NUL character in a URL or query string is never a valid code; PostgreSQL text cannot hold it.
+
+    Without this, a probe like /results/%00/ would reach the database and fail with a 500.
+    """
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        if (
+            "\x00" in request.path
+            or "\x00" in request.META.get("QUERY_STRING", "")
+            or "%00" in request.META.get("QUERY_STRING", "")
+        ):
+            return HttpResponseBadRequest("NUL characters are not allowed in addresses.")
+        return self.get_response(request)

@@ -76,7 +76,7 @@ def audit_log(action: str, **kwargs: Any) -> AuditEntry:
     return audit_log_many([AuditRecord(action, **kwargs)])[0]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_log_many(records: Iterable[AuditRecord]) -> list[AuditEntry]:
     head = _locked_head()
     now = timezone.now()
@@ -103,7 +103,9 @@ def audit_log_many(records: Iterable[AuditRecord]) -> list[AuditEntry]:
     if not entries:
         return []
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    last = AuditEntry.objects.filter(hash=prev).values_list("seq", flat=True).get()
+    last = entries[-1].seq
+    if last is None:  # a backend that does not return ids from bulk inserts
+        last = AuditEntry.objects.filter(hash=prev).values_list("seq", flat=True).get()
     head.seq, head.hash = last, prev
     head.save(update_fields=["seq", "hash"])
     return entries

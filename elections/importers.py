@@ -119,6 +119,9 @@ class _Reader:
             self.error(where, f"must be a string, not {_json_type(value)}")
             return ""
         value = value.strip()
+        if "\x00" in value:
+            self.error(where, "must not contain NUL characters")
+            return ""
         if required and not value:
             self.error(where, "must not be empty")
         if len(value) > max_length:

@@ -13,6 +13,7 @@ from .permissions import (
     access_constituency,
     access_election,
     access_polling_unit,
+    can_area,
     can_polling_unit,
     grants_for,
 )
@@ -71,6 +72,7 @@ def area_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "election": area.election,
         "area": area,
         "children": area.children.order_by("code"),
+        "can_manage": can_area(grants_for(request.user, area.election), area, Action.MANAGE),
         "cons_table": cons_table,
         "unit_table": unit_table,
     }

@@ -3,7 +3,8 @@
 Synthetic and deterministic (random.Random(523)). The minutes go through the same import and
 workflow services as real ones, so the demo's audit log and flags are real too:
 - most units' minutes are approved, some wait for review, a few were returned with a reason;
-- one tally was loaded as published although it does not add up (a lenient import: an error flag);
+- one tally was loaded as published although it does not add up (a lenient import: an error flag),
+  and one has two more ballots issued than voters who took part (a warning flag);
 - one unit's turnout report dips in the afternoon (a warning flag);
 - one result was annulled for a serious violation, so that unit votes again;
 - polling unit BY-01 is left for the demo clerk `to.by01` to enter, and XL-03's commune minutes are a draft.
@@ -65,6 +66,9 @@ def load_election_day(election: Election) -> dict[str, int]:
         .prefetch_related("constituency__candidates")
         .order_by("polling_unit__code", "contest__position")
     )
+    from voters.selectors import voter_counts
+
+    listed = voter_counts(election)  # field 1 of the minutes comes from the loaded lists
     with transaction.atomic():
         _turnout(election, rng)
         items, chosen = [], []
@@ -77,7 +81,8 @@ def load_election_day(election: Election) -> dict[str, int]:
             ):
                 continue
             codes = [c.code for c in sorted(m.constituency.candidates.all(), key=lambda c: c.ballot_order)]
-            body = _figures(rng, unit.registered_voters or 800, m.constituency.seats, codes)
+            on_list = listed.get((unit.pk, m.contest.level), unit.registered_voters or 800)
+            body = _figures(rng, on_list, m.constituency.seats, codes)
             items.append(
                 (f"{unit.code}/{m.contest.code}", {"polling_unit": unit.code, "contest": m.contest.code, **body})
             )
@@ -86,6 +91,9 @@ def load_election_day(election: Election) -> dict[str, int]:
         broken = items[len(items) // 3][1]
         broken["invalid_ballots"] += 1
         broken["ballots_received"] = broken["valid_ballots"] + broken["invalid_ballots"] - 1
+        # Two ballots issued to voters who then did not put them in the box: a warning, not an error.
+        doubtful = items[2 * len(items) // 3][1]
+        doubtful["ballots_issued"] = doubtful["voters_voted"] + 2
         report = services.tallies_import(election=election, items=items, lenient=True, source="load_demo")
         assert not report.problems, report.problems
         counts = {"returned": 0, "approved": 0, "submitted": 0, "annulled": 0}
@@ -146,7 +154,8 @@ def _clerk_draft(election: Election, clerk: Any, rng: random.Random) -> None:
     if services.current_tally(scope) is not None:
         return
     codes = [c.code for c in scope.constituency.candidates.order_by("ballot_order")]
-    body = _figures(rng, scope.unit.registered_voters or 800, scope.constituency.seats, codes)
+    on_list = services.loaded_list_count(scope) or scope.unit.registered_voters or 800
+    body = _figures(rng, on_list, scope.constituency.seats, codes)
     from .importers import parse_tally
 
     payload, _problems = parse_tally(body)

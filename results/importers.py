@@ -70,14 +70,17 @@ def parse_tally(
         problems.append(Problem(f"{prefix}votes", "is required: an object of candidate code -> votes"))
     else:
         for code, value in raw_votes.items():
+            if "\x00" in code:
+                problems.append(Problem(f"{prefix}votes", "a candidate code must not contain NUL characters"))
+                continue
             n = _count(value, f"{prefix}votes.{code}", problems)
             if n is not None:
                 votes[code] = n
     complaints = obj.get("complaints", "")
     if complaints is None:
         complaints = ""
-    if not isinstance(complaints, str):
-        problems.append(Problem(f"{prefix}complaints", "must be text"))
+    if not isinstance(complaints, str) or "\x00" in complaints:
+        problems.append(Problem(f"{prefix}complaints", "must be text (without NUL characters)"))
         complaints = ""
     if problems:
         return None, problems

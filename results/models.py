@@ -208,3 +208,75 @@ class TurnoutReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.polling_unit_id} {self.at}: {self.voters_voted}"
+
+
+class ConstituencyRound(models.Model):
+    """A second round of a constituency (Arts. 79-80), opened by the election committee.
+
+    Round 1 (the regular election) needs no row. A re-election (bầu cử lại) keeps the voter and
+    candidate lists and the seats; an additional election (bầu cử thêm) puts only the candidates not
+    elected on the ballot and fills only the seats left. The ballot and seats are fixed when the round
+    is opened, so a later correction of round 1 cannot silently change the round being counted.
+    """
+
+    class Kind(models.TextChoices):
+        RE_ELECTION = "re_election", _("re-election")
+        ADDITIONAL = "additional", _("additional election")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="constituency_rounds")
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("round"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    seats = models.PositiveSmallIntegerField(_("seats to fill"))
+    candidates = models.ManyToManyField(Candidate, related_name="+", verbose_name=_("candidates on the ballot"))
+    voting_day = models.DateField(_("voting day"))
+    deadline = models.DateField(_("deadline set by law"))
+    reason = models.TextField(_("reason"), blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("round of a constituency")
+        verbose_name_plural = _("rounds of constituencies")
+        ordering = ["constituency", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "number"], name="constituency_round_unique"),
+            models.CheckConstraint(condition=Q(number__gte=2) & Q(seats__gte=1), name="constituency_round_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.constituency_id} r{self.number} {self.kind}"
+
+
+class ConstituencyResult(models.Model):
+    """The result of a constituency in one round: a cache of its sums and decision, and its publication.
+
+    `fingerprint` names the state of the tallies, units, candidates and rules the cached `data` was
+    computed from; any approval, correction, annulment or new tally changes it (every tally change bumps
+    the tally's version), so a stale cache is recomputed on the next read. `published` is real data:
+    until it is true only the committees, the board and staff see the result.
+    """
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="constituency_results")
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="results")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    fingerprint = models.CharField(max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("constituency result")
+        verbose_name_plural = _("constituency results")
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "round"], name="constituency_result_round_unique")
+        ]
+        indexes = [models.Index(fields=["election", "round"])]
+
+    def __str__(self) -> str:
+        return f"{self.constituency_id} r{self.round} {self.status}"

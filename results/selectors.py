@@ -36,9 +36,9 @@ def review_queue(election: Election, grants: Grants) -> QuerySet[PollingUnitCons
             scope |= Q(polling_unit__area__path__startswith=path)
         qs = qs.filter(scope)
     open_flags = (
-        Flag.objects.filter(
-            polling_unit=OuterRef("polling_unit"), constituency=OuterRef("constituency"), status=Flag.Status.OPEN
-        )
+        # Flags of the unit's tally for this contest, and flags of the unit itself (its turnout reports).
+        Flag.objects.filter(polling_unit=OuterRef("polling_unit"), status=Flag.Status.OPEN)
+        .filter(Q(constituency=OuterRef("constituency")) | Q(constituency__isnull=True))
         .values("polling_unit")
         .annotate(n=Count("pk"))
         .values("n")

@@ -99,16 +99,21 @@ def _candidate_problems(payload: TallyPayload, codes: Iterable[str], prefix: str
 
 
 def validate(
-    scope: TallyScope, payload: TallyPayload, *, loaded: int | None = None
+    scope: TallyScope, payload: TallyPayload, *, loaded: int | None = None, candidates: Mapping[str, int] | None = None
 ) -> tuple[list[Problem], list[checks.Finding]]:
     """Problems that refuse the tally (unknown candidates, failed checks) and every finding of the checks."""
-    codes = Candidate.objects.filter(constituency=scope.constituency).values_list("code", flat=True)
-    problems = _candidate_problems(payload, codes)
+    if candidates is None:
+        candidates = candidate_ids(scope)
+    problems = _candidate_problems(payload, candidates)
     if problems:
         return problems, []
     findings = checks.check_tally(_check_input(payload, scope.constituency.seats, loaded), rules=scope.election.rules)
     problems = [Problem(", ".join(f.fields), f.message) for f in checks.errors(findings)]
     return problems, findings
+
+
+def candidate_ids(scope: TallyScope) -> dict[str, int]:
+    return dict(Candidate.objects.filter(constituency=scope.constituency).values_list("code", "id"))
 
 
 # --- versions, flags and the audit log ------------------------------------------------------------
@@ -154,8 +159,8 @@ def _key(scope: TallyScope, tally: Tally | None = None) -> str:
     return f"{scope.unit.code}/{scope.contest.code}{suffix}"
 
 
-def _audit(action: str, scope: TallyScope, tally: Tally, by: Any, source: str, **kwargs: Any) -> None:
-    audit_log(
+def _record(action: str, scope: TallyScope, tally: Tally, by: Any, source: str, **kwargs: Any) -> AuditRecord:
+    return AuditRecord(
         action,
         user=by,
         election_slug=scope.election.slug,
@@ -164,6 +169,10 @@ def _audit(action: str, scope: TallyScope, tally: Tally, by: Any, source: str, *
         source=source,
         **kwargs,
     )
+
+
+def _audit(action: str, scope: TallyScope, tally: Tally, by: Any, source: str, **kwargs: Any) -> None:
+    audit_log_many([_record(action, scope, tally, by, source, **kwargs)])
 
 
 def _state(tally: Tally) -> dict[str, Any]:
@@ -182,21 +191,33 @@ def _locked(scope: TallyScope, version: int | None) -> Tally:
 # --- the workflow ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def tally_save(
-    *, scope: TallyScope, payload: TallyPayload, version: int | None, by: Any, source: str = ""
-) -> tuple[Tally, bool]:
-    """Save the clerk's draft (CONTRACT §7 PUT). Returns (tally, created).
+@dataclass
+class _Saved:
+    tally: Tally
+    created: bool
+    content: dict[str, Any]
+    findings: list[checks.Finding]
+    audit: AuditRecord | None  # None when the request was a replay of a save already made
 
-    `version` is the version the clerk's copy was based on; None for the first save. A retried request
-    whose content is already saved, by the same person, from the same version, is answered again
-    without a second change.
+
+def _save_locked(
+    scope: TallyScope,
+    tally: Tally | None,
+    payload: TallyPayload,
+    version: int | None,
+    by: Any,
+    source: str,
+    *,
+    submit: bool = False,
+) -> _Saved:
+    """The save itself, on the row `current_tally(scope, lock=True)` returned; the caller writes the audit.
+
+    With `submit` the new figures are saved as submitted: one change, one version, one audit entry.
     """
-    tally = current_tally(scope, lock=True)
     content = payload.canonical()
     if tally is not None and tally.status == Status.ANNULLED:
+        attempt = tally.attempt + 1
         tally = None  # the unit's result was annulled: this opens the re-vote's tally
-        attempt = current_tally(scope).attempt + 1  # type: ignore[union-attr]
     else:
         attempt = 1
     if tally is not None:
@@ -210,7 +231,7 @@ def tally_save(
             and tally.version == latest.version
         )
         if replay:
-            return tally, False
+            return _Saved(tally, False, content, [], None)
         if tally.status not in EDITABLE:
             raise TallyConflict(f"The tally is {tally.status} and can no longer be edited by its clerk.")
         if version is None or version != tally.version:
@@ -218,28 +239,30 @@ def tally_save(
     elif version is not None and attempt == 1:
         raise TallyConflict("There is no saved tally to update; leave out the version for the first save.")
 
-    loaded = loaded_list_count(scope)
-    problems, findings = validate(scope, payload, loaded=loaded)
+    candidates = candidate_ids(scope)
+    problems, findings = validate(scope, payload, loaded=loaded_list_count(scope), candidates=candidates)
     if problems:
         raise TallyInvalid("The tally does not add up.", problems)
 
     created = tally is None
-    before = None if created else {**_state(tally), **tally_figures(tally)}
-    if created:
+    before = None if tally is None else {**_state(tally), **tally_figures(tally)}
+    status = Status.SUBMITTED if submit else Status.DRAFT
+    if tally is None:
         try:
-            with transaction.atomic():
-                tally = Tally.objects.create(
-                    election=scope.election,
-                    polling_unit=scope.unit,
-                    contest=scope.contest,
-                    constituency=scope.constituency,
-                    round=scope.constituency.current_round,
-                    attempt=attempt,
-                    entered_by=by,
-                    **payload.figures,
-                    complaints=payload.complaints,
-                )
-        except IntegrityError:  # someone else created it a moment ago
+            tally = Tally.objects.create(
+                election=scope.election,
+                polling_unit=scope.unit,
+                contest=scope.contest,
+                constituency=scope.constituency,
+                round=scope.constituency.current_round,
+                attempt=attempt,
+                entered_by=by,
+                status=status,
+                submitted_by=by if submit else None,
+                **payload.figures,
+                complaints=payload.complaints,
+            )
+        except IntegrityError:  # someone else created it a moment ago; the transaction is rolled back
             raise TallyConflict("The tally was created meanwhile by someone else; reload it.") from None
     else:
         for name, value in payload.figures.items():
@@ -247,36 +270,78 @@ def tally_save(
         tally.complaints = payload.complaints
         tally.version += 1
         tally.entered_by = by
+        if submit:
+            tally.status, tally.submitted_by, tally.return_reason = status, by, ""
         tally.save()
         TallyVote.objects.filter(tally=tally).delete()
-    candidates = dict(Candidate.objects.filter(constituency=scope.constituency).values_list("code", "id"))
     TallyVote.objects.bulk_create(
         TallyVote(tally=tally, candidate_id=candidates[code], votes=n) for code, n in payload.votes.items()
     )
-    _snapshot(tally, content, by, "saved")
+    action = "submitted" if submit else "saved"
+    _snapshot(tally, content, by, action)
     _replace_check_flags(tally, findings)
-    _audit("results.tally.saved", scope, tally, by, source, before=before, after={**_state(tally), **content})
-    return tally, created
+    record = _record(
+        f"results.tally.{action}", scope, tally, by, source, before=before, after={**_state(tally), **content}
+    )
+    return _Saved(tally, created, content, findings, record)
 
 
 @transaction.atomic
-def tally_submit(*, scope: TallyScope, by: Any, version: int | None = None, source: str = "") -> Tally:
-    """Draft or returned -> submitted, only if the checks pass. A retried submission counts once."""
+def tally_save(
+    *, scope: TallyScope, payload: TallyPayload, version: int | None, by: Any, source: str = ""
+) -> tuple[Tally, bool]:
+    """Save the clerk's draft (CONTRACT §7 PUT). Returns (tally, created).
+
+    `version` is the version the clerk's copy was based on; None for the first save. A retried request
+    whose content is already saved, by the same person, from the same version, is answered again
+    without a second change.
+    """
+    saved = _save_locked(scope, current_tally(scope, lock=True), payload, version, by, source)
+    if saved.audit:
+        audit_log_many([saved.audit])
+    return saved.tally, saved.created
+
+
+@transaction.atomic
+def tally_submit(
+    *,
+    scope: TallyScope,
+    by: Any,
+    version: int | None = None,
+    source: str = "",
+    payload: TallyPayload | None = None,
+) -> Tally:
+    """Draft or returned -> submitted, only if the checks pass. A retried submission counts once.
+
+    With `payload`, the figures are saved and submitted in one step (one request from a phone on a
+    poor connection): `version` is then the version the clerk's copy was based on, as for a save.
+    """
     tally = current_tally(scope, lock=True)
-    if tally is None:
-        raise TallyConflict("There is no tally to submit; save it first.")
-    retry = tally.status == Status.SUBMITTED and tally.submitted_by_id == getattr(by, "pk", None)
-    if retry and (version is None or version + 1 == tally.version):
-        return tally  # the same submission again (a retry after a lost answer)
-    if version is not None and version != tally.version:
-        raise TallyConflict(f"The tally changed meanwhile: it is at version {tally.version}, not {version}.")
+    retry = tally is not None and tally.status == Status.SUBMITTED and tally.submitted_by_id == getattr(by, "pk", None)
+    if payload is not None:
+        if retry and tally is not None and same_content(tally, payload):
+            return tally  # the same submission again (a retry after a lost answer)
+        saved = _save_locked(scope, tally, payload, version, by, source, submit=True)
+        if saved.audit is not None:
+            audit_log_many([saved.audit])
+            return saved.tally
+        tally = saved.tally  # a replay of an earlier save of these figures: submit that draft
+        content, findings = tally_figures(tally), None
+    else:
+        if tally is None:
+            raise TallyConflict("There is no tally to submit; save it first.")
+        if retry and (version is None or version + 1 == tally.version):
+            return tally  # the same submission again (a retry after a lost answer)
+        if version is not None and version != tally.version:
+            raise TallyConflict(f"The tally changed meanwhile: it is at version {tally.version}, not {version}.")
+        content, findings = tally_figures(tally), None
     if tally.status not in EDITABLE:
         raise TallyConflict(f"A {tally.status} tally cannot be submitted.")
-    content = tally_figures(tally)
-    payload = TallyPayload({k: content[k] for k in FIGURES}, content["votes"], content["complaints"])
-    problems, findings = validate(scope, payload, loaded=loaded_list_count(scope))
-    if problems:
-        raise TallyInvalid("The tally does not add up.", problems)
+    if findings is None:
+        stored = TallyPayload({k: content[k] for k in FIGURES}, content["votes"], content["complaints"])
+        problems, findings = validate(scope, stored, loaded=loaded_list_count(scope))
+        if problems:
+            raise TallyInvalid("The tally does not add up.", problems)
     before = _state(tally)
     tally.status, tally.submitted_by, tally.return_reason = Status.SUBMITTED, by, ""
     tally.version += 1
@@ -285,6 +350,10 @@ def tally_submit(*, scope: TallyScope, by: Any, version: int | None = None, sour
     _replace_check_flags(tally, findings)
     _audit("results.tally.submitted", scope, tally, by, source, before=before, after=_state(tally))
     return tally
+
+
+def same_content(tally: Tally, payload: TallyPayload) -> bool:
+    return tally_figures(tally) == payload.canonical()
 
 
 @transaction.atomic
@@ -631,7 +700,7 @@ def _write_rows(
                 "tally_id", "candidate__code", "votes"
             ):
                 current_votes[tally_id][code] = votes
-    candidate_ids = dict(Candidate.objects.filter(election=election).values_list("code", "id"))
+    ids_by_code = dict(Candidate.objects.filter(election=election).values_list("code", "id"))
     user = by if getattr(by, "pk", None) else None
 
     to_create: list[tuple[_Row, Tally]] = []
@@ -714,7 +783,7 @@ def _write_rows(
     befores = {t.pk: before for _, t, before in to_update}
     TallyVote.objects.bulk_create(
         (
-            TallyVote(tally_id=t.pk, candidate_id=candidate_ids[code], votes=n)
+            TallyVote(tally_id=t.pk, candidate_id=ids_by_code[code], votes=n)
             for row, t in written
             for code, n in row.payload.votes.items()
         ),

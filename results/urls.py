@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 
 app_name = "results"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path(TALLY + "review/", views.tally_review, name="tally-review"),
     path(TALLY + "<slug:action>/", views.tally_action, name="tally-action"),
     path("<slug:slug>/units/<str:unit>/turnout/", views.turnout_entry, name="turnout-entry"),
+    path("<slug:slug>/results/<str:code>/", outcome_views.constituency_result, name="constituency-result"),
+    path("<slug:slug>/results/<str:code>/round/", outcome_views.round_open, name="round-open"),
+    path("<slug:slug>/contests/<str:contest>/results/", outcome_views.contest_result, name="contest-result"),
+    path("<slug:slug>/flags/<int:flag_id>/", outcome_views.flag_resolve, name="flag-resolve"),
 ]

@@ -64,19 +64,17 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
         payload, action = form.payload(), request.POST.get("action", "save")
         version = form.cleaned_data.get("version")
         by, source = request.user, _source(request)
-        mine = tally is not None and tally.status == Tally.Status.SUBMITTED and tally.submitted_by_id == by.pk
-        if mine and _same_content(tally, payload):  # a retried submission: it already counted once
-            messages.info(request, _("These minutes were already submitted."))
-            return redirect(_entry_url(scope))
         try:
-            if tally is None or tally.status == Tally.Status.ANNULLED or not _same_content(tally, payload):
-                tally, _created = services.tally_save(
-                    scope=scope, payload=payload, version=version, by=by, source=source
-                )
             if action == "submit":
-                services.tally_submit(scope=scope, by=by, version=tally.version, source=source)
-                messages.success(request, _("Submitted for review. Thank you."))
+                already = tally is not None and tally.status == Tally.Status.SUBMITTED
+                services.tally_submit(scope=scope, payload=payload, version=version, by=by, source=source)
+                if already:  # a retried submission: it counted once
+                    messages.info(request, _("These minutes were already submitted."))
+                else:
+                    messages.success(request, _("Submitted for review. Thank you."))
             else:
+                if tally is None or tally.status == Tally.Status.ANNULLED or not _same_content(tally, payload):
+                    services.tally_save(scope=scope, payload=payload, version=version, by=by, source=source)
                 messages.success(request, _("Draft saved."))
             return redirect(_entry_url(scope))
         except services.TallyInvalid as exc:

@@ -34,6 +34,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "KP_SECRET_KEY": secrets.token_urlsafe(50),
+        "KP_VOTER_ID_KEY": secrets.token_urlsafe(32),
         "KP_ALLOWED_HOSTS": "kiemphieu.example",
         "KP_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -126,4 +127,26 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("KP_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+}
+
+# Voter lists (voters/): the key that hides national IDs at rest (HMAC for lookup, AES-GCM for the value).
+# Required in production (prod.py); dev and test set a fixed, public default.
+VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY")
+# The public "where do I vote" lookup: guesses per client per minute, the election-wide alarm threshold per
+# minute, and the fixed floor (seconds) every answer is padded to, so a hit and a miss take the same time.
+VOTER_LOOKUP_PER_CLIENT_PER_MINUTE = env_int("KP_VOTER_LOOKUP_PER_CLIENT", 5)
+VOTER_LOOKUP_ALARM_PER_MINUTE = env_int("KP_VOTER_LOOKUP_ALARM", 600)
+VOTER_LOOKUP_MIN_SECONDS = 0.4
+# Behind a reverse proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+VOTER_LOOKUP_CLIENT_HEADER = env_str("KP_VOTER_LOOKUP_CLIENT_HEADER")
+# Counters of the lookup live in Django's cache. LocMemCache is per process: with several gunicorn workers
+# use a shared cache (KP_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and KP_CACHE_LOCATION=
+# redis://..., or django.core.cache.backends.db.DatabaseCache with a table name and `createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("KP_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("KP_CACHE_LOCATION", "kiemphieu"),
+    }
 }

@@ -3,11 +3,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import SECRET_KEY, VOTER_ID_KEY
 from .env import env_bool, env_int
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("KP_SECRET_KEY must be set to a random string of 50 characters or more")
+if len(VOTER_ID_KEY) < 32:
+    raise ImproperlyConfigured("KP_VOTER_ID_KEY must be set to a random string of 32 characters or more")
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("KP_SECURE_SSL_REDIRECT", True)

@@ -14,3 +14,6 @@ STORAGES = {
 # Serve static files from the apps' folders, without collectstatic, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY", "test-voter-id-key-0123456789abcdef0123456789abcdef")
+# Keep the padded lookup quick in tests; the padding itself is tested.
+VOTER_LOOKUP_MIN_SECONDS = 0.05

@@ -223,3 +223,39 @@ def test_turnout_reports(api, world):
         api("board_qh1").put(url.format("09:00"), {"voters_voted": 1}, content_type="application/json").status_code
         == 404
     )
+
+
+def test_save_and_submit_in_one_request(api):
+    clerk = api("clerk_u1")
+    r = post(clerk, "submit", good_qh())
+    assert (r.status_code, r.json()["status"], r.json()["version"]) == (200, "submitted", 1)
+    # the same request again (a lost answer) counts once
+    again = post(clerk, "submit", good_qh())
+    assert (again.status_code, again.json()["version"]) == (200, 1)
+    assert AuditEntry.objects.filter(action="results.tally.submitted").count() == 1
+    # a broken one is refused with its fields
+    r = post(api("clerk_u1"), "submit", good_qh(invalid_ballots=1))
+    assert r.status_code == 409  # it is submitted already: no longer editable
+    board = api("board_qh1")
+    post(board, "return", {"reason": "sai"})
+    r = post(clerk, "submit", {**good_qh(invalid_ballots=1), "version": 2})
+    assert r.status_code == 400 and "valid_ballots, invalid_ballots" in r.json()["errors"]
+    r = post(clerk, "submit", {**good_qh(complaints="đã sửa"), "version": 2})
+    assert (r.status_code, r.json()["status"], r.json()["version"]) == (200, "submitted", 3)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/elections/world-2021/tallies/U1%00/QH/",
+        "/elections/world-2021/units/%00/",
+        "/api/v1/elections/world-2021/polling-units/U1/?x=%00",
+    ],
+)
+def test_nul_in_an_address_is_400_not_500(api, url):
+    assert api("clerk_u1").get(url).status_code == 400
+
+
+def test_nul_in_a_body_is_a_field_error(api):
+    r = put(api("clerk_u1"), good_qh(complaints="a\u0000b"))
+    assert r.status_code == 400 and "complaints" in r.json()["errors"]

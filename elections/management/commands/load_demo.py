@@ -50,6 +50,23 @@ class Command(BaseCommand):
                 role_grant(
                     user=user, election=election, role=Role(spec["role"]), scope_code=spec["scope"], source="load_demo"
                 )
+
+        from voters.demo import load_demo_voters
+
+        voters = load_demo_voters(election, by=User.objects.get(username="uyban.huyen"))
+        self.stdout.write(f"Demo voter lists: {voters['voters']} voters, {voters['loaded']} newly loaded.")
+        from results.demo import load_election_day
+
+        day = load_election_day(election)
+        if day:
+            self.stdout.write(
+                "Demo election day: " + ", ".join(f"{n} {state}" for state, n in day.items()) + " tallies."
+            )
+        from results.screening import screen_anomalies
+
+        screened = screen_anomalies(election=election, source="load_demo")  # idempotent: flags for the queue
+        if screened.created:
+            self.stdout.write(f"Demo anomaly screening: {screened.created} flags for the committee to look at.")
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for spec in DEMO_USERS:

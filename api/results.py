@@ -1,0 +1,166 @@
+"""Results API (CONTRACT §3): one constituency, or a whole contest with its constituencies and affiliations.
+
+Allowed at once to the committees above, the constituency's board, auditors and staff; to everyone once
+the result is published. Anything else answers 404, exactly like a code that does not exist.
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from elections.models import Constituency, Contest, Election
+from elections.permissions import Action, can_constituency, grants_for
+from elections.selectors import constituencies_visible
+from results import outcomes
+from results.models import ConstituencyResult
+
+
+class CandidateResultOut(serializers.Serializer):
+    code = serializers.CharField()
+    full_name = serializers.CharField()
+    date_of_birth = serializers.CharField(help_text="YYYY-MM-DD, YYYY-MM or YYYY, as imported")
+    affiliation = serializers.CharField()
+    votes = serializers.IntegerField()
+    pct_of_valid = serializers.CharField(help_text="two decimals, rounded half up")
+    elected = serializers.BooleanField()
+
+
+class EarlierWinnerOut(CandidateResultOut):
+    round = serializers.IntegerField()
+
+
+class FlagOut(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.CharField(help_text="error, warning or info")
+    polling_unit = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    source = serializers.CharField()
+
+
+class ReasonOut(serializers.Serializer):
+    code = serializers.CharField()
+    article = serializers.CharField()
+    message = serializers.CharField()
+
+
+class MarginOut(serializers.Serializer):
+    can_change = serializers.BooleanField()
+    polling_units = serializers.ListField(child=serializers.CharField())
+    pending_voters = serializers.IntegerField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.DictField())
+
+
+class TotalsOut(serializers.Serializer):
+    election = serializers.CharField()
+    polling_units = serializers.IntegerField()
+    polling_units_counted = serializers.IntegerField()
+    voters_on_list = serializers.IntegerField()
+    voters_voted = serializers.IntegerField()
+    turnout_pct = serializers.CharField()
+    ballots_issued = serializers.IntegerField()
+    ballots_received = serializers.IntegerField()
+    valid_ballots = serializers.IntegerField()
+    invalid_ballots = serializers.IntegerField()
+    valid_pct = serializers.CharField()
+    invalid_pct = serializers.CharField()
+    seats = serializers.IntegerField()
+    seats_filled = serializers.IntegerField()
+    published = serializers.BooleanField()
+
+
+class ConstituencyResultOut(TotalsOut):
+    contest = serializers.CharField()
+    constituency = serializers.CharField()
+    name = serializers.CharField()
+    round = serializers.IntegerField()
+    round_kind = serializers.CharField(help_text="regular, additional or re_election")
+    round_seats = serializers.IntegerField(help_text="seats this round fills (an additional election: those left)")
+    candidates = CandidateResultOut(many=True, help_text="most votes first, then ballot order")
+    elected_in_earlier_rounds = EarlierWinnerOut(many=True)
+    status = serializers.CharField(help_text=", ".join(outcomes.STATUSES))
+    flags = FlagOut(many=True)
+    reasons = ReasonOut(many=True)
+    second_round_deadline = serializers.DateField(allow_null=True)
+    margin = MarginOut(allow_null=True, help_text="incomplete results: can the units not counted change it?")
+
+
+class ConstituencyStatusOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField(help_text=", ".join(outcomes.STATUSES))
+    seats = serializers.IntegerField()
+    seats_filled = serializers.IntegerField()
+    round = serializers.IntegerField()
+    round_kind = serializers.CharField()
+    polling_units = serializers.IntegerField()
+    polling_units_counted = serializers.IntegerField()
+    published = serializers.BooleanField()
+
+
+class AffiliationOut(serializers.Serializer):
+    name = serializers.CharField()
+    votes = serializers.IntegerField()
+    pct_of_valid = serializers.CharField()
+    seats_won = serializers.IntegerField()
+
+
+class ContestResultOut(TotalsOut):
+    contest = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    status_counts = serializers.DictField(child=serializers.IntegerField())
+    constituencies = ConstituencyStatusOut(many=True)
+    affiliations = AffiliationOut(many=True)
+
+
+NOT_FOUND = OpenApiResponse(description="no such election or constituency, or not published and not yours to see")
+
+
+def _published(constituency: Constituency) -> bool:
+    return ConstituencyResult.objects.filter(
+        constituency=constituency, round=constituency.current_round, published=True
+    ).exists()
+
+
+class ConstituencyResultView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: ConstituencyResultOut, 404: NOT_FOUND}, summary="Result of a constituency")
+    def get(self, request: Request, election: str, constituency: str) -> Response:
+        cons = (
+            Constituency.objects.filter(election__slug=election, code=constituency)
+            .select_related("election", "contest", "area")
+            .first()
+        )
+        if cons is None:
+            raise Http404("No such constituency")
+        if not can_constituency(grants_for(request.user, cons.election), cons, Action.VIEW) and not _published(cons):
+            raise Http404("No such constituency")
+        return Response(outcomes.constituency_outcome(cons).as_api())
+
+
+class ContestResultView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: ContestResultOut, 404: NOT_FOUND}, summary="Result of a contest")
+    def get(self, request: Request, election: str, contest: str) -> Response:
+        obj = Contest.objects.filter(election__slug=election, code=contest).select_related("election").first()
+        if obj is None:
+            raise Http404("No such contest")
+        outcome = outcomes.contest_outcome(obj)
+        if not outcome.published and not _sees_whole_contest(request.user, obj.election, obj):
+            raise Http404("No such contest")
+        return Response(outcome.as_api())
+
+
+def _sees_whole_contest(user: object, election: Election, contest: Contest) -> bool:
+    """Before publication a contest's totals are for those who may see every one of its constituencies."""
+    grants = grants_for(user, election)
+    if grants.superuser or grants.staff or grants.auditor:
+        return True
+    mine = constituencies_visible(election, grants).filter(contest=contest).count()
+    return mine > 0 and mine == contest.constituencies.count()

@@ -1,0 +1,117 @@
+"""CONTRACT §8 "where do I vote": only the polling unit, 404 otherwise, 429 after a handful, same answer time."""
+
+import time
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from elections.models import AuditEntry
+from voters.models import Voter
+
+SLUG = "world-2021"
+URL = reverse("api:voter-lookup", args=[SLUG])
+
+
+def ask(client, national_id="079090000001", born="1970-01-02", **extra):
+    return client.post(
+        URL, {"national_id": national_id, "date_of_birth": born}, content_type="application/json", **extra
+    )
+
+
+def test_hit_returns_only_the_polling_unit(listed):
+    response = ask(Client())
+    assert response.status_code == 200
+    assert response.json() == {"polling_unit": {"code": "U1", "name": listed.units["U1"].name}}
+
+
+@pytest.mark.parametrize(
+    ("national_id", "born"),
+    [
+        ("079090000001", "1970-01-03"),  # right ID, wrong date
+        ("079090000099", "1970-01-02"),  # unknown ID
+        ("12345", "1970-01-02"),  # malformed ID
+        ("079090000001", "02/01/1970"),  # malformed date
+        ("079090000001", ""),
+    ],
+)
+def test_misses_are_404_with_nothing_inside(listed, national_id, born):
+    response = ask(Client(), national_id, born)
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail"}
+
+
+def test_struck_voters_are_not_found(listed):
+    Voter.objects.filter(list_number=1, polling_unit=listed.units["U1"]).update(status="transferred_out")
+    assert ask(Client()).status_code == 404
+
+
+def test_garbage_bodies_are_404_not_500(listed):
+    client = Client()
+    assert client.post(URL, "[1, 2]", content_type="application/json").status_code in (400, 404)
+    assert client.post(URL, "{", content_type="application/json").status_code == 400
+    assert client.post(URL, {"national_id": ["x"]}, content_type="application/json").status_code == 404
+
+
+def test_unknown_election_is_404(listed):
+    assert (
+        Client().post(reverse("api:voter-lookup", args=["nope"]), {}, content_type="application/json").status_code
+        == 404
+    )
+
+
+@override_settings(VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=5)
+def test_a_handful_per_client_then_429(listed):
+    client = Client()
+    codes = [ask(client, born=f"1970-01-0{i + 3}").status_code for i in range(5)]
+    assert codes == [404] * 5
+    sixth = ask(client)
+    assert sixth.status_code == 429 and sixth["Retry-After"] == "60"
+    # even the right answer is withheld now; another client is still served
+    assert ask(Client(), REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+@override_settings(VOTER_LOOKUP_ALARM_PER_MINUTE=3, VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=100)
+def test_global_alarm(listed, caplog):
+    for i in range(5):
+        ask(Client(), REMOTE_ADDR=f"10.0.1.{i}")
+    assert "voter lookup alarm" in caplog.text
+    entries = AuditEntry.objects.filter(action="voters.lookup.alarm_raised")
+    assert entries.count() == 1 and entries.get().data["threshold_per_minute"] == 3
+
+
+@override_settings(VOTER_LOOKUP_MIN_SECONDS=0.2, VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=100)
+def test_hit_and_miss_take_the_same_time(listed):
+    client = Client()
+
+    def timed(**kw):
+        started = time.monotonic()
+        status = ask(client, **kw).status_code
+        return status, time.monotonic() - started
+
+    hit = timed()
+    miss = timed(national_id="079090000099")
+    wrong_date = timed(born="1999-01-01")
+    assert [hit[0], miss[0], wrong_date[0]] == [200, 404, 404]
+    for _, took in (hit, miss, wrong_date):
+        assert 0.2 <= took < 0.5
+
+
+def test_public_page(listed):
+    page = reverse("voters:lookup", args=[SLUG])
+    client = Client()
+    assert client.get(page).status_code == 200
+    found = client.post(page, {"national_id": "079090000001", "date_of_birth": "1970-01-02"})
+    assert found.status_code == 200
+    html = found.content.decode()
+    assert listed.units["U1"].name in html and "079090000001" not in html and "Nguyễn Văn An" not in html
+    assert client.post(page, {"national_id": "079090000001", "date_of_birth": "1970-01-09"}).status_code == 404
+
+
+@override_settings(VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=2)
+def test_public_page_is_rate_limited_too(listed):
+    page = reverse("voters:lookup", args=[SLUG])
+    client = Client()
+    for _ in range(2):
+        client.post(page, {"national_id": "1", "date_of_birth": "x"})
+    assert client.post(page, {"national_id": "079090000001", "date_of_birth": "1970-01-02"}).status_code == 429

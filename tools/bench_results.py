@@ -1,0 +1,251 @@
+"""Benchmark of the results engine on PostgreSQL: 180,000 polling units x 3 contests of approved tallies.
+
+Generates (with set-based SQL) an election of 180,000 units, each voting in three contests:
+a National-Assembly-like contest of 300 constituencies of 600 units, a provincial-council-like one of
+3,000 constituencies of 60 units and a commune-council-like one of 15,000 constituencies of 12 units,
+5 candidates each: 540,000 approved tallies and 2,700,000 vote rows. Then it times
+
+- computing every constituency's result and the three contest results from cold (no cached result);
+- the same again with the cache warm, and after one tally changed (one constituency recomputed);
+- serving one constituency result through the API (Django test client, full stack), cold and warm.
+
+It prints the figures and asserts no timing.
+
+    KP_DATABASE_URL=postgres://kp@127.0.0.1:54360/kp_bench .venv/bin/python tools/bench_results.py [--units N]
+
+The database in KP_DATABASE_URL is migrated and the benchmark election (slug `bench-results`) is
+replaced on every run; use a throwaway database.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+SLUG = "bench-results"
+CONTESTS = [  # code, level, units per constituency, seats
+    ("QH", "national_assembly", 600, 3),
+    ("TINH", "provincial_council", 60, 3),
+    ("XA", "commune_council", 12, 3),
+]
+CANDIDATES = 5
+UNITS_PER_DISTRICT = 60
+DISTRICTS_PER_PROVINCE = 50
+
+
+class Timer:
+    def __init__(self, label: str):
+        self.label = label
+
+    def __enter__(self) -> "Timer":
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.start
+        print(f"  {self.label:<62} {self.seconds * 1000:10.1f} ms")
+
+
+def build(units: int) -> None:
+    import datetime as dt
+
+    from django.db import connection, transaction
+
+    from elections.models import Area, Candidate, Constituency, Contest, Election
+
+    Election.objects.filter(slug=SLUG).delete()
+    with transaction.atomic():
+        e = Election.objects.create(slug=SLUG, name="Benchmark", election_day=dt.date(2021, 5, 23))
+        root = Area.objects.create(election=e, code="B", name="Bench", path="", depth=0)
+        root.path = f"/{root.pk}/"
+        root.save()
+        districts_n = -(-units // UNITS_PER_DISTRICT)
+        provinces_n = -(-districts_n // DISTRICTS_PER_PROVINCE)
+        provinces = Area.objects.bulk_create(
+            Area(election=e, code=f"P{i:03d}", name=f"Province {i}", parent=root, depth=1) for i in range(provinces_n)
+        )
+        for p in provinces:
+            p.path = f"{root.path}{p.pk}/"
+        Area.objects.bulk_update(provinces, ["path"])
+        districts = Area.objects.bulk_create(
+            Area(
+                election=e,
+                code=f"D{i:05d}",
+                name=f"District {i}",
+                parent=provinces[i // DISTRICTS_PER_PROVINCE],
+                depth=2,
+            )
+            for i in range(districts_n)
+        )
+        for i, d in enumerate(districts):
+            d.path = f"{provinces[i // DISTRICTS_PER_PROVINCE].path}{d.pk}/"
+        Area.objects.bulk_update(districts, ["path"], batch_size=2000)
+        district_ids = [d.pk for d in districts]
+        with connection.cursor() as cur:
+            cur.execute(
+                """INSERT INTO elections_pollingunit (election_id, code, name, area_id, registered_voters)
+                   SELECT %s, 'U' || lpad(g::text, 6, '0'), 'Unit ' || g, (%s::int[])[g / %s + 1],
+                          500 + (g * 37) %% 1500
+                   FROM generate_series(0, %s - 1) g""",
+                [e.pk, district_ids, UNITS_PER_DISTRICT, units],
+            )
+        for position, (code, level, per, seats) in enumerate(CONTESTS):
+            contest = Contest.objects.create(election=e, code=code, name=code, level=level, position=position)
+            n = -(-units // per)
+            area_of = (
+                (lambda i, per=per: districts[(i * per) // UNITS_PER_DISTRICT])
+                if per <= UNITS_PER_DISTRICT
+                else (lambda i, per=per: provinces[(i * per) // (UNITS_PER_DISTRICT * DISTRICTS_PER_PROVINCE)])
+            )
+            cons = Constituency.objects.bulk_create(
+                (
+                    Constituency(
+                        election=e,
+                        contest=contest,
+                        code=f"{code}-{i:05d}",
+                        name=f"{code} {i}",
+                        seats=seats,
+                        area=area_of(i),
+                    )
+                    for i in range(n)
+                ),
+                batch_size=5000,
+            )
+            Candidate.objects.bulk_create(
+                (
+                    Candidate(
+                        election=e,
+                        constituency=c,
+                        code=f"{c.code}-{k}",
+                        ballot_order=k,
+                        full_name=f"Candidate {c.code}-{k}",
+                        date_of_birth=dt.date(1950 + k * 5, 1 + k, 1),
+                        affiliation=f"Party {k}",
+                    )
+                    for c in cons
+                    for k in range(1, CANDIDATES + 1)
+                ),
+                batch_size=5000,
+            )
+            with connection.cursor() as cur:
+                cur.execute(
+                    """INSERT INTO elections_pollingunitconstituency (polling_unit_id, constituency_id, contest_id)
+                       SELECT u.id, (%s::int[])[u.g / %s + 1], %s
+                       FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS g
+                             FROM elections_pollingunit WHERE election_id = %s) u""",
+                    [[c.pk for c in cons], per, contest.pk, e.pk],
+                )
+        with connection.cursor() as cur:
+            cur.execute(
+                """INSERT INTO results_tally (election_id, polling_unit_id, contest_id, constituency_id, round, attempt,
+                       status, version, voters_on_list, voters_voted, ballots_issued, ballots_received, valid_ballots,
+                       invalid_ballots, complaints, return_reason, annul_reason, imported, created_at, updated_at)
+                   SELECT %s, u.id, m.contest_id, m.constituency_id, 1, 1, 'approved', 3, u.registered_voters,
+                       u.registered_voters - u.id %% 50, u.registered_voters - u.id %% 50,
+                       u.registered_voters - u.id %% 50, u.registered_voters - u.id %% 50 - u.id %% 7, u.id %% 7,
+                       '', '', '', true, now(), now()
+                   FROM elections_pollingunitconstituency m JOIN elections_pollingunit u ON u.id = m.polling_unit_id
+                   WHERE u.election_id = %s""",
+                [e.pk, e.pk],
+            )
+            cur.execute(
+                """INSERT INTO results_tallyvote (tally_id, candidate_id, votes)
+                   SELECT t.id, c.id, t.valid_ballots * (20 + (t.id * 7 + c.ballot_order * 13) %% 45) / 100
+                   FROM results_tally t JOIN elections_candidate c ON c.constituency_id = t.constituency_id
+                   WHERE t.election_id = %s""",
+                [e.pk],
+            )
+            cur.execute("ANALYZE")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the results engine (PostgreSQL).")
+    parser.add_argument("--units", type=int, default=180_000)
+    parser.add_argument("--skip-build", action="store_true", help="reuse the election of the last run")
+    parser.add_argument("--repeat", type=int, default=20, help="requests for the median of serving one result")
+    args = parser.parse_args(argv)
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from elections.models import Constituency, Election
+    from results import outcomes
+    from results.models import ConstituencyResult, Tally, TallyVote
+
+    if connection.vendor != "postgresql":
+        print("warning: not PostgreSQL; the figures mean little", file=sys.stderr)
+    call_command("migrate", verbosity=0)
+    if not args.skip_build:
+        started = time.perf_counter()
+        build(args.units)
+        print(f"built the election in {time.perf_counter() - started:.1f} s")
+    e = Election.objects.get(slug=SLUG)
+    print(
+        f"{e.polling_units.count():,} units, {Constituency.objects.filter(election=e).count():,} constituencies, "
+        f"{Tally.objects.filter(election=e).count():,} approved tallies, "
+        f"{TallyVote.objects.filter(tally__election=e).count():,} vote rows; {connection.vendor}"
+    )
+    contests = list(e.contests.all())
+
+    print("every constituency result and the contest results, cold (no cached result):")
+    ConstituencyResult.objects.filter(election=e).delete()
+    total = 0.0
+    for contest in contests:
+        with Timer(f"contest {contest.code}: {contest.constituencies.count():,} constituencies + totals") as t:
+            outcomes.contest_outcome(contest)
+        total += t.seconds
+    print(f"  {'total':<62} {total * 1000:10.1f} ms")
+    ConstituencyResult.objects.filter(election=e).delete()
+    with Timer("the whole election in one pass (constituency_summaries)"):
+        outcomes.constituency_summaries(e)
+
+    print("the same with every result cached:")
+    total = 0.0
+    for contest in contests:
+        with Timer(f"contest {contest.code}") as t:
+            outcomes.contest_outcome(contest)
+        total += t.seconds
+    print(f"  {'total':<62} {total * 1000:10.1f} ms")
+
+    print("after one tally of the largest constituencies changed (one recomputed):")
+    big = Constituency.objects.filter(election=e, contest__code="QH").order_by("code").first()
+    Tally.objects.filter(pk=Tally.objects.filter(constituency=big).values("pk")[:1]).update(version=4)
+    with Timer(f"contest QH ({big.code} recomputed)"):
+        outcomes.contest_outcome(contests[0])
+
+    print("serving one constituency result through the API (GET, superuser session):")
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    client.get(f"/api/v1/elections/{SLUG}/results/XA-00001/")  # the first request of a process loads the URLconf
+    for code in (big.code, "TINH-00007", "XA-00042"):
+        url = f"/api/v1/elections/{SLUG}/results/{code}/"
+        ConstituencyResult.objects.filter(constituency__code=code, election=e).delete()
+        with Timer(f"{code} cold (computed on the request)"):
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        print(f"  {code + f' warm, median of {args.repeat}':<62} {statistics.median(times) * 1000:10.1f} ms")
+        units = response.json()["polling_units"]
+        print(f"  {'':<62} ({units} units, status {response.json()['status']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,245 @@
+"""Voter lists (Law 85/2015/QH13, Arts. 29-34): one list per polling unit, its voters, complaints, certificates.
+
+National IDs are never stored in plain text: `national_id_hmac` (a keyed HMAC-SHA256) finds and compares
+them, `national_id_sealed` (AES-GCM) keeps the value for whoever holds the key (voters/crypto.py).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from elections.models import DatePrecision, Election, Gender, PollingUnit
+
+
+class Residence(models.TextChoices):
+    """Where the voter lives, which decides the contests they vote in (voters/rules.py, spec §3)."""
+
+    PERMANENT = "permanent", _("permanent resident")
+    TEMPORARY = "temporary", _("temporary resident, 12 months or more")
+    TEMPORARY_SHORT = "temporary_short", _("temporary resident, under 12 months")
+
+
+class VoterStatus(models.TextChoices):
+    LISTED = "listed", _("listed")
+    ADDED_LATE = "added_late", _("added after posting")
+    ADDED_BY_CERTIFICATE = "added_by_certificate", _("added on a certificate for voting elsewhere")
+    REMOVED = "removed", _("removed")
+    TRANSFERRED_OUT = "transferred_out", _("transferred out with a certificate")
+
+
+# Statuses that put a person on the list for voting: counted, looked up, may check in.
+ACTIVE_STATUSES = (VoterStatus.LISTED, VoterStatus.ADDED_LATE, VoterStatus.ADDED_BY_CERTIFICATE)
+
+
+class RemovalReason(models.TextChoices):
+    """Art. 30 and 32: why a name leaves a list after posting."""
+
+    MOVED = "moved", _("moved their residence")
+    DECEASED = "deceased", _("deceased")
+    DEPRIVED = "deprived", _("deprived of the right to vote by a court")
+    SENTENCED = "sentenced", _("sentenced to death or serving a prison sentence")
+    INCAPACITATED = "incapacitated", _("lost civil-act capacity")
+    DETAINED = "detained", _("detained or sent to a compulsory facility (moved to its list)")
+    COMPLAINT = "complaint", _("upheld complaint")
+    OTHER = "other", _("other reason")
+
+
+class VoterList(models.Model):
+    """The voter list of one polling unit: exists once voters are loaded; posted under Art. 32."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="voter_lists")
+    polling_unit = models.OneToOneField(PollingUnit, on_delete=models.CASCADE, related_name="voter_list")
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voter list")
+        verbose_name_plural = _("voter lists")
+
+    def __str__(self) -> str:
+        return f"{self.polling_unit_id} ({self.posted_on or '-'})"
+
+
+class VoterImport(models.Model):
+    """One import of a voter file: what it loaded and every row it refused (line and reason only)."""
+
+    class Outcome(models.TextChoices):
+        LOADED = "loaded", _("loaded")
+        REFUSED = "refused", _("refused, nothing written")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="voter_imports")
+    # The committee's area for an upload; empty for the command, which covers the whole election.
+    area = models.ForeignKey("elections.Area", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    skip_invalid = models.BooleanField(_("refused rows skipped"), default=False)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    loaded = models.PositiveIntegerField(_("rows loaded"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows already on the lists"), default=0)
+    refused = models.PositiveIntegerField(_("rows refused"), default=0)
+    # [[line, message], ...] in line order; capped (REFUSALS_KEPT) but `refused` is exact.
+    refusals = models.JSONField(default=list, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voter import")
+        verbose_name_plural = _("voter imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.outcome})"
+
+
+class Voter(models.Model):
+    # db_index/db_constraint off where another index or key already covers it: bulk loads stay fast.
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="voters", db_index=False, db_constraint=False
+    )
+    polling_unit = models.ForeignKey(PollingUnit, on_delete=models.PROTECT, related_name="voters", db_index=False)
+    # The row on the unit's list, in the law's order (households, head first); also the voter-card number.
+    list_number = models.PositiveIntegerField(_("number on the list"))
+    national_id_hmac = models.BinaryField(max_length=32, editable=False)
+    national_id_sealed = models.BinaryField(max_length=64, editable=False)
+    full_name = models.CharField(_("full name"), max_length=200)
+    # Lower case without diacritics ("nguyen van an"), for finding a voter from a phone keyboard.
+    name_key = models.CharField(max_length=200, editable=False)
+    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth_precision = models.CharField(
+        _("precision of the date of birth"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    residence = models.CharField(_("residence"), max_length=20, choices=Residence.choices, default=Residence.PERMANENT)
+    household = models.CharField(_("household"), max_length=40, blank=True)
+    household_head = models.BooleanField(_("head of household"), default=False)
+    status = models.CharField(_("status"), max_length=24, choices=VoterStatus.choices, default=VoterStatus.LISTED)
+    removal_reason = models.CharField(_("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True)
+    status_note = models.CharField(_("note"), max_length=300, blank=True)
+    voted_at = models.DateTimeField(_("voted at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    version = models.PositiveIntegerField(default=1)
+    batch = models.ForeignKey(
+        VoterImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+        ordering = ["polling_unit", "list_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["polling_unit", "list_number"], name="voter_list_number_unique"),
+            # Art. 29: one list per person. Rows struck off (removed, transferred) stay on their list as history.
+            models.UniqueConstraint(
+                fields=["election", "national_id_hmac"],
+                condition=Q(status__in=["listed", "added_late", "added_by_certificate"]),
+                name="voter_on_one_list",
+            ),
+        ]
+        # Struck-off rows are few: a small index finds them, while the unique index above finds everyone else,
+        # so a bulk load maintains one large index on the digest, not two.
+        indexes = [
+            models.Index(
+                fields=["election", "national_id_hmac"],
+                condition=~Q(status__in=["listed", "added_late", "added_by_certificate"]),
+                name="voter_struck_id_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.polling_unit_id}#{self.list_number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def date_of_birth_display(self) -> str:
+        iso = self.date_of_birth.isoformat()
+        return {DatePrecision.DAY: iso, DatePrecision.MONTH: iso[:7], DatePrecision.YEAR: iso[:4]}[
+            DatePrecision(self.date_of_birth_precision)
+        ]
+
+
+class Certificate(models.Model):
+    """Giấy chứng nhận đi bỏ phiếu ở nơi khác (Art. 34): struck from one list, added to another on showing it."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("issued")
+        USED = "used", _("used: added to another list")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="voter_certificates")
+    number = models.CharField(_("certificate number"), max_length=20)
+    voter = models.OneToOneField(Voter, on_delete=models.PROTECT, related_name="certificate_out")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_voter = models.OneToOneField(
+        Voter, on_delete=models.PROTECT, null=True, blank=True, related_name="certificate_in"
+    )
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("certificate for voting elsewhere")
+        verbose_name_plural = _("certificates for voting elsewhere")
+        constraints = [models.UniqueConstraint(fields=["election", "number"], name="certificate_number_unique")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Complaint(models.Model):
+    """A complaint about a posted list (Art. 33): within 30 days of posting, answered within 5 days."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        UPHELD = "upheld", _("upheld")
+        REJECTED = "rejected", _("rejected")
+
+    class Kind(models.TextChoices):
+        OMITTED = "omitted", _("a person is missing from the list")
+        WRONGLY_LISTED = "wrongly_listed", _("a person should not be on the list")
+        WRONG_DETAILS = "wrong_details", _("details on the list are wrong")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="voter_complaints")
+    polling_unit = models.ForeignKey(PollingUnit, on_delete=models.CASCADE, related_name="voter_complaints")
+    # The row complained about, when there is one (an omitted person has none).
+    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    complainant = models.CharField(_("complainant"), max_length=200)
+    text = models.TextField(_("complaint"))
+    received_on = models.DateField(_("received on"))
+    answer_due = models.DateField(_("answer due"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("complaint about a voter list")
+        verbose_name_plural = _("complaints about voter lists")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.polling_unit_id}: {self.kind} ({self.status})"

@@ -1,0 +1,128 @@
+"""Reads of voter lists: counts per contest (field 1 of the counting minutes), pages, check-in search."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+
+from elections.models import Contest, Election, PollingUnit
+
+from . import rules
+from .importers import name_key
+from .models import ACTIVE_STATUSES, Certificate, Complaint, Voter, VoterImport, VoterList
+
+
+def _active(qs: QuerySet[Voter]) -> QuerySet[Voter]:
+    return qs.filter(status__in=ACTIVE_STATUSES)
+
+
+def voter_counts(election: Election) -> dict[tuple[int, str], int]:
+    """Voters on the list per (polling unit id, contest level), for every unit with a loaded list.
+
+    A temporary resident of under 12 months is counted for the National Assembly and the provincial
+    council, not for the commune council (spec §3). Units without a list are absent: callers fall back
+    to PollingUnit.registered_voters.
+    """
+    levels = set(Contest.objects.filter(election=election).values_list("level", flat=True))
+    unit_ids = VoterList.objects.filter(election=election).values_list("polling_unit_id", flat=True)
+    counts: dict[tuple[int, str], int] = {(u, level): 0 for u in unit_ids for level in levels}
+    rows = (
+        _active(Voter.objects.filter(election=election))
+        .values_list("polling_unit_id", "residence")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit_id, residence, n in rows:
+        for level in levels:
+            if rules.votes_in(residence, level):
+                counts[(unit_id, level)] = counts.get((unit_id, level), 0) + n
+    return counts
+
+
+def voters_on_list(unit: PollingUnit, contest: Contest) -> int | None:
+    """Voters of `unit` who vote in `contest`, or None while the unit has no loaded list."""
+    if not VoterList.objects.filter(polling_unit=unit).exists():
+        return None
+    by_residence = (
+        _active(Voter.objects.filter(polling_unit=unit)).values_list("residence").annotate(n=Count("pk")).order_by()
+    )
+    return sum(n for residence, n in by_residence if rules.votes_in(residence, contest.level))
+
+
+def registered_voters(unit: PollingUnit) -> int | None:
+    """Everyone on the unit's list (any contest), or None while no list is loaded (CONTRACT §8)."""
+    if not VoterList.objects.filter(polling_unit=unit).exists():
+        return None
+    return _active(Voter.objects.filter(polling_unit=unit)).count()
+
+
+def checked_in_count(unit: PollingUnit) -> int:
+    """Voters of the unit checked in so far: the unit's turnout, for units that check voters in."""
+    return Voter.objects.filter(polling_unit=unit, voted_at__isnull=False).count()
+
+
+def voter_list_of_unit(unit: PollingUnit) -> VoterList | None:
+    return VoterList.objects.filter(polling_unit=unit).select_related("posted_by").first()
+
+
+def unit_summary(unit: PollingUnit) -> dict[str, object]:
+    """The figures shown at the top of a unit's list page."""
+    agg = Voter.objects.filter(polling_unit=unit).aggregate(
+        active=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+        struck=Count("pk", filter=~Q(status__in=ACTIVE_STATUSES)),
+        voted=Count("pk", filter=Q(voted_at__isnull=False)),
+    )
+    contests = Contest.objects.filter(constituencies__memberships__polling_unit=unit).order_by("position")
+    per_contest = [(c, voters_on_list(unit, c)) for c in contests]
+    return {**agg, "per_contest": per_contest}
+
+
+def voters_of_unit(unit: PollingUnit, *, query: str = "") -> QuerySet[Voter]:
+    """The unit's list in list order (the law's posting order), optionally narrowed by number or name."""
+    qs = Voter.objects.filter(polling_unit=unit).order_by("list_number")
+    query = query.strip()
+    if not query:
+        return qs
+    if query.isdigit():
+        return qs.filter(list_number=int(query))
+    return qs.filter(name_key__contains=name_key(" ".join(query.split())))
+
+
+def voters_for_posting(unit: PollingUnit) -> QuerySet[Voter]:
+    return Voter.objects.filter(polling_unit=unit).order_by("list_number")
+
+
+def complaints_of_unit(unit: PollingUnit) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(polling_unit=unit).select_related("voter").order_by("-received_on", "-pk")
+
+
+def certificates_of_unit(unit: PollingUnit) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(Q(voter__polling_unit=unit) | Q(added_voter__polling_unit=unit)).select_related(
+        "voter__polling_unit", "added_voter__polling_unit"
+    )
+
+
+def imports_of_election(election: Election, *, area_paths: tuple[str, ...] | None = None) -> QuerySet[VoterImport]:
+    qs = VoterImport.objects.filter(election=election).select_related("area", "by")
+    if area_paths is not None:
+        q = Q(pk__in=[])
+        for path in area_paths:
+            q |= Q(area__path__startswith=path)
+        qs = qs.filter(q)
+    return qs
+
+
+def turnout_by_unit(election: Election) -> dict[int, tuple[int, int]]:
+    """(checked in, on the list) per unit with a loaded list."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        Voter.objects.filter(election=election)
+        .values_list("polling_unit_id")
+        .annotate(
+            voted=Count("pk", filter=Q(voted_at__isnull=False)),
+            listed=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+        )
+        .order_by()
+    )
+    for unit_id, voted, listed in rows:
+        out[unit_id] = [voted, listed]
+    return {k: (v[0], v[1]) for k, v in out.items()}

@@ -1,0 +1,544 @@
+"""Writes to voter lists: the import of CONTRACT §8, posting, changes after posting, certificates, check-in.
+
+Each service runs in one transaction, locks what it changes and writes the audit log with the voter's unit
+and list number only: national IDs and dates of birth never reach the audit log.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elections.audit import audit_log
+from elections.models import Area, Election, PollingUnit
+
+from . import rules, staging
+from .crypto import id_cipher
+from .importers import ReadStats, Reason, name_key, read_voters
+from .models import (
+    ACTIVE_STATUSES,
+    Certificate,
+    Complaint,
+    RemovalReason,
+    Residence,
+    Voter,
+    VoterImport,
+    VoterList,
+    VoterStatus,
+)
+
+REFUSALS_KEPT = 20_000  # refusals stored with an import record; the count is always exact
+
+
+class VoterListError(Exception):
+    """A change to a voter list that the law or the list's state does not allow; the message says why."""
+
+
+class ImportRefused(VoterListError):
+    """The file has refused rows and --skip-invalid was not given: nothing was written."""
+
+    def __init__(self, report: "ImportReport") -> None:
+        super().__init__(_("%(n)d row(s) refused; nothing was written") % {"n": len(report.refusals)})
+        self.report = report
+
+
+class ListsClosed(VoterListError):
+    """Art. 32: lists change until 24 hours before voting starts, not after."""
+
+
+class StaleVersion(VoterListError):
+    """Someone else changed the row since the form was shown (two committee members at once)."""
+
+
+class AlreadyVoted(VoterListError):
+    def __init__(self, voter: Voter) -> None:
+        super().__init__(_("already checked in"))
+        self.voter = voter
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    loaded: int = 0
+    unchanged: int = 0
+    refusals: list[tuple[int, str]] = field(default_factory=list)
+    loaded_by_unit: dict[str, int] = field(default_factory=dict)
+    batch: VoterImport | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.loaded > 0
+
+
+def _phase(callback: Callable[[str], None] | None, name: str) -> None:
+    if callback:
+        callback(name)
+
+
+@transaction.atomic
+def voter_list_import(
+    *,
+    election: Election,
+    text: Iterable[str],
+    file_name: str,
+    sha256: str,
+    by: Any = None,
+    area: Area | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_rows: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Load a voter file (CONTRACT §8) into the election's lists, all or nothing unless `skip_invalid`.
+
+    `area` limits the file to the polling units under it (a committee's upload): other units are unknown.
+    Rows already on the lists exactly as given are left alone, so importing a file again changes nothing.
+    Raises ImportRefused (nothing written) when any row is refused and `skip_invalid` is false.
+    """
+    election = Election.objects.select_for_update().get(pk=election.pk)  # one import per election at a time
+    units_qs = PollingUnit.objects.filter(election=election)
+    if area is not None:
+        units_qs = units_qs.filter(area__path__startswith=area.path)
+    units = dict(units_qs.values_list("code", "pk"))
+    code_of = {pk: code for code, pk in units.items()}
+    stats = ReadStats()
+    report = ImportReport()
+
+    _phase(on_phase, "reading")
+    rows = read_voters(text, units=units, election_day=election.election_day, cipher=id_cipher(), stats=stats)
+    staging.fill(rows, on_rows=on_rows)
+    report.rows = stats.rows
+    refusals = stats.refusals
+
+    _phase(on_phase, "checking")
+    unit_ids = staging.stage_unit_ids()
+    existing = set(VoterList.objects.filter(polling_unit_id__in=unit_ids).values_list("polling_unit_id", flat=True))
+    VoterList.objects.bulk_create(
+        [VoterList(election=election, polling_unit_id=u) for u in unit_ids if u not in existing],
+        ignore_conflicts=True,
+    )
+    # Lock the lists being extended: a committee member adding a voter by hand waits for the import.
+    list(VoterList.objects.select_for_update().filter(polling_unit_id__in=unit_ids).values_list("pk", flat=True))
+    report.unchanged = staging.drop_unchanged(election.pk)
+    on_list = staging.lines_on_a_list(election.pk)
+    refusals.extend((line, Reason.id_on_list()) for line in on_list)
+    taken = set(on_list)
+    posted = [(line, unit) for line, unit in staging.lines_of_posted_units() if line not in taken]
+    refusals.extend((line, Reason.list_posted(code_of[unit])) for line, unit in posted)
+    refusals.sort()
+    report.refusals = refusals
+    if refusals and not skip_invalid:
+        staging.drop()
+        raise ImportRefused(report)
+    staging.drop_lines(sorted(taken | {line for line, _unit in posted}))
+
+    by_unit = staging.counts_by_unit()
+    report.loaded_by_unit = {code_of[u]: n for u, n in sorted(by_unit.items(), key=lambda kv: code_of[kv[0]])}
+    report.loaded = sum(by_unit.values())
+    if report.loaded == 0 or dry_run:
+        staging.drop()
+        if dry_run:
+            transaction.set_rollback(True)
+        return report
+
+    _phase(on_phase, "merging")
+    batch = VoterImport.objects.create(
+        election=election,
+        area=area,
+        outcome=VoterImport.Outcome.LOADED,
+        file_name=file_name[:255],
+        sha256=sha256,
+        skip_invalid=skip_invalid,
+        rows=report.rows,
+        loaded=report.loaded,
+        unchanged=report.unchanged,
+        refused=len(refusals),
+        refusals=[list(r) for r in refusals[:REFUSALS_KEPT]],
+        by=by if getattr(by, "pk", None) else None,
+    )
+    report.batch = batch
+    merged = staging.merge(election_id=election.pk, batch_id=batch.pk, now=timezone.now())
+    staging.drop()
+    assert merged == report.loaded, (merged, report.loaded)  # a broken merge must not commit
+    audit_log(
+        "voters.list.imported",
+        user=by,
+        election_slug=election.slug,
+        object_type="voter_import",
+        object_key=str(batch.pk),
+        data={
+            "file": file_name[:255],
+            "sha256": sha256,
+            "area": area.code if area else None,
+            "rows": report.rows,
+            "loaded": report.loaded,
+            "unchanged": report.unchanged,
+            "refused": len(refusals),
+            "skip_invalid": skip_invalid,
+            "loaded_by_unit": dict(list(report.loaded_by_unit.items())[:500]),
+        },
+        source=f"import_voters {file_name[:200]}",
+    )
+    return report
+
+
+def voter_import_record_refused(
+    *, election: Election, area: Area | None, report: ImportReport, file_name: str, sha256: str, by: Any, skip: bool
+) -> VoterImport:
+    """Keep the report of an upload that loaded nothing (line numbers and reasons only), for its report page."""
+    return VoterImport.objects.create(
+        election=election,
+        area=area,
+        outcome=VoterImport.Outcome.REFUSED if report.refusals and not skip else VoterImport.Outcome.LOADED,
+        file_name=file_name[:255],
+        sha256=sha256,
+        skip_invalid=skip,
+        rows=report.rows,
+        loaded=0,
+        unchanged=report.unchanged,
+        refused=len(report.refusals),
+        refusals=[list(r) for r in report.refusals[:REFUSALS_KEPT]],
+        by=by if getattr(by, "pk", None) else None,
+    )
+
+
+def file_digest_of_upload(upload: Any) -> str:
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    return sha.hexdigest()
+
+
+# --- changes after posting (Art. 32-34) ----------------------------------------------------------------
+
+
+def changes_close_at(election: Election) -> dt.datetime:
+    return rules.changes_close_at(election.election_day, election.voting_opens, election.time_zone)
+
+
+def _check_open(election: Election, now: dt.datetime | None) -> dt.datetime:
+    now = now or timezone.now()
+    closes = changes_close_at(election)
+    if now >= closes:
+        raise ListsClosed(
+            _("The lists closed for changes at %(when)s, 24 hours before voting starts (Art. 32).")
+            % {"when": timezone.localtime(closes, closes.tzinfo).strftime("%Y-%m-%d %H:%M %Z")}
+        )
+    return now
+
+
+def _locked_list(unit: PollingUnit) -> VoterList:
+    VoterList.objects.get_or_create(polling_unit=unit, defaults={"election_id": unit.election_id})
+    return VoterList.objects.select_for_update().get(polling_unit=unit)
+
+
+def _locked_voter(voter_id: int, version: int | None) -> Voter:
+    voter = Voter.objects.select_for_update().select_related("polling_unit", "election").get(pk=voter_id)
+    if version is not None and voter.version != version:
+        raise StaleVersion(_("Someone else changed this voter meanwhile; look at the row again and retry."))
+    return voter
+
+
+def _next_number(unit: PollingUnit) -> int:
+    return (Voter.objects.filter(polling_unit=unit).aggregate(n=Max("list_number"))["n"] or 0) + 1
+
+
+def _audit(action: str, voter: Voter, by: Any, **data: Any) -> None:
+    audit_log(
+        action,
+        user=by,
+        election_slug=voter.election.slug,
+        object_type="voter",
+        object_key=f"{voter.polling_unit.code}#{voter.list_number}",
+        data={"voter": voter.pk, "polling_unit": voter.polling_unit.code, "list_number": voter.list_number, **data},
+    )
+
+
+@dataclass(frozen=True)
+class NewVoter:
+    national_id: str
+    full_name: str
+    date_of_birth: dt.date
+    gender: str
+    residence: str = Residence.PERMANENT
+    household: str = ""
+    household_head: bool = False
+
+
+@transaction.atomic
+def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Any, now: dt.datetime | None = None) -> Voter:
+    """Add one person to a unit's list (Art. 32: moved in, asked to vote where they live, late listing)."""
+    election = unit.election
+    _check_open(election, now)
+    if not rules.is_of_age(person.date_of_birth, election.election_day):
+        raise VoterListError(Reason.under_age(rules.eighteenth_birthday_cutoff(election.election_day)))
+    voter_list = _locked_list(unit)
+    cipher = id_cipher()
+    digest = cipher.digest(person.national_id)
+    if Voter.objects.filter(election=election, national_id_hmac=digest, status__in=ACTIVE_STATUSES).exists():
+        raise VoterListError(_("This person is already on a list of this election; remove them there first (Art. 29)."))
+    voter = Voter.objects.create(
+        election=election,
+        polling_unit=unit,
+        list_number=_next_number(unit),
+        national_id_hmac=digest,
+        national_id_sealed=cipher.seal(person.national_id, digest),
+        full_name=person.full_name,
+        name_key=name_key(person.full_name),
+        date_of_birth=person.date_of_birth,
+        gender=person.gender,
+        residence=person.residence,
+        household=person.household,
+        household_head=person.household_head,
+        status=VoterStatus.ADDED_LATE if voter_list.posted_on else VoterStatus.LISTED,
+        status_note=note[:300],
+    )
+    _audit("voters.voter.added", voter, by, status=voter.status, note=note[:300])
+    return voter
+
+
+@transaction.atomic
+def voter_remove(
+    *, voter: Voter, reason: str, note: str, by: Any, version: int | None = None, now: dt.datetime | None = None
+) -> Voter:
+    """Strike a voter off their list, keeping the row (and its number) as history (Art. 30, 32)."""
+    _check_open(voter.election, now)
+    voter = _locked_voter(voter.pk, version)
+    if voter.status not in ACTIVE_STATUSES:
+        raise VoterListError(_("This voter is no longer on the list."))
+    if reason not in RemovalReason.values:
+        raise VoterListError(_("Choose a reason for the removal."))
+    before = voter.status
+    voter.status, voter.removal_reason, voter.status_note = VoterStatus.REMOVED, reason, note[:300]
+    voter.version += 1
+    voter.save(update_fields=["status", "removal_reason", "status_note", "version", "updated_at"])
+    _audit("voters.voter.removed", voter, by, before=before, reason=reason, note=note[:300])
+    return voter
+
+
+@transaction.atomic
+def voter_list_post(*, unit: PollingUnit, posted_on: dt.date, by: Any) -> VoterList:
+    """Record that the unit's list is posted (Art. 32): the 30-day complaint window starts."""
+    voter_list = VoterList.objects.select_for_update().filter(polling_unit=unit).first()
+    if voter_list is None or not Voter.objects.filter(polling_unit=unit).exists():
+        raise VoterListError(_("This polling unit has no voter list to post yet."))
+    if voter_list.posted_on:
+        raise VoterListError(_("This list was already posted on %(day)s.") % {"day": voter_list.posted_on})
+    voter_list.posted_on, voter_list.posted_by = posted_on, by
+    voter_list.save(update_fields=["posted_on", "posted_by"])
+    late = posted_on > rules.posting_deadline(unit.election.election_day)
+    audit_log(
+        "voters.list.posted",
+        user=by,
+        election_slug=unit.election.slug,
+        object_type="voter_list",
+        object_key=unit.code,
+        data={"posted_on": posted_on.isoformat(), "after_legal_deadline": late},
+    )
+    return voter_list
+
+
+_CERT_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)
+
+
+def _certificate_number() -> str:
+    return "".join(secrets.choice(_CERT_ALPHABET) for _ in range(8))
+
+
+@transaction.atomic
+def certificate_issue(
+    *, voter: Voter, by: Any, version: int | None = None, now: dt.datetime | None = None
+) -> Certificate:
+    """Issue the certificate for voting elsewhere (Art. 34): the voter is struck from this list."""
+    now = _check_open(voter.election, now)
+    voter = _locked_voter(voter.pk, version)
+    if voter.status not in ACTIVE_STATUSES:
+        raise VoterListError(_("This voter is no longer on the list."))
+    if voter.voted_at:
+        raise VoterListError(_("This voter has already voted."))
+    number = _certificate_number()
+    while Certificate.objects.filter(election=voter.election, number=number).exists():
+        number = _certificate_number()
+    voter.status = VoterStatus.TRANSFERRED_OUT
+    voter.version += 1
+    voter.save(update_fields=["status", "version", "updated_at"])
+    certificate = Certificate.objects.create(
+        election=voter.election, number=number, voter=voter, issued_at=now, issued_by=by
+    )
+    _audit("voters.certificate.issued", voter, by, certificate=number)
+    return certificate
+
+
+class CertificateRefused(VoterListError):
+    """Unknown number, already used, or the national ID shown is not the holder's: one message for all."""
+
+
+@transaction.atomic
+def certificate_accept(
+    *, unit: PollingUnit, number: str, national_id: str, by: Any, note: str = "", now: dt.datetime | None = None
+) -> Voter:
+    """Add the holder of a certificate to this unit's list on showing it and their ID card (Art. 34)."""
+    now = _check_open(unit.election, now)
+    refused = CertificateRefused(
+        _("No unused certificate with this number belongs to this national ID in this election.")
+    )
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("voter__polling_unit__area")
+        .filter(election=unit.election, number=number.strip().upper())
+        .first()
+    )
+    digest = id_cipher().digest(national_id.strip())
+    if certificate is None or not hmac.compare_digest(bytes(certificate.voter.national_id_hmac), digest):
+        raise refused
+    if certificate.status != Certificate.Status.ISSUED:
+        raise refused
+    origin = certificate.voter
+    if origin.polling_unit_id == unit.pk:
+        raise VoterListError(_("The certificate was issued by this polling unit: the voter votes elsewhere."))
+    _locked_list(unit)
+    # Someone voting outside their commune keeps the national and provincial votes only (spec §3 table);
+    # within the same commune their residence stays what it was.
+    same_commune = origin.polling_unit.area_id == unit.area_id
+    voter = Voter.objects.create(
+        election=unit.election,
+        polling_unit=unit,
+        list_number=_next_number(unit),
+        national_id_hmac=origin.national_id_hmac,
+        national_id_sealed=origin.national_id_sealed,
+        full_name=origin.full_name,
+        name_key=origin.name_key,
+        date_of_birth=origin.date_of_birth,
+        date_of_birth_precision=origin.date_of_birth_precision,
+        gender=origin.gender,
+        residence=origin.residence if same_commune else Residence.TEMPORARY_SHORT,
+        status=VoterStatus.ADDED_BY_CERTIFICATE,
+        status_note=note[:300],
+    )
+    certificate.status, certificate.added_voter, certificate.used_at, certificate.used_by = (
+        Certificate.Status.USED,
+        voter,
+        now,
+        by,
+    )
+    certificate.save(update_fields=["status", "added_voter", "used_at", "used_by"])
+    _audit(
+        "voters.certificate.used",
+        voter,
+        by,
+        certificate=certificate.number,
+        from_unit=origin.polling_unit.code,
+        from_list_number=origin.list_number,
+    )
+    return voter
+
+
+@transaction.atomic
+def complaint_receive(
+    *,
+    unit: PollingUnit,
+    kind: str,
+    complainant: str,
+    text: str,
+    voter: Voter | None,
+    by: Any,
+    received_on: dt.date | None = None,
+) -> Complaint:
+    """Receive a complaint about a posted list (Art. 33): within 30 days of posting; answer due in 5 days."""
+    received_on = received_on or timezone.localdate()
+    voter_list = VoterList.objects.select_for_update().filter(polling_unit=unit).first()
+    if voter_list is None or voter_list.posted_on is None:
+        raise VoterListError(_("Complaints are received once the list is posted."))
+    last_day = rules.complaint_deadline(voter_list.posted_on)
+    if received_on > last_day:
+        raise VoterListError(
+            _("The complaint window closed on %(day)s, 30 days after posting (Art. 33).") % {"day": last_day}
+        )
+    if received_on < voter_list.posted_on:
+        raise VoterListError(_("A complaint cannot be received before the list was posted."))
+    complaint = Complaint.objects.create(
+        election=unit.election,
+        polling_unit=unit,
+        voter=voter,
+        kind=kind,
+        complainant=complainant[:200],
+        text=text,
+        received_on=received_on,
+        answer_due=rules.answer_due(received_on),
+        received_by=by,
+    )
+    audit_log(
+        "voters.complaint.received",
+        user=by,
+        election_slug=unit.election.slug,
+        object_type="voter_complaint",
+        object_key=str(complaint.pk),
+        data={
+            "polling_unit": unit.code,
+            "kind": kind,
+            "list_number": voter.list_number if voter else None,
+            "answer_due": complaint.answer_due.isoformat(),
+        },
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer(
+    *, complaint: Complaint, upheld: bool, answer: str, by: Any, version: int | None = None
+) -> Complaint:
+    """Answer a complaint (Art. 33). An upheld complaint is then put right with an addition or a removal."""
+    complaint = Complaint.objects.select_for_update().select_related("polling_unit", "election").get(pk=complaint.pk)
+    if version is not None and complaint.version != version:
+        raise StaleVersion(_("Someone else answered this complaint meanwhile; look at it again."))
+    if complaint.status != Complaint.Status.OPEN:
+        raise VoterListError(_("This complaint is already answered."))
+    complaint.status = Complaint.Status.UPHELD if upheld else Complaint.Status.REJECTED
+    complaint.answer, complaint.answered_on, complaint.answered_by = answer, timezone.localdate(), by
+    complaint.version += 1
+    complaint.save(update_fields=["status", "answer", "answered_on", "answered_by", "version"])
+    audit_log(
+        "voters.complaint.answered",
+        user=by,
+        election_slug=complaint.election.slug,
+        object_type="voter_complaint",
+        object_key=str(complaint.pk),
+        data={
+            "polling_unit": complaint.polling_unit.code,
+            "status": complaint.status,
+            "late": complaint.answered_on > complaint.answer_due,
+        },
+    )
+    return complaint
+
+
+# --- check-in at the polling station ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def voter_check_in(*, unit: PollingUnit, voter_id: int, by: Any, now: dt.datetime | None = None) -> Voter:
+    """Mark a voter of this unit as voted, once. A second check-in raises AlreadyVoted with the first time.
+
+    Check-ins are not written to the audit log: millions of them on one day would serialise every polling
+    station on the log's lock. The row itself keeps who checked the voter in, and when.
+    """
+    voter = Voter.objects.select_for_update().filter(pk=voter_id, polling_unit=unit).first()
+    if voter is None:
+        raise VoterListError(_("No such voter on this polling unit's list."))
+    if voter.status not in ACTIVE_STATUSES:
+        raise VoterListError(
+            _("This voter was struck from the list: %(status)s.") % {"status": voter.get_status_display()}
+        )
+    if voter.voted_at is not None:
+        raise AlreadyVoted(voter)
+    voter.voted_at, voter.checked_in_by = now or timezone.now(), by
+    voter.save(update_fields=["voted_at", "checked_in_by", "updated_at"])
+    return voter
