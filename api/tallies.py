@@ -168,7 +168,7 @@ class SubmitView(_Transition):
         request=TallyIn,
         responses={200: TallyOut, **ERRORS},
         summary="Submit (clerk)",
-        description="Body `{}` or `{\"version\": N}` submits the saved draft. A body with the figures of "
+        description='Body `{}` or `{"version": N}` submits the saved draft. A body with the figures of '
         "contract §2 (and the `version` it is based on, if a draft exists) saves and submits them at once.",
     )
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
