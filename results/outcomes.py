@@ -287,18 +287,9 @@ def _refresh(
         )
         old = cached.get(key)
         published = bool(old and old[1])
-        # A new object even for a cached row: one upsert writes them all and keeps `published` as stored.
+        # A row even for a cached one: one upsert writes them all and keeps `published` as stored.
         rows.append(
-            ConstituencyResult(
-                election_id=election.pk,
-                constituency_id=t.constituency_id,
-                round=t.info.number,
-                fingerprint=fingerprints[key],
-                status=data["status"],
-                data=data,
-                computed_at=now,
-                published=published,
-            )
+            (election.pk, t.constituency_id, t.info.number, fingerprints[key], data["status"], data, now, published)
         )
         found[key] = _Cached(data, published)
     _write(rows)
@@ -308,15 +299,15 @@ def _refresh(
 _COLUMNS = ("election_id", "constituency_id", "round", "fingerprint", "status", "data", "computed_at", "published")
 
 
-def _write(rows: list[ConstituencyResult]) -> None:
-    """Upsert the recomputed rows, keeping `published` as stored.
+def _write(rows: list[tuple[Any, ...]]) -> None:
+    """Upsert recomputed rows (values in `_COLUMNS` order), keeping `published` as stored.
 
     On PostgreSQL thousands of rows go through COPY into a temporary table and one INSERT ... ON
     CONFLICT (several times faster than a bulk insert of JSON values); elsewhere, a bulk upsert.
     """
     if connection.vendor != "postgresql" or len(rows) < 200:
         ConstituencyResult.objects.bulk_create(
-            rows,
+            [ConstituencyResult(**dict(zip(_COLUMNS, row, strict=True))) for row in rows],
             batch_size=2000,
             update_conflicts=True,
             unique_fields=["constituency", "round"],
@@ -334,19 +325,8 @@ def _write(rows: list[ConstituencyResult]) -> None:
         )
         cur.execute("TRUNCATE kp_result_load")
         with cur.copy(f"COPY kp_result_load ({columns}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(
-                    (
-                        r.election_id,
-                        r.constituency_id,
-                        r.round,
-                        r.fingerprint,
-                        r.status,
-                        json.dumps(r.data, separators=(",", ":")),
-                        r.computed_at,
-                        r.published,
-                    )
-                )
+            for row in rows:
+                copy.write_row((*row[:5], json.dumps(row[5], separators=(",", ":")), *row[6:]))
         cur.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM kp_result_load "  # noqa: S608 (our own names)
             "ON CONFLICT (constituency_id, round) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "

@@ -323,13 +323,10 @@ def test_the_cache_upsert_of_many_rows_keeps_publication(world):
 
     def rows(status):
         return [
-            ConstituencyResult(
-                election_id=world.election.pk, constituency_id=c.pk, round=r, fingerprint="f", status=status,
-                data={"status": status}, published=False,
-            )
+            (world.election.pk, c.pk, r, "f", status, {"status": status}, None, False)
             for c in world.constituencies.values()
             for r in range(1, 64)
-        ]  # fmt: skip
+        ]
 
     _write(rows("incomplete"))
     ConstituencyResult.objects.filter(round=5).update(published=True)
