@@ -179,12 +179,18 @@ def _state(tally: Tally) -> dict[str, Any]:
     return {"status": tally.status, "version": tally.version}
 
 
+def _stale(current: int, given: int | None) -> str:
+    if given is None:
+        return f"The tally was saved meanwhile (now version {current}); reload the page to see it."
+    return f"The tally changed meanwhile: it is at version {current}, not {given}."
+
+
 def _locked(scope: TallyScope, version: int | None) -> Tally:
     tally = current_tally(scope, lock=True)
     if tally is None:
         raise TallyConflict("There is no tally for this polling unit and contest yet.")
     if version is not None and version != tally.version:
-        raise TallyConflict(f"The tally changed meanwhile: it is at version {tally.version}, not {version}.")
+        raise TallyConflict(_stale(tally.version, version))
     return tally
 
 
@@ -235,7 +241,7 @@ def _save_locked(
         if tally.status not in EDITABLE:
             raise TallyConflict(f"The tally is {tally.status} and can no longer be edited by its clerk.")
         if version is None or version != tally.version:
-            raise TallyConflict(f"The tally changed meanwhile: it is at version {tally.version}, not {version}.")
+            raise TallyConflict(_stale(tally.version, version))
     elif version is not None and attempt == 1:
         raise TallyConflict("There is no saved tally to update; leave out the version for the first save.")
 
@@ -333,7 +339,7 @@ def tally_submit(
         if retry and (version is None or version + 1 == tally.version):
             return tally  # the same submission again (a retry after a lost answer)
         if version is not None and version != tally.version:
-            raise TallyConflict(f"The tally changed meanwhile: it is at version {tally.version}, not {version}.")
+            raise TallyConflict(_stale(tally.version, version))
         content, findings = tally_figures(tally), None
     if tally.status not in EDITABLE:
         raise TallyConflict(f"A {tally.status} tally cannot be submitted.")

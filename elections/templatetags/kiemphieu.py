@@ -1,0 +1,28 @@
+"""Template filters shared by the pages."""
+
+import datetime as dt
+
+from django import template
+from django.utils.formats import date_format
+
+register = template.Library()
+
+
+@register.filter
+def birth_date(value: object) -> str:
+    """A date of birth as the language writes it, keeping an unknown day or month unknown.
+
+    "1968-03-14" -> 14/03/1968 (vi) or 1968-03-14 (en); "1968-03" -> 03/1968; "1968" -> 1968.
+    """
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    text = str(value or "")
+    parts = text.split("-")
+    try:
+        if len(parts) == 3:
+            return date_format(dt.date.fromisoformat(text), "SHORT_DATE_FORMAT")
+        if len(parts) == 2:
+            return f"{parts[1]}/{parts[0]}"
+    except ValueError:
+        return text
+    return text
