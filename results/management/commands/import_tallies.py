@@ -4,7 +4,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from elections.models import Election
 from results.importers import read_tally_file
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
 
+    @no_translations  # messages on the terminal are in English, as in the contract
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             election = Election.objects.get(slug=options["election"])
