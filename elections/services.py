@@ -313,9 +313,7 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
     PollingUnit.objects.bulk_update(changed, ["name", "area", "registered_voters"], batch_size=BATCH)
 
     # Memberships: removals first, so a unit may move to another constituency of the same contest.
-    gone = [ex.memberships[key].pk for key in plans["unit_constituencies"].delete]
-    for start in range(0, len(gone), BATCH):
-        PollingUnitConstituency.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    _delete_in_batches(PollingUnitConstituency, [ex.memberships[key].pk for key in plans["unit_constituencies"].delete])
     links = []
     for key in plans["unit_constituencies"].create:
         unit_code, cons_code = key.split("\t")
@@ -327,9 +325,7 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
 
     # Candidates: ballot order is unique per constituency, so moved rows park on free numbers first.
     spec_cands = {c.code: c for c in spec.candidates}
-    gone = [ex.candidates[code].pk for code in plans["candidates"].delete]
-    for start in range(0, len(gone), BATCH):
-        Candidate.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    _delete_in_batches(Candidate, [ex.candidates[code].pk for code in plans["candidates"].delete])
     moved = [ex.candidates[code] for code in plans["candidates"].update]
     for i, row in enumerate(moved):
         row.ballot_order = 30000 + i % 2000
@@ -371,12 +367,15 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
         (Constituency, ex.constituencies, plans["constituencies"]),
         (Contest, ex.contests, plans["contests"]),
     ):
-        ids = [rows[code].pk for code in plan.delete]
-        for start in range(0, len(ids), BATCH):
-            model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+        _delete_in_batches(model, [rows[code].pk for code in plan.delete])
     # Deepest first: a removed area's children are removed with it or have moved elsewhere already.
     for row in sorted((ex.areas[code] for code in plans["areas"].delete), key=lambda r: -r.depth):
         Area.objects.filter(pk=row.pk).delete()
+
+
+def _delete_in_batches(model: Any, ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
 
 
 def _bulk_create(model: Any, rows: list[Any], queryset: Any) -> list[Any]:

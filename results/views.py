@@ -18,7 +18,6 @@ from elections.permissions import Action, access_election, access_polling_unit, 
 from . import checks, selectors, services
 from .filters import ReviewFilter
 from .forms import FIELD_LABELS, TallyForm
-from .importers import TallyPayload
 from .models import FIGURES, Tally
 from .permissions import TallyScope, access_tally, can_tally
 from .tables import ReviewTable
@@ -48,10 +47,6 @@ def _initial(scope: TallyScope, tally: Tally | None) -> dict[str, Any]:
     return initial
 
 
-def _same_content(tally: Tally, payload: TallyPayload) -> bool:
-    return services.tally_figures(tally) == payload.canonical()
-
-
 @login_required
 def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
     """The clerk's counting minutes for one contest: save the draft, or review and submit."""
@@ -73,7 +68,7 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
                 else:
                     messages.success(request, _("Submitted for review. Thank you."))
             else:
-                if tally is None or tally.status == Tally.Status.ANNULLED or not _same_content(tally, payload):
+                if tally is None or tally.status == Tally.Status.ANNULLED or not services.same_content(tally, payload):
                     services.tally_save(scope=scope, payload=payload, version=version, by=by, source=source)
                 messages.success(request, _("Draft saved."))
             return redirect(_entry_url(scope))
