@@ -1,61 +1,93 @@
-"""National IDs at rest: a keyed HMAC-SHA256 to find and compare them, AES-256-GCM to keep the value.
+"""National IDs at rest: each ID is kept only as a token, one AES-256 block under a key the database lacks.
 
-A database dump shows neither the ID nor anything a 12-digit guess could be checked against without the
-key (KP_VOTER_ID_KEY). Two sub-keys are derived from it, one per purpose, so the lookup digest and the
-cipher never share a key. The digest is bound into the cipher as associated data: a sealed value copied
-onto another voter's row no longer opens.
+token = AES-256(K, b"KPID" + the 12 ASCII digits)
+
+A single block under a block cipher is a keyed permutation, which gives everything the lists need:
+- deterministic: the same ID always gives the same token, so an index on the token finds a person and a
+  unique index keeps them on one list (Art. 29);
+- without K a token reveals nothing but equality with another token (what any lookup digest reveals);
+  a database dump holds no ID and nothing a 12-digit guess can be checked against;
+- with K it opens again (`reveal`), and the fixed "KPID" prefix tells a wrong key or a damaged token
+  from a good one (a wrong key gives a random block: its prefix matches once in 2**32).
+K is derived from KP_VOTER_ID_KEY for this one purpose. Because every token is one block, a whole file's
+IDs are sealed in one cipher call (`tokens`): the import never encrypts row by row.
 """
 
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+import numpy as np
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-NONCE_BYTES = 12
-_NONCE_POOL = 4096  # nonces drawn from the OS in one call: one system call per 4,096 rows, not per row
+TOKEN_BYTES = 16
+PREFIX = b"KPID"
+# The ASCII digits of 000-999: an ID is four such groups, so its 12 digits come from four table look-ups.
+_TRIPLES = np.frombuffer("".join(f"{i:03d}" for i in range(1000)).encode(), dtype=np.uint8).reshape(1000, 3)
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 class SealBroken(Exception):
-    """A sealed national ID does not open with this key (wrong key, or the row was tampered with)."""
+    """A token does not open with this key (wrong key, or the stored value was damaged)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class IdCipher:
-    lookup_key: bytes
-    aead: AESGCM
-    _pool: bytes = b""
-    _at: int = 0
+    key: bytes
 
-    def digest(self, national_id: str) -> bytes:
-        return hmac.digest(self.lookup_key, national_id.encode("ascii"), hashlib.sha256)
+    def _ecb(self, blocks: bytes, *, decrypt: bool = False) -> bytes:
+        # ECB over independent one-block messages: each block is its own message (see the module docstring).
+        cipher = Cipher(algorithms.AES(self.key), modes.ECB())  # noqa: S305
+        worker = cipher.decryptor() if decrypt else cipher.encryptor()
+        return worker.update(blocks) + worker.finalize()
 
-    def seal(self, national_id: str, digest: bytes) -> bytes:
-        if self._at >= len(self._pool):
-            self._pool, self._at = os.urandom(NONCE_BYTES * _NONCE_POOL), 0
-        nonce = self._pool[self._at : self._at + NONCE_BYTES]
-        self._at += NONCE_BYTES
-        return nonce + self.aead.encrypt(nonce, national_id.encode("ascii"), digest)
+    def token(self, national_id: str) -> bytes:
+        """The token of one well-formed ID (12 ASCII digits)."""
+        if len(national_id) != 12 or not national_id.isascii() or not national_id.isdigit():
+            raise ValueError("a national ID is 12 digits")
+        return self._ecb(PREFIX + national_id.encode("ascii"))
 
-    def open(self, sealed: bytes, digest: bytes) -> str:
-        try:
-            return self.aead.decrypt(bytes(sealed[:NONCE_BYTES]), bytes(sealed[NONCE_BYTES:]), bytes(digest)).decode()
-        except InvalidTag:
-            raise SealBroken("the national ID does not open with this key") from None
+    def tokens(self, ids: np.ndarray) -> np.ndarray:
+        """Tokens of many IDs at once: `ids` as int64 (each below 10**12), result an (n, 16) uint8 array."""
+        ids = np.asarray(ids, dtype=np.int64)
+        blocks = np.empty((len(ids), TOKEN_BYTES), dtype=np.uint8)
+        blocks[:, :4] = np.frombuffer(PREFIX, dtype=np.uint8)
+        for group, scale in enumerate((10**9, 10**6, 10**3, 1)):
+            blocks[:, 4 + 3 * group : 7 + 3 * group] = _TRIPLES[(ids // scale) % 1000]
+        return np.frombuffer(self._ecb(blocks.tobytes()), dtype=np.uint8).reshape(-1, TOKEN_BYTES)
+
+    def reveal(self, token: bytes) -> str:
+        """The ID a token holds; SealBroken when it does not open with this key."""
+        block = self._ecb(bytes(token), decrypt=True) if len(token) == TOKEN_BYTES else b""
+        if not block.startswith(PREFIX) or not block[4:].isdigit():
+            raise SealBroken("the national ID does not open with this key")
+        return block[4:].decode("ascii")
+
+
+def token_order(tokens: np.ndarray) -> np.ndarray:
+    """The rank of each token in byte order (the order of the database index on tokens)."""
+    halves = tokens.view(">u8")  # (n, 2): the first and the last 8 bytes, compared as numbers
+    order = np.lexsort((halves[:, 1], halves[:, 0]))
+    rank = np.empty(len(tokens), dtype=np.int64)
+    rank[order] = np.arange(len(tokens))
+    return rank
+
+
+def hex_tokens(tokens: np.ndarray) -> np.ndarray:
+    """(n, 16) tokens as n lower-case hex strings (numpy bytes, 32 characters), for COPY and comparisons."""
+    out = np.empty((len(tokens), 2 * TOKEN_BYTES), dtype=np.uint8)
+    out[:, 0::2] = _HEX[tokens >> 4]
+    out[:, 1::2] = _HEX[tokens & 15]
+    return out.view(f"S{2 * TOKEN_BYTES}").ravel()
 
 
 def derive(key: str) -> IdCipher:
     if not key:
         raise ImproperlyConfigured("KP_VOTER_ID_KEY is not set: voter lists need it to protect national IDs")
-    root = key.encode()
-    lookup = hmac.digest(root, b"kiemphieu/voter-national-id/lookup", hashlib.sha256)
-    sealing = hmac.digest(root, b"kiemphieu/voter-national-id/seal", hashlib.sha256)
-    return IdCipher(lookup_key=lookup, aead=AESGCM(sealing))
+    return IdCipher(key=hmac.digest(key.encode(), b"kiemphieu/voter-national-id/token", hashlib.sha256))
 
 
 @lru_cache(maxsize=4)

@@ -84,7 +84,11 @@ def voters_of_unit(unit: PollingUnit, *, query: str = "") -> QuerySet[Voter]:
         return qs
     if query.isdigit():
         return qs.filter(list_number=int(query))
-    return qs.filter(name_key__contains=name_key(" ".join(query.split())))
+    # Diacritics optional ("nguyen van an" finds "Nguyễn Văn An"): compared here, over one unit's list (at most
+    # a few thousand names), which no database index could do on both PostgreSQL and SQLite.
+    wanted = name_key(" ".join(query.split()))
+    names = Voter.objects.filter(polling_unit=unit).values_list("pk", "full_name")
+    return qs.filter(pk__in=[pk for pk, full_name in names if wanted in name_key(full_name)])
 
 
 def voters_for_posting(unit: PollingUnit) -> QuerySet[Voter]:

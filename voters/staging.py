@@ -1,180 +1,165 @@
 # ruff: noqa: S608 - SQL here is built only from constant table and column names; values are parameters.
-"""Bulk loading of voter rows: a staging table filled at full speed, then checked and merged by SQL.
+"""Bulk loading of voter rows: COPY straight into the voter and key tables, in their indexes' order.
 
-PostgreSQL: COPY (psycopg 3 `cursor.copy`) into a temporary table. SQLite: `executemany` in large batches.
-Everything runs inside the caller's transaction, so a killed import leaves the lists as they were: the
-staging table is temporary, and nothing reaches the voter table before the single INSERT ... SELECT that
-the transaction commits with.
+PostgreSQL: text COPY (psycopg 3), sent by a writer thread (QueuedLibpqWriter) while the next block is
+prepared, so the file is checked on one core while PostgreSQL stores rows on the other. SQLite: large
+`executemany` batches. Everything runs in the caller's transaction: a killed import leaves the lists as
+they were, since nothing commits before the end.
 """
 
-from collections.abc import Callable, Iterable
-from itertools import islice
+from collections.abc import Iterable
 
+import polars as pl
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
-from .importers import StagedRow
-from .models import ACTIVE_STATUSES, Voter, VoterList
+from .models import Voter, VoterKey
 
-STAGE = "kp_voter_stage"
-COLUMNS = (
-    "line",
-    "unit_id",
-    "hmac",
-    "sealed",
+VOTER = Voter._meta.db_table
+KEY = VoterKey._meta.db_table
+VOTER_COLUMNS = (
+    "election_id",
+    "polling_unit_id",
+    "list_number",
+    "national_id_token",
     "full_name",
-    "name_key",
-    "dob",
-    "prec",
+    "date_of_birth",
+    "date_of_birth_precision",
     "gender",
     "residence",
     "household",
-    "head",
+    "household_head",
+    "status",
+    "batch_id",
 )
-_SQLITE_BATCH = 20_000
-_PG_TYPES = ["int4", "int8", "bytea", "bytea", "text", "text", "date", "text", "text", "text", "text", "bool"]
+KEY_COLUMNS = ("election_id", "token", "struck", "polling_unit_id", "list_number")
+_BINARY = {"national_id_token", "token"}
 
 
-def _create(cursor) -> None:  # type: ignore[no-untyped-def]
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    if connection.vendor == "postgresql":
-        types = "integer, bigint, bytea, bytea, text, text, date, text, text, text, text, boolean"
-        cols = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, types.split(", "), strict=True))
-        # Temporary and unlogged by nature: no WAL, gone with the session, dropped on commit at the latest.
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({cols}) ON COMMIT DROP")
-    else:
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({', '.join(COLUMNS)})")
+def postgres() -> bool:
+    return connection.vendor == "postgresql"
 
 
-def drop() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+def copy_text(frame: pl.DataFrame) -> bytes:
+    """A frame as PostgreSQL's COPY text format: tab-separated, backslashes escaped, \\N for null.
+
+    Binary columns come as hex strings and are sent as bytea hex input. Values hold no tab or line break
+    (the importer refuses control characters).
+    """
+    columns = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if name in _BINARY:
+            columns.append(("\\\\x" + col).alias(name))
+        elif dtype == pl.String and frame.get_column(name).str.contains("\\", literal=True).any():
+            columns.append(col.str.replace_all("\\", "\\\\", literal=True))
+        else:
+            columns.append(col)
+    buffer = frame.select(columns).write_csv(
+        None, separator="\t", include_header=False, quote_style="never", null_value="\\N", date_format="%Y-%m-%d"
+    )
+    return buffer.encode()
 
 
-def fill(rows: Iterable[StagedRow], *, on_rows: Callable[[int], None] | None = None) -> int:
-    """Create the staging table and load `rows` into it; return how many were loaded."""
+def copy_in(table: str, columns: Iterable[str], frames: Iterable[pl.DataFrame]) -> int:
+    """Load frames (their columns in `columns` order) into `table`; return the number of rows."""
+    columns = tuple(columns)
     total = 0
     with connection.cursor() as cursor:
-        _create(cursor)
-        if connection.vendor == "postgresql":
-            # Binary COPY: psycopg's C dumpers send digests, dates and flags as they are, with no text escaping.
-            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(_PG_TYPES)
-                write = copy.write_row
-                for row in rows:
-                    write(row)
-                    total += 1
-                    if on_rows and total % 100_000 == 0:
-                        on_rows(100_000)
-            # A fresh temporary table has no statistics: without them the checks below may plan badly.
-            cursor.execute(f"ANALYZE {STAGE}")
+        if postgres():
+            raw = cursor.cursor
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+                for frame in frames:
+                    copy.write(copy_text(frame.select(columns)))
+                    total += frame.height
         else:
-            raw = connection.connection
-            insert = f"INSERT INTO {STAGE} VALUES ({', '.join('?' * len(COLUMNS))})"
-            iterator = iter(rows)
-            while batch := [(*r[:6], r[6].isoformat(), *r[7:11], int(r[11])) for r in islice(iterator, _SQLITE_BATCH)]:
-                raw.executemany(insert, batch)
-                total += len(batch)
-                if on_rows:
-                    on_rows(len(batch))
+            insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+            for frame in frames:
+                rows = frame.select(
+                    [
+                        pl.col(c).str.decode("hex")
+                        if c in _BINARY
+                        else pl.col(c).cast(pl.String)
+                        if frame.schema[c] == pl.Date
+                        else pl.col(c)
+                        for c in columns
+                    ]
+                ).iter_rows()
+                cursor.executemany(insert, list(rows))
+                total += frame.height
     return total
 
 
-def stage_unit_ids() -> list[int]:
+def election_has_keys(election_id: int) -> bool:
+    return VoterKey.objects.filter(election_id=election_id).exists()
+
+
+def tops(unit_ids: list[int]) -> pl.DataFrame:
+    """The last list number used in each of these units: (unit_id, top)."""
+    rows: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT unit_id FROM {STAGE}")
-        return [row[0] for row in cursor.fetchall()]
+        for start in range(0, len(unit_ids), 5000):
+            chunk = unit_ids[start : start + 5000]
+            cursor.execute(
+                f"SELECT polling_unit_id, MAX(list_number) FROM {VOTER} "
+                f"WHERE polling_unit_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY polling_unit_id",
+                chunk,
+            )
+            rows.extend(cursor.fetchall())
+    return pl.DataFrame(rows, schema={"unit_id": pl.Int64, "top": pl.Int64}, orient="row")
 
 
-_VOTER = Voter._meta.db_table
-_LIST = VoterList._meta.db_table
-_ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
-_SAME_PERSON = (
-    "v.election_id = %s AND v.national_id_hmac = s.hmac AND v.polling_unit_id = s.unit_id "
-    "AND v.full_name = s.full_name AND v.date_of_birth = s.dob AND v.gender = s.gender "
-    "AND v.residence = s.residence"
-)
+_MATCH_SCHEMA = {
+    "line": pl.Int64,
+    "unit_id": pl.Int64,
+    "full_name": pl.String,
+    "dob": pl.Date,
+    "gender": pl.String,
+    "residence": pl.String,
+}
 
 
-def drop_unchanged(election_id: int) -> int:
-    """Remove staged rows already on the lists exactly as given (re-imports change nothing); return how many."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {STAGE} AS s WHERE EXISTS (SELECT 1 FROM {_VOTER} v WHERE {_SAME_PERSON} "
-            f"AND v.status IN ({_ACTIVE_SQL})) OR EXISTS (SELECT 1 FROM {_VOTER} v WHERE {_SAME_PERSON} "
-            f"AND NOT (v.status IN ({_ACTIVE_SQL})))",
-            [election_id, election_id],
-        )
-        return cursor.rowcount
+def matches(election_id: int, tokens: pl.DataFrame) -> pl.DataFrame:
+    """Voter rows of the election (any status) with the tokens of `tokens` (line, token as hex).
 
-
-# Each half of "on any list" matches the predicate of one partial index on (election, digest).
-_ON_A_LIST = (
-    f"(EXISTS (SELECT 1 FROM {_VOTER} v WHERE v.election_id = %s AND v.national_id_hmac = s.hmac "
-    f"AND v.status IN ({_ACTIVE_SQL})) "
-    f"OR EXISTS (SELECT 1 FROM {_VOTER} v WHERE v.election_id = %s AND v.national_id_hmac = s.hmac "
-    f"AND NOT (v.status IN ({_ACTIVE_SQL}))))"
-)
-
-
-def lines_on_a_list(election_id: int) -> list[int]:
-    """Staged rows whose national ID is already on a list of the election (any status, other details)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.line FROM {STAGE} s WHERE {_ON_A_LIST}", [election_id, election_id])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def lines_of_posted_units() -> list[tuple[int, int]]:
-    """(line, unit id) of staged rows for units whose list is posted: after posting, voters are added one by one."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.line, s.unit_id FROM {STAGE} s JOIN {_LIST} l "
-            f"ON l.polling_unit_id = s.unit_id AND l.posted_on IS NOT NULL"
-        )
-        return list(cursor.fetchall())
-
-
-def drop_lines(lines: list[int]) -> None:
-    with connection.cursor() as cursor:
-        for start in range(0, len(lines), 5000):
-            chunk = lines[start : start + 5000]
-            cursor.execute(f"DELETE FROM {STAGE} WHERE line IN ({', '.join(['%s'] * len(chunk))})", chunk)
-
-
-def counts_by_unit() -> dict[int, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT unit_id, COUNT(*) FROM {STAGE} GROUP BY unit_id")
-        return dict(cursor.fetchall())
-
-
-def merge(*, election_id: int, batch_id: int, now: object) -> int:
-    """Insert the staged rows into the voter table with their list numbers; return how many.
-
-    List numbers continue each unit's list in the law's order (Art. 31): households in the order they first
-    appear in the file, the head of each household first, then the file's order. Rows without a household
-    stand alone where they are.
+    Returns (line, unit_id, full_name, dob, gender, residence) of every match, so the caller can tell a
+    row already listed exactly as given from an ID listed with other details.
     """
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    listed = ACTIVE_STATUSES[0].value
-    sql = f"""
-        INSERT INTO {_VOTER} (
-            election_id, polling_unit_id, list_number, national_id_hmac, national_id_sealed, full_name, name_key,
-            date_of_birth, date_of_birth_precision, gender, residence, household, household_head, status,
-            removal_reason, status_note, voted_at, checked_in_by_id, version, batch_id, created_at, updated_at)
-        SELECT %s, s.unit_id,
-            COALESCE(top.n, 0) + ROW_NUMBER() OVER (
-                PARTITION BY s.unit_id ORDER BY COALESCE(h.first_line, s.line), s.head DESC, s.line),
-            s.hmac, s.sealed, s.full_name, s.name_key, s.dob, s.prec, s.gender, s.residence, s.household, s.head,
-            %s, '', '', NULL, NULL, 1, %s, %s, %s
-        FROM {STAGE} s
-        LEFT JOIN (
-            SELECT polling_unit_id AS unit_id, MAX(list_number) AS n FROM {_VOTER}
-            WHERE polling_unit_id IN (SELECT DISTINCT unit_id FROM {STAGE}) GROUP BY polling_unit_id
-        ) top ON top.unit_id = s.unit_id
-        LEFT JOIN (
-            SELECT unit_id, household, MIN(line) AS first_line FROM {STAGE} WHERE household <> ''
-            GROUP BY unit_id, household
-        ) h ON h.unit_id = s.unit_id AND h.household = s.household
-    """
+    stage = "kp_voter_tokens"
+    select = (
+        f"SELECT s.line, v.polling_unit_id, v.full_name, v.date_of_birth, v.gender, v.residence "
+        f"FROM {stage} s JOIN {KEY} k ON k.election_id = %s AND k.token = s.token "
+        f"JOIN {VOTER} v ON v.polling_unit_id = k.polling_unit_id AND v.list_number = k.list_number"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [election_id, listed, batch_id, stamp, stamp])
-        return cursor.rowcount
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+        if postgres():
+            cursor.execute(f"CREATE TEMPORARY TABLE {stage} (line bigint, token bytea) ON COMMIT DROP")
+            copy_in(stage, ("line", "token"), [tokens])
+            cursor.execute(f"ANALYZE {stage}")
+            raw = cursor.cursor
+            out = bytearray()
+            with raw.copy(f"COPY ({select.replace('%s', str(int(election_id)))}) TO STDOUT") as copy:
+                for data in copy:
+                    out += data
+            cursor.execute(f"DROP TABLE {stage}")
+            if not out:
+                return pl.DataFrame(schema=_MATCH_SCHEMA)
+            found = pl.read_csv(
+                bytes(out),
+                has_header=False,
+                separator="\t",
+                quote_char=None,
+                new_columns=list(_MATCH_SCHEMA),
+                schema_overrides={k: (pl.String if v == pl.Date else v) for k, v in _MATCH_SCHEMA.items()},
+            )
+            unescape = pl.col("full_name").str.replace_all("\\\\", "\\", literal=True)
+            return found.with_columns(unescape, pl.col("dob").str.to_date("%Y-%m-%d"))
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} (line integer, token blob)")
+        copy_in(stage, ("line", "token"), [tokens])
+        cursor.execute(select, [election_id])
+        rows = cursor.fetchall()
+        cursor.execute(f"DROP TABLE {stage}")
+    # Django's SQLite connection turns date columns into dates already.
+    return pl.DataFrame(rows, schema=_MATCH_SCHEMA, orient="row")

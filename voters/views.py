@@ -5,7 +5,6 @@ neither ever appears in a URL.
 """
 
 import csv
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -325,12 +324,11 @@ def import_upload(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         skip = form.cleaned_data["skip_invalid"]
         digest = services.file_digest_of_upload(upload)
         upload.seek(0)
-        text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
         try:
             report = services.voter_list_import(
                 election=area.election,
                 area=area,
-                text=text,
+                source=upload.file,
                 file_name=upload.name,
                 sha256=digest,
                 skip_invalid=skip,

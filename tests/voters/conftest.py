@@ -39,7 +39,7 @@ def write_csv(tmp_path):
 def load(election, *rows: str, **kwargs):
     """Import rows through the service, as the command does."""
     return voter_list_import(
-        election=election, text=io.StringIO(csv_text(*rows)), file_name="t.csv", sha256="t", **kwargs
+        election=election, source=io.BytesIO(csv_text(*rows).encode()), file_name="t.csv", sha256="t", **kwargs
     )
 
 

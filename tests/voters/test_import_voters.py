@@ -9,7 +9,7 @@ from django.db import connection
 
 from elections.models import AuditEntry
 from voters import staging
-from voters.models import Voter, VoterImport, VoterList
+from voters.models import Voter, VoterImport, VoterKey, VoterList
 
 from .conftest import WORLD_ROWS, load
 
@@ -25,11 +25,13 @@ BAD_ROWS = {
 
 
 def snapshot():
-    return list(
-        Voter.objects.order_by("pk").values_list(
-            "pk", "polling_unit_id", "list_number", "national_id_hmac", "full_name", "status", "version"
-        )
+    voters = Voter.objects.order_by("pk").values_list(
+        "pk", "polling_unit_id", "list_number", "national_id_token", "full_name", "status", "version"
     )
+    keys = VoterKey.objects.order_by("polling_unit_id", "list_number").values_list(
+        "election_id", "token", "struck", "polling_unit_id", "list_number"
+    )
+    return [(*row[:3], bytes(row[3]), *row[4:]) for row in voters], [(row[0], bytes(row[1]), *row[2:]) for row in keys]
 
 
 def run(*args, **options):
@@ -160,7 +162,25 @@ def test_ids_are_not_stored_in_plain_text(world, write_csv):
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM voters_voter")
         dump = repr(cursor.fetchall())
-    assert "079090000001" not in dump and b"079090000001".hex() not in dump
+        cursor.execute("SELECT * FROM voters_voterkey")
+        dump += repr(cursor.fetchall())
+    assert "079090000001" not in dump and b"079090000001".hex() not in dump and "79090000001" not in dump
+
+
+def test_every_voter_has_one_key_that_mirrors_its_status(listed, write_csv):
+    # given a list with a struck-off voter and a re-import that adds one more
+    voter = Voter.objects.get(full_name="Nguyễn Văn An")
+    Voter.objects.filter(pk=voter.pk).update(status="removed")
+    VoterKey.objects.filter(polling_unit_id=voter.polling_unit_id, list_number=voter.list_number).update(
+        struck=voter.pk
+    )
+    run(SLUG, write_csv(*WORLD_ROWS[1:], "079090000031,New,1970-01-01,male,U2,"))
+    # then every voter row has exactly one key, active exactly when the voter is on the list
+    keys = {(k.polling_unit_id, k.list_number): k for k in VoterKey.objects.all()}
+    assert len(keys) == VoterKey.objects.count() == Voter.objects.count() == 6
+    for v in Voter.objects.all():
+        key = keys[(v.polling_unit_id, v.list_number)]
+        assert bytes(key.token) == bytes(v.national_id_token) and key.struck == (0 if v.is_active else v.pk)
 
 
 def test_unknown_election_and_missing_file(world, tmp_path):
@@ -191,18 +211,16 @@ def test_invalid_utf8_mid_file(world, tmp_path):
 def test_a_crash_mid_import_leaves_the_previous_list(listed, monkeypatch):
     """Simulated crash in the middle of loading (any database): the transaction takes everything back."""
     before = snapshot()
-    real_fill = staging.fill
+    real_copy_in = staging.copy_in
 
-    def crashing_fill(rows, on_rows=None):
-        def rows_then_crash():
-            for i, row in enumerate(rows):
-                if i == 3:
-                    raise KeyboardInterrupt("killed mid-load")
-                yield row
+    def crashing_copy_in(table, columns, frames):
+        def frames_then_crash():
+            yield from frames
+            raise KeyboardInterrupt("killed mid-load")
 
-        return real_fill(rows_then_crash(), on_rows=on_rows)
+        return real_copy_in(table, columns, frames_then_crash())
 
-    monkeypatch.setattr(staging, "fill", crashing_fill)
+    monkeypatch.setattr(staging, "copy_in", crashing_copy_in)
     more = [f"0790911{i:05d},Người {i},1980-01-01,male,U{1 + i % 3}," for i in range(10)]
     with pytest.raises(KeyboardInterrupt):
         load(listed.election, *WORLD_ROWS, *more)

@@ -2,7 +2,6 @@
 
 import csv
 import hashlib
-import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,26 +13,6 @@ from tqdm import tqdm
 from elections.models import Election
 from voters.importers import FileRefused, refused_rows
 from voters.services import ImportRefused, voter_list_import
-
-
-class _Counting(io.RawIOBase):
-    """A binary file that reports how many bytes were read, for the progress bar."""
-
-    def __init__(self, raw: Any, on_bytes: Any) -> None:
-        self.raw, self.on_bytes = raw, on_bytes
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
-
-    def readinto(self, buffer: Any) -> int:
-        n = self.raw.readinto(buffer)
-        if n:
-            self.on_bytes(n)
-        return n or 0
 
 
 class Command(BaseCommand):
@@ -67,22 +46,26 @@ class Command(BaseCommand):
             size = path.stat().st_size
             with path.open("rb") as fh:
                 sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
-            raw = path.open("rb", buffering=0)
+            source = path.open("rb")
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
         show = not options["no_progress"] and sys.stderr.isatty()
-        bar = tqdm(total=size, unit="B", unit_scale=True, desc="reading", disable=not show, file=sys.stderr)
-        counting = _Counting(raw, bar.update)
-        text = io.TextIOWrapper(io.BufferedReader(counting, 1 << 20), encoding="utf-8-sig", newline="")
+        bar = tqdm(total=size, unit="B", unit_scale=True, desc="checking", disable=not show, file=sys.stderr)
+
+        def phase(name: str) -> None:  # the file is read twice: checked, then loaded
+            bar.reset(total=size)
+            bar.set_description(name)
+
         try:
             report = voter_list_import(
                 election=election,
-                text=text,
+                source=source,
                 file_name=path.name,
                 sha256=sha256,
                 skip_invalid=options["skip_invalid"],
                 dry_run=options["dry_run"],
-                on_phase=lambda name: bar.set_description(name),
+                on_bytes=bar.update,
+                on_phase=phase,
             )
         except FileRefused as exc:
             raise CommandError(f"{path}: {exc}; nothing was written") from None
@@ -95,7 +78,7 @@ class Command(BaseCommand):
                 "(use --skip-invalid to load the good rows)"
             ) from None
         finally:
-            text.close()
+            source.close()
         bar.close()
 
         if report.refusals:
