@@ -63,8 +63,16 @@ def cleanup() -> None:
     election.delete()
 
 
+def vacuum() -> None:
+    """Start from healthy tables: an earlier run's deleted rows would otherwise still fill them."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE voters_voter")
+        cursor.execute("VACUUM ANALYZE voters_voterkey")
+
+
 def setup(rows: int) -> Election:
     cleanup()
+    vacuum()
     with transaction.atomic():
         election = Election.objects.create(slug=SLUG, name="Benchmark", election_day=dt.date(2026, 3, 15))
         area = Area.objects.create(election=election, code="B", name="Tỉnh B", path="")

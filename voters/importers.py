@@ -16,6 +16,7 @@ import io
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
@@ -344,14 +345,14 @@ _MONTH = r"^[0-9]{4}-[0-9]{2}$"
 _YEAR = r"^[0-9]{4}$"
 
 
-_STORED = ("unit_id", "full_name", "dob", "prec", "gender", "residence", "household", "head")
+STORED = ("unit_id", "full_name", "dob", "prec", "gender", "residence", "household", "head")
 
 
 def values(raw: pl.DataFrame, *, width: int, units: pl.DataFrame) -> pl.DataFrame:
     """The values each row would store, parsed from a frame of raw fields (blank lines dropped).
 
     `units` has `code` and `unit_id` (the polling units the file may name). A value that cannot be parsed is
-    null; `check` says why. Besides `line`, `n` and the stored values (`_STORED`) the frame keeps what the
+    null; `check` says why. Besides `line`, `n` and the stored values (`STORED`) the frame keeps what the
     rules look at: `nid` (the ID as an integer when it is 12 digits), `name_text` (the name as written),
     `code_text`, `head_word`.
     """
@@ -444,7 +445,7 @@ def check(raw: pl.DataFrame, *, width: int, units: pl.DataFrame, cutoff: dt.date
         .when(pl.col("unit_id").is_null())
         .then(pl.col("code_text").str.slice(0, 64))
     )
-    return frame.select("line", "nid", code.alias("code"), arg.alias("arg"), *_STORED)
+    return frame.select("line", "nid", code.alias("code"), arg.alias("arg"), *STORED)
 
 
 def in_file_duplicates(ids: pl.DataFrame) -> pl.DataFrame:
@@ -529,16 +530,18 @@ def scan(
     units: pl.DataFrame,
     cutoff: dt.date,
     details: bool = True,
+    spill: Path | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> Scan:
     """Read the rows of a file whose header was read (`read_header`) and apply every rule of the file alone.
 
     `details`: keep `details_hash` of each good row, to compare with rows already listed (a first load of an
-    election's lists has none, and skips the work).
+    election's lists has none, and skips the work). `spill`: a folder where the values of the good rows are
+    written, one Arrow file a block (`spilled`), so loading them needs neither the file nor the memory again.
     """
     rows = 0
     refused, ids, good = [], [], []
-    for raw in raw_frames(fh, width=width, on_bytes=on_bytes):
+    for block, raw in enumerate(raw_frames(fh, width=width, on_bytes=on_bytes)):
         checked = check(raw, width=width, units=units, cutoff=cutoff)
         rows += checked.height
         refused.append(checked.filter(pl.col("code").is_not_null()).select("line", "code", "arg"))
@@ -546,6 +549,8 @@ def scan(
         passed = checked.filter(pl.col("code").is_null())
         kept = passed.select("line", "nid", "unit_id", "household", "head")
         good.append(kept.with_columns(details=details_hash(passed) if details else pl.lit(0, pl.UInt64)))
+        if spill is not None:
+            passed.select("line", *STORED).write_ipc(spill / f"{block:06d}.arrow", compression="uncompressed")
     dupes = in_file_duplicates(_concat(ids, {"line": pl.Int64, "nid": pl.Int64}))
     as_refusal = dupes.select("line", code=pl.lit(Code.ID_IN_FILE, pl.UInt8), arg=pl.col("first_line").cast(pl.String))
     return Scan(
@@ -553,6 +558,12 @@ def scan(
         refused=pl.concat([_concat(refused, _REFUSED).join(dupes, on="line", how="anti"), as_refusal]).sort("line"),
         good=_concat(good, _GOOD).join(dupes, on="line", how="anti"),
     )
+
+
+def spilled(spill: Path) -> Iterator[pl.DataFrame]:
+    """The good rows' values written by `scan`, block by block, in file order."""
+    for path in sorted(spill.glob("*.arrow")):
+        yield pl.read_ipc(path)
 
 
 def refused_rows(text: Iterable[str], refusals: Iterable[tuple[int, str]]) -> Iterator[list[str]]:

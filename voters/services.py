@@ -8,8 +8,11 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
@@ -80,9 +83,9 @@ class ImportReport:
         return self.loaded > 0
 
 
-def _phase(callback: Callable[[str], None] | None, name: str) -> None:
+def _phase(callback: Callable[[str, int], None] | None, name: str, total: int) -> None:
     if callback:
-        callback(name)
+        callback(name, total)
 
 
 def _hex(tokens: Any, rows: pl.Series) -> pl.Series:
@@ -101,13 +104,17 @@ def voter_list_import(
     area: Area | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
-    on_bytes: Callable[[int], None] | None = None,
-    on_phase: Callable[[str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    on_phase: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
     """Load a voter file (CONTRACT §8) into the election's lists, all or nothing unless `skip_invalid`.
 
-    `source` is the file opened in binary and seekable: it is read twice, once to check every row (keeping
-    about 40 bytes a row), once to load the rows that pass, so memory does not hold the file. `area` limits
+    Progress: `on_phase("checking", 0)` then `on_progress(bytes read)`; `on_phase("loading", rows to load)`
+    then `on_progress(rows loaded)`.
+
+    `source` is the file opened in binary. It is read once: every row is checked, what the checks across rows
+    need is kept (about 40 bytes a row) and the values of the rows that pass go to a temporary folder, from
+    which they are loaded, so memory does not hold the file. `area` limits
     the file to the polling units under it (a committee's upload): other units are unknown. Rows already on
     the lists exactly as given are left alone, so importing a file again changes nothing. Raises
     ImportRefused (nothing written) when any row is refused and `skip_invalid` is false.
@@ -119,14 +126,53 @@ def voter_list_import(
     code_of = {pk: code for code, pk in units_qs.values_list("code", "pk")}
     units = importers.units_frame({code: pk for pk, code in code_of.items()})
     cutoff = rules.eighteenth_birthday_cutoff(election.election_day)
-    report = ImportReport()
 
-    _phase(on_phase, "checking")
-    start = source.tell()
+    _phase(on_phase, "checking", 0)
     width = importers.read_header(source)
-    body = source.tell()
     has_keys = staging.election_has_keys(election.pk)
-    scan = importers.scan(source, width=width, units=units, cutoff=cutoff, details=has_keys, on_bytes=on_bytes)
+    spill = Path(tempfile.mkdtemp(prefix="kp-voters-"))
+    try:
+        scan = importers.scan(
+            source, width=width, units=units, cutoff=cutoff, details=has_keys, spill=spill, on_bytes=on_progress
+        )
+        return _checked_and_loaded(
+            election,
+            scan,
+            spill,
+            code_of,
+            width,
+            cutoff,
+            has_keys,
+            ImportContext(file_name, sha256, by, area, skip_invalid, dry_run, on_phase, on_progress),
+        )
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    file_name: str
+    sha256: str
+    by: Any
+    area: Area | None
+    skip_invalid: bool
+    dry_run: bool
+    on_phase: Callable[[str, int], None] | None
+    on_progress: Callable[[int], None] | None
+
+
+def _checked_and_loaded(
+    election: Election,
+    scan: importers.Scan,
+    spill: Path,
+    code_of: dict[int, str],
+    width: int,
+    cutoff: dt.date,
+    has_keys: bool,
+    ctx: ImportContext,
+) -> ImportReport:
+    """The checks against the lists, the list numbers and the COPY, after the file was read (`scan`)."""
+    report = ImportReport()
     report.rows, refused, good = scan.rows, scan.refused, scan.good
     # The tokens stay in one numpy array (16 bytes a row); frames carry the row's index in it (`tok`).
     tokens = id_cipher().tokens(good.get_column("nid").to_numpy())
@@ -172,32 +218,32 @@ def voter_list_import(
     report.refusals = [
         (line, importers.message(code, arg, **width_cutoff)) for line, code, arg in refused.sort("line").iter_rows()
     ]
-    if report.refusals and not skip_invalid:
+    if report.refusals and not ctx.skip_invalid:
         raise ImportRefused(report)
 
     counts = good.group_by("unit_id").len().iter_rows()
     by_unit = {code_of[u]: n for u, n in counts}
     report.loaded_by_unit = dict(sorted(by_unit.items()))
     report.loaded = good.height
-    if report.loaded == 0 or dry_run:
-        if dry_run:
+    if report.loaded == 0 or ctx.dry_run:
+        if ctx.dry_run:
             transaction.set_rollback(True)
         return report
 
-    _phase(on_phase, "loading")
+    _phase(ctx.on_phase, "loading", report.loaded)
     batch = VoterImport.objects.create(
         election=election,
-        area=area,
+        area=ctx.area,
         outcome=VoterImport.Outcome.LOADED,
-        file_name=file_name[:255],
-        sha256=sha256,
-        skip_invalid=skip_invalid,
+        file_name=ctx.file_name[:255],
+        sha256=ctx.sha256,
+        skip_invalid=ctx.skip_invalid,
         rows=report.rows,
         loaded=report.loaded,
         unchanged=report.unchanged,
         refused=len(report.refusals),
         refusals=[list(r) for r in report.refusals[:REFUSALS_KEPT]],
-        by=by if getattr(by, "pk", None) else None,
+        by=ctx.by if getattr(ctx.by, "pk", None) else None,
     )
     report.batch = batch
     top = staging.tops(unit_ids) if has_keys else pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64})
@@ -214,17 +260,15 @@ def voter_list_import(
     del by_token
 
     def voter_frames() -> Iterable[pl.DataFrame]:
-        source.seek(start)
-        importers.read_header(source)
-        assert source.tell() == body  # the same file, read again
         lines = numbered.get_column("line")
-        for raw in importers.raw_frames(source, width=width, on_bytes=on_bytes):
-            first, last = raw.item(0, "line"), raw.item(raw.height - 1, "line")
+        for rows in importers.spilled(spill):
+            if rows.height == 0:
+                continue
+            first, last = rows.item(0, "line"), rows.item(rows.height - 1, "line")
             lo, hi = lines.search_sorted(first, "left"), lines.search_sorted(last, "right")
             mine = numbered.slice(lo, hi - lo)
             if mine.height == 0:
                 continue
-            rows = importers.values(raw.join(mine.select("line"), on="line", how="semi"), width=width, units=units)
             mine = mine.with_columns(token=_hex(tokens, mine.get_column("tok")))
             yield rows.join(mine.drop("unit_id", "rank", "tok"), on="line").select(
                 pl.lit(election.pk).alias("election_id"),
@@ -242,27 +286,27 @@ def voter_list_import(
                 pl.lit(batch.pk).alias("batch_id"),
             )
 
-    loaded = staging.copy_in(staging.VOTER, staging.VOTER_COLUMNS, voter_frames())
+    loaded = staging.copy_in(staging.VOTER, staging.VOTER_COLUMNS, voter_frames(), on_rows=ctx.on_progress)
     assert loaded == report.loaded, (loaded, report.loaded)  # a broken load must not commit
     staging.copy_in(staging.KEY, staging.KEY_COLUMNS, [keys])
     audit_log(
         "voters.list.imported",
-        user=by,
+        user=ctx.by,
         election_slug=election.slug,
         object_type="voter_import",
         object_key=str(batch.pk),
         data={
-            "file": file_name[:255],
-            "sha256": sha256,
-            "area": area.code if area else None,
+            "file": ctx.file_name[:255],
+            "sha256": ctx.sha256,
+            "area": ctx.area.code if ctx.area else None,
             "rows": report.rows,
             "loaded": report.loaded,
             "unchanged": report.unchanged,
             "refused": len(report.refusals),
-            "skip_invalid": skip_invalid,
+            "skip_invalid": ctx.skip_invalid,
             "loaded_by_unit": dict(list(report.loaded_by_unit.items())[:500]),
         },
-        source=f"import_voters {file_name[:200]}",
+        source=f"import_voters {ctx.file_name[:200]}",
     )
     return report
 

@@ -7,7 +7,7 @@ prepared, so the file is checked on one core while PostgreSQL stores rows on the
 they were, since nothing commits before the end.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 from django.db import connection
@@ -61,7 +61,9 @@ def copy_text(frame: pl.DataFrame) -> bytes:
     return buffer.encode()
 
 
-def copy_in(table: str, columns: Iterable[str], frames: Iterable[pl.DataFrame]) -> int:
+def copy_in(
+    table: str, columns: Iterable[str], frames: Iterable[pl.DataFrame], *, on_rows: Callable[[int], None] | None = None
+) -> int:
     """Load frames (their columns in `columns` order) into `table`; return the number of rows."""
     columns = tuple(columns)
     total = 0
@@ -73,6 +75,8 @@ def copy_in(table: str, columns: Iterable[str], frames: Iterable[pl.DataFrame]) 
                 for frame in frames:
                     copy.write(copy_text(frame.select(columns)))
                     total += frame.height
+                    if on_rows:
+                        on_rows(frame.height)
         else:
             insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
             for frame in frames:
@@ -88,6 +92,8 @@ def copy_in(table: str, columns: Iterable[str], frames: Iterable[pl.DataFrame]) 
                 ).iter_rows()
                 cursor.executemany(insert, list(rows))
                 total += frame.height
+                if on_rows:
+                    on_rows(frame.height)
     return total
 
 

@@ -52,8 +52,10 @@ class Command(BaseCommand):
         show = not options["no_progress"] and sys.stderr.isatty()
         bar = tqdm(total=size, unit="B", unit_scale=True, desc="checking", disable=not show, file=sys.stderr)
 
-        def phase(name: str) -> None:  # the file is read twice: checked, then loaded
-            bar.reset(total=size)
+        def phase(name: str, total: int) -> None:  # bytes while the file is checked, then rows while loading
+            if name == "loading":
+                bar.unit, bar.unit_scale = "rows", False
+            bar.reset(total=total or size)
             bar.set_description(name)
 
         try:
@@ -64,7 +66,7 @@ class Command(BaseCommand):
                 sha256=sha256,
                 skip_invalid=options["skip_invalid"],
                 dry_run=options["dry_run"],
-                on_bytes=bar.update,
+                on_progress=bar.update,
                 on_phase=phase,
             )
         except FileRefused as exc:
