@@ -280,3 +280,35 @@ class ConstituencyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.constituency_id} r{self.round} {self.status}"
+
+
+class RoundTotal(models.Model):
+    """The sums of the approved tallies of one constituency in one round, kept as tallies change.
+
+    Every service that moves a tally into or out of "approved", or changes an approved tally, adds or takes
+    away its figures and votes here in the same transaction (results/totals.py), so a whole election's
+    results are computed from one row per constituency instead of summing every tally and vote again.
+    `revision` grows with every change: it is part of the cached result's fingerprint. `totals_rebuild`
+    sums them afresh from the tallies (after a bulk load by SQL, and to check them).
+    """
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="round_totals")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    counted = models.PositiveIntegerField(default=0)
+    voters_on_list = models.BigIntegerField(default=0)
+    voters_voted = models.BigIntegerField(default=0)
+    ballots_issued = models.BigIntegerField(default=0)
+    ballots_received = models.BigIntegerField(default=0)
+    valid_ballots = models.BigIntegerField(default=0)
+    invalid_ballots = models.BigIntegerField(default=0)
+    # {candidate id: votes}; JSON keys are strings.
+    votes = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sums of a round")
+        verbose_name_plural = _("sums of rounds")
+        constraints = [models.UniqueConstraint(fields=["constituency", "round"], name="round_total_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.constituency_id} r{self.round}: {self.counted} counted"

@@ -17,21 +17,22 @@ the fingerprint, and the next read recomputes just the constituencies that chang
 
 import dataclasses
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from elections.models import Area, Candidate, Constituency, Contest, Election, PollingUnitConstituency
 
 from . import margins, rules
 from .aggregation import percent
-from .models import FIGURES, ConstituencyResult, ConstituencyRound, Flag, Tally, TallyVote
+from .models import FIGURES, ConstituencyResult, ConstituencyRound, Flag, RoundTotal, Tally
 
 INCOMPLETE = "incomplete"
 STATUSES = (
@@ -109,11 +110,10 @@ class _Target:
     info: RoundInfo
 
 
-def _fingerprint(rule_set: str, t: _Target, units: int, cands: int, stats: tuple[int, int, int]) -> str:
+def _fingerprint(rule_set: str, t: _Target, units: int, cands: int, revision: int) -> str:
     ballot = "all" if t.info.ballot is None else str(len(t.info.ballot))
     return (
-        f"{rule_set}|{t.level}|r{t.info.number}|{t.info.kind}|s{t.info.seats}|b{ballot}|u{units}|c{cands}"
-        f"|t{stats[0]}|v{stats[1]}|m{stats[2]}"
+        f"{rule_set}|{t.level}|r{t.info.number}|{t.info.kind}|s{t.info.seats}|b{ballot}|u{units}|c{cands}|rev{revision}"
     )
 
 
@@ -153,7 +153,7 @@ def _compute(
         candidates=tuple(rules.CandidateInput(cid, votes.get(cid, 0), born, order) for cid, born, order in ballot),
         round_kind=t.info.kind,
     )
-    decision = rules.decide(rule_set, contest_input)
+    decision = rules.decide(rule_set, contest_input, explain=False)
     data.update(
         status=decision.status,
         elected=list(decision.elected),
@@ -179,49 +179,42 @@ def _refresh(
     """Cached results of `targets` (constituency, round), recomputing those whose fingerprint changed.
 
     Either every constituency's current round of the election or `contest`, or every round of one
-    `constituency`. Six queries when nothing changed; two more (the sums) when something did.
+    `constituency`. The sums come from the running totals (RoundTotal, kept by the services as tallies
+    are approved, corrected or annulled), one row per constituency and round: no tally is summed here.
     """
-    scope = Q(election=election)
-    if contest is not None:
-        scope &= Q(contest=contest)
-    if constituency is not None:
-        scope &= Q(constituency=constituency)
-    tallies = Tally.objects.filter(scope)
-    if constituency is None:  # every constituency, its current round only
-        tallies = tallies.filter(round=F("constituency__current_round"))
     cons_scope = Q(constituency__election=election)
     if contest is not None:
         cons_scope &= Q(constituency__contest=contest)
     if constituency is not None:
         cons_scope &= Q(constituency=constituency)
-
-    stats = {
-        (row["constituency_id"], row["round"]): (row["n"], row["sv"] or 0, row["mx"] or 0)
-        for row in tallies.values("constituency_id", "round").annotate(n=Count("id"), sv=Sum("version"), mx=Max("id"))
-    }
+    round_totals = RoundTotal.objects.filter(cons_scope)
+    if constituency is None:  # every constituency, its current round only
+        round_totals = round_totals.filter(round=F("constituency__current_round"))
+    # First only what the fingerprints need; the sums, votes and candidates later, for the stale ones only.
+    revisions = {(c, r): rev for c, r, rev in round_totals.values_list("constituency_id", "round", "revision")}
     units = dict(
         PollingUnitConstituency.objects.filter(cons_scope)
         .values("constituency_id")
         .annotate(n=Count("id"))
         .values_list("constituency_id", "n")
     )
-    candidates: dict[int, list[tuple[int, dt.date, int]]] = defaultdict(list)
-    for cid, cons_id, born, order in (
+    candidate_counts = dict(
         Candidate.objects.filter(cons_scope)
-        .order_by("ballot_order")
-        .values_list("id", "constituency_id", "date_of_birth", "ballot_order")
-    ):
-        candidates[cons_id].append((cid, born, order))
+        .values("constituency_id")
+        .annotate(n=Count("id"))
+        .values_list("constituency_id", "n")
+    )
     result_scope = Q(election=election)
     if contest is not None:
         result_scope &= Q(constituency__contest=contest)
     if constituency is not None:
         result_scope &= Q(constituency=constituency)
+    # The cached data as text, decoded with orjson and only when fresh (thousands of documents).
     cached = {
         (cons_id, rnd): (fingerprint, published, data)
-        for cons_id, rnd, fingerprint, published, data in ConstituencyResult.objects.filter(result_scope).values_list(
-            "constituency_id", "round", "fingerprint", "published", "data"
-        )
+        for cons_id, rnd, fingerprint, published, data in ConstituencyResult.objects.filter(result_scope)
+        .annotate(text=Cast("data", TextField()))
+        .values_list("constituency_id", "round", "fingerprint", "published", "text")
     }
 
     fingerprints = {
@@ -229,8 +222,8 @@ def _refresh(
             election.rules,
             t,
             units.get(t.constituency_id, 0),
-            len(candidates[t.constituency_id]),
-            stats.get((t.constituency_id, t.info.number), (0, 0, 0)),
+            candidate_counts.get(t.constituency_id, 0),
+            revisions.get((t.constituency_id, t.info.number), 0),
         )
         for t in targets
     }
@@ -240,39 +233,34 @@ def _refresh(
         if (row := cached.get((t.constituency_id, t.info.number))) is None
         or row[0] != fingerprints[(t.constituency_id, t.info.number)]
     ]
-    found = {key: _Cached(row[2], row[1]) for key, row in cached.items() if key in fingerprints}
+    stale_keys = {(t.constituency_id, t.info.number) for t in stale}
+    found = {
+        key: _Cached(orjson.loads(row[2]), row[1])
+        for key, row in cached.items()
+        if key in fingerprints and key not in stale_keys
+    }
     if not stale:
         return found
 
-    approved = tallies.filter(status=APPROVED)
-    if constituency is not None:  # every round of one constituency: through its tallies' index
-        votes_qs = TallyVote.objects.filter(tally__constituency=constituency, tally__status=APPROVED)
-    else:
-        vote_scope = Q(
-            tally__election=election, tally__status=APPROVED, tally__round=F("tally__constituency__current_round")
-        )
-        if contest is not None:
-            vote_scope &= Q(tally__contest=contest)
-        votes_qs = TallyVote.objects.filter(vote_scope)
-    if len(stale) <= SMALL_SET and len(stale) < len(targets):
+    if len(stale) < len(targets):
         ids = sorted({t.constituency_id for t in stale})
-        approved = approved.filter(constituency_id__in=ids)
-        votes_qs = votes_qs.filter(tally__constituency_id__in=ids)
-    sums = {
-        (row.pop("constituency_id"), row.pop("round")): row
-        for row in approved.values("constituency_id", "round").annotate(
-            counted=Count("id"), **{name: Sum(name) for name in FIGURES}
-        )
-    }
-    votes: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    cand_cons = {cid: cons_id for cons_id, rows in candidates.items() for cid, _b, _o in rows}
-    for cand_id, rnd, total in (
-        votes_qs.values("candidate_id", "tally__round")
-        .annotate(v=Sum("votes"))
-        .values_list("candidate_id", "tally__round", "v")
+        round_totals = round_totals.filter(constituency_id__in=ids) if len(ids) <= SMALL_SET else round_totals
+        candidate_scope = Q(constituency_id__in=ids) if len(ids) <= SMALL_SET else cons_scope
+    else:
+        candidate_scope = cons_scope
+    sums, votes = {}, {}
+    for cons_id, rnd, *figures, text in round_totals.annotate(text=Cast("votes", TextField())).values_list(
+        "constituency_id", "round", "counted", *FIGURES, "text"
     ):
-        votes[(cand_cons.get(cand_id, 0), rnd)][cand_id] = total
-
+        sums[(cons_id, rnd)] = dict(zip(("counted", *FIGURES), figures, strict=True))
+        votes[(cons_id, rnd)] = {int(cid): n for cid, n in orjson.loads(text).items()}
+    candidates: dict[int, list[tuple[int, dt.date, int]]] = defaultdict(list)
+    for cid, cons_id, born, order in (
+        Candidate.objects.filter(candidate_scope)
+        .order_by("ballot_order")
+        .values_list("id", "constituency_id", "date_of_birth", "ballot_order")
+    ):
+        candidates[cons_id].append((cid, born, order))
     now = timezone.now()
     rows = []
     for t in stale:
@@ -326,7 +314,7 @@ def _write(rows: list[tuple[Any, ...]]) -> None:
         cur.execute("TRUNCATE kp_result_load")
         with cur.copy(f"COPY kp_result_load ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row[:5], json.dumps(row[5], separators=(",", ":")), *row[6:]))
+                copy.write_row((*row[:5], orjson.dumps(row[5]).decode(), *row[6:]))
         cur.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM kp_result_load "  # noqa: S608 (our own names)
             "ON CONFLICT (constituency_id, round) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
@@ -682,6 +670,7 @@ class ConstituencyRef:
     current_round: int
     current_round_kind: str
     level: str
+    contest_id: int = 0
 
 
 @dataclass
@@ -714,7 +703,7 @@ def constituency_summaries(
     all_cons = [
         ConstituencyRef(*row)
         for row in qs.order_by("contest__position", "code").values_list(
-            "pk", "code", "name", "seats", "current_round", "current_round_kind", "contest__level"
+            "pk", "code", "name", "seats", "current_round", "current_round_kind", "contest__level", "contest_id"
         )
     ]
     in_round_two = [c.pk for c in all_cons if c.current_round > 1]
@@ -816,13 +805,32 @@ class ContestOutcome:
         }
 
 
-def contest_outcome(contest: Contest, *, constituencies: QuerySet[Constituency] | None = None) -> ContestOutcome:
+def election_outcome(election: Election) -> list[ContestOutcome]:
+    """Every constituency's result and every contest's totals, from one pass over the election's tallies."""
+    summaries = constituency_summaries(election)
+    by_contest: dict[int, list[ConstituencySummary]] = defaultdict(list)
+    for s in summaries:
+        by_contest[s.constituency.contest_id].append(s)
+    return [
+        contest_outcome(contest, summaries=by_contest.get(contest.pk, []))
+        for contest in election.contests.order_by("position")
+    ]
+
+
+def contest_outcome(
+    contest: Contest,
+    *,
+    constituencies: QuerySet[Constituency] | None = None,
+    summaries: list[ConstituencySummary] | None = None,
+) -> ContestOutcome:
     """Totals of the contest over its constituencies' current rounds, with affiliations (CONTRACT §3).
 
     Each constituency contributes the figures of the round it is counting (so a constituency holding a
     re-election contributes the re-election's figures), and its winners of every round to `seats_won`.
+    `summaries`: the contest's constituency summaries when the caller has them already (`election_outcome`).
     """
-    summaries = constituency_summaries(contest.election, contest=contest, constituencies=constituencies)
+    if summaries is None:
+        summaries = constituency_summaries(contest.election, contest=contest, constituencies=constituencies)
     figures = Figures()
     units = counted = seats = filled = 0
     status_counts = dict.fromkeys(STATUSES, 0)

@@ -300,7 +300,7 @@ def _tie_reasons(fill: _Fill, article: str, *, by_age: bool) -> list[Reason]:
 # --- Rule sets -----------------------------------------------------------------------------------
 
 
-def vn_2015(c: ContestInput) -> Decision:
+def vn_2015(c: ContestInput, *, explain: bool = True) -> Decision:
     """Law 85/2015/QH13, Arts. 78-80: quorum, majority, ranking, age, then further rounds.
 
     1. Quorum, Art. 78(1): more than half of the voters on the list must vote. If not, a regular or
@@ -319,47 +319,61 @@ def vn_2015(c: ContestInput) -> Decision:
     (born 1960-05-01), C 420 (born 1971-02-10), D 300. Turnout 80.00 % counts; A, B and C have
     more than 395; A takes the first seat; B and C tie at 420 for the last one and B, older, takes it:
     decided, elected (A, B).
+
+    `explain=False` leaves the reasons out (the same decision, for thousands of constituencies at once).
     """
-    reasons: list[Reason] = []
-    turnout = _turnout_params(c)
-    if turnout_over_half(c.voters_voted, c.voters_on_list):
-        reasons.append(
-            _reason(
-                "turnout_over_half",
-                ART_QUORUM,
-                f"Turnout {turnout['turnout_pct']} % ({c.voters_voted} of {c.voters_on_list} voters) is over half",
-                **turnout,
-            )
-        )
-    elif c.round_kind == RE_ELECTION:
-        reasons.append(
-            _reason(
-                "turnout_not_over_half_after_re_election",
-                ART_RE_ELECTION_ROUND,
-                f"Turnout {turnout['turnout_pct']} % ({c.voters_voted} of {c.voters_on_list} voters) "
-                "is again not over half: the re-election's result is recognised, with no third round",
-                **turnout,
-            )
-        )
-    else:
-        reasons.append(
-            _reason(
-                "turnout_not_over_half",
-                f"{ART_QUORUM}, {ART_RE_ELECTION}",
-                f"Turnout {turnout['turnout_pct']} % ({c.voters_voted} of {c.voters_on_list} voters) "
-                "is not over half: re-election required",
-                **turnout,
-            )
-        )
-        return Decision(status=RE_ELECTION_REQUIRED, elected=(), reasons=tuple(reasons))
+    over_half = turnout_over_half(c.voters_voted, c.voters_on_list)
+    if not over_half and c.round_kind != RE_ELECTION:
+        return Decision(status=RE_ELECTION_REQUIRED, elected=(), reasons=_quorum_reasons(c) if explain else ())
 
     majority_article = ART_ADDITIONAL_ROUND if c.round_kind == ADDITIONAL else ART_MAJORITY
     qualified = [cand for cand in c.candidates if has_majority(cand.votes, c.valid_ballots)]
     fill = _fill_seats(qualified, c.seats, by_age=True)
-    elected = fill.elected
+    elected_ids = tuple(cand.id for cand in sorted(fill.elected, key=_order_key))
+    filled = len(elected_ids)
+    unfilled: tuple[Reason, ...] = ()
+    if fill.tied:
+        status = TIE_UNRESOLVED
+    elif filled < c.seats:
+        status, reason = _unfilled(c, filled)
+        unfilled = (reason,)
+    else:
+        status = DECIDED
+    reasons: tuple[Reason, ...] = ()
+    if explain:
+        reasons = (
+            *_quorum_reasons(c),
+            *_candidate_reasons(c, fill, majority_article),
+            *_tie_reasons(fill, ART_TIE, by_age=True),
+            *unfilled,
+        )
+    return Decision(
+        status=status,
+        elected=elected_ids,
+        tied=tuple(cand.id for cand in fill.tied),
+        seats_filled=filled,
+        reasons=reasons,
+    )
 
+
+def _quorum_reasons(c: ContestInput) -> tuple[Reason, ...]:
+    """Why the turnout counts or not (Art. 78(1), 80)."""
+    turnout = _turnout_params(c)
+    said = f"Turnout {turnout['turnout_pct']} % ({c.voters_voted} of {c.voters_on_list} voters)"
+    if turnout_over_half(c.voters_voted, c.voters_on_list):
+        return (_reason("turnout_over_half", ART_QUORUM, f"{said} is over half", **turnout),)
+    if c.round_kind == RE_ELECTION:
+        text = f"{said} is again not over half: the re-election's result is recognised, with no third round"
+        return (_reason("turnout_not_over_half_after_re_election", ART_RE_ELECTION_ROUND, text, **turnout),)
+    text = f"{said} is not over half: re-election required"
+    return (_reason("turnout_not_over_half", f"{ART_QUORUM}, {ART_RE_ELECTION}", text, **turnout),)
+
+
+def _candidate_reasons(c: ContestInput, fill: "_Fill", majority_article: str) -> list[Reason]:
+    """Why each candidate is elected or not, in ballot order (the boundary of a tie: `_tie_reasons`)."""
+    reasons = []
     for cand in sorted(c.candidates, key=_order_key):
-        if cand in elected:
+        if cand in fill.elected:
             reasons.append(_elected_reason(cand, c, majority_article))
         elif not has_majority(cand.votes, c.valid_ballots):
             pct = percent(cand.votes, c.valid_ballots)
@@ -375,7 +389,7 @@ def vn_2015(c: ContestInput) -> Decision:
                     pct_of_valid=pct,
                 )
             )
-        elif cand not in fill.boundary:  # the boundary is explained by the tie reasons
+        elif cand not in fill.boundary:
             reasons.append(
                 _reason(
                     "outranked",
@@ -387,24 +401,7 @@ def vn_2015(c: ContestInput) -> Decision:
                     seats=c.seats,
                 )
             )
-    reasons.extend(_tie_reasons(fill, ART_TIE, by_age=True))
-
-    elected_ids = tuple(cand.id for cand in sorted(elected, key=_order_key))
-    filled = len(elected_ids)
-    if fill.tied:
-        return Decision(
-            status=TIE_UNRESOLVED,
-            elected=elected_ids,
-            tied=tuple(cand.id for cand in fill.tied),
-            seats_filled=filled,
-            reasons=tuple(reasons),
-        )
-    if filled < c.seats:
-        status, reason = _unfilled(c, filled)
-        reasons.append(reason)
-    else:
-        status = DECIDED
-    return Decision(status=status, elected=elected_ids, seats_filled=filled, reasons=tuple(reasons))
+    return reasons
 
 
 def _unfilled(c: ContestInput, filled: int) -> tuple[str, Reason]:
@@ -432,7 +429,7 @@ def _unfilled(c: ContestInput, filled: int) -> tuple[str, Reason]:
     return DECIDED, _reason("seats_vacant_no_action", ART_ADDITIONAL_COUNCIL, text, **figures)
 
 
-def plurality(c: ContestInput) -> Decision:
+def plurality(c: ContestInput, *, explain: bool = True) -> Decision:
     """Most votes win: no turnout quorum, no majority threshold, no age rule.
 
     The `seats` candidates with the most votes are elected; equal votes straddling the last seat are
@@ -443,8 +440,10 @@ def plurality(c: ContestInput) -> Decision:
     """
     fill = _fill_seats(c.candidates, c.seats, by_age=False)
     elected = sorted(fill.elected, key=_order_key)
-    reasons = [_elected_reason(cand, c, PLURALITY_RULE) for cand in elected]
-    reasons.extend(_tie_reasons(fill, PLURALITY_RULE, by_age=False))
+    reasons = []
+    if explain:
+        reasons = [_elected_reason(cand, c, PLURALITY_RULE) for cand in elected]
+        reasons.extend(_tie_reasons(fill, PLURALITY_RULE, by_age=False))
     return Decision(
         status=TIE_UNRESOLVED if fill.tied else DECIDED,
         elected=tuple(cand.id for cand in elected),
@@ -454,13 +453,13 @@ def plurality(c: ContestInput) -> Decision:
     )
 
 
-RULES: dict[str, Callable[[ContestInput], Decision]] = {"vn-2015": vn_2015, "plurality": plurality}
+RULES: dict[str, Callable[..., Decision]] = {"vn-2015": vn_2015, "plurality": plurality}
 
 
-def decide(rules: str, c: ContestInput) -> Decision:
+def decide(rules: str, c: ContestInput, *, explain: bool = True) -> Decision:
     """Apply the rule set named `rules` (an election's `rules` field) to `c`; KeyError if unknown."""
     try:
         rule = RULES[rules]
     except KeyError:
         raise KeyError(f"unknown rule set {rules!r}; known: {', '.join(sorted(RULES))}") from None
-    return rule(c)
+    return rule(c, explain=explain)

@@ -23,6 +23,7 @@ from . import checks
 from .importers import TallyPayload, parse_tally
 from .models import FIGURES, Flag, Tally, TallyCorrection, TallyVersion, TallyVote, TurnoutReport
 from .permissions import TallyScope
+from .totals import tally_change, tally_votes, totals_apply
 
 Status = Tally.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
@@ -400,6 +401,7 @@ def tally_approve(*, scope: TallyScope, by: Any, version: int | None = None, sou
     tally.status, tally.approved_by = Status.APPROVED, by
     tally.version += 1
     tally.save(update_fields=["status", "approved_by", "version", "updated_at"])
+    totals_apply([tally_change(tally, tally_votes([tally.pk])[tally.pk], +1)])
     _snapshot(tally, tally_figures(tally), by, "approved")
     _audit("results.tally.approved", scope, tally, by, source, before=before, after=_state(tally))
     return tally
@@ -416,6 +418,8 @@ def tally_annul(*, scope: TallyScope, reason: str, by: Any, source: str = "") ->
     if tally.status == Status.ANNULLED:
         raise TallyConflict("This result is already annulled.")
     before = _state(tally)
+    if tally.status == Status.APPROVED:  # it leaves the count
+        totals_apply([tally_change(tally, tally_votes([tally.pk])[tally.pk], -1)])
     tally.status, tally.annul_reason = Status.ANNULLED, reason
     tally.version += 1
     tally.save(update_fields=["status", "annul_reason", "version", "updated_at"])
@@ -487,6 +491,7 @@ def correction_decide(
     correction.save()
     if approve:
         before = {**_state(tally), **tally_figures(tally)}
+        old = tally_change(tally, tally_votes([tally.pk])[tally.pk], -1)
         figures = correction.figures
         for name in FIGURES:
             setattr(tally, name, figures[name])
@@ -498,6 +503,8 @@ def correction_decide(
         TallyVote.objects.bulk_create(
             TallyVote(tally=tally, candidate_id=candidates[c], votes=n) for c, n in figures["votes"].items()
         )
+        new_votes = {candidates[c]: n for c, n in figures["votes"].items()}
+        totals_apply([old, tally_change(tally, new_votes, +1)])
         _snapshot(tally, figures, by, "corrected", note=correction.reason)
         payload = TallyPayload({k: figures[k] for k in FIGURES}, figures["votes"], figures.get("complaints", ""))
         _problems, findings = validate(scope, payload, loaded=loaded_list_count(scope))
@@ -810,6 +817,10 @@ def _write_rows(
         ),
         batch_size=BATCH,
     )
+    if approve:  # every written tally becomes approved now (already approved ones were refused or unchanged)
+        totals_apply(
+            tally_change(t, {ids_by_code[code]: n for code, n in row.payload.votes.items()}, +1) for row, t in written
+        )
     flags = [
         Flag(
             election=election,

@@ -590,3 +590,13 @@ def test_plurality_properties(c):
     else:
         assert d.status == "decided"
         assert len(d.elected) == min(c.seats, len(c.candidates))
+
+
+@given(c=contests(), rule_set=st.sampled_from(sorted(rules.RULES)))
+def test_deciding_without_reasons_decides_the_same(c, rule_set):
+    # given any contest: when the reasons are left out (the bulk computation of a whole election)
+    full, bare = rules.decide(rule_set, c), rules.decide(rule_set, c, explain=False)
+    # then the decision is the same, with no reasons
+    assert bare.reasons == ()
+    assert dataclasses.replace(full, reasons=()) == bare
+    assert full.reasons or rule_set == "plurality"  # vn-2015 always says why (the quorum at least)
