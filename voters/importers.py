@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import polars as pl
 from django.utils.translation import gettext as _
 
@@ -448,14 +449,42 @@ def check(raw: pl.DataFrame, *, width: int, units: pl.DataFrame, cutoff: dt.date
     return frame.select("line", "nid", code.alias("code"), arg.alias("arg"), *STORED)
 
 
-def in_file_duplicates(ids: pl.DataFrame) -> pl.DataFrame:
-    """Rows whose ID came earlier in the file: (line, first_line). `ids` holds (line, nid) of well-formed IDs.
+class SeenIds:
+    """The well-formed IDs read so far with the line of each one's first row, for "already in the file".
 
-    An ID counts as seen from its first well-formed row on, whatever else that row is refused for.
+    Kept as a few sorted numpy runs (12 bytes an ID), merged when they grow many: checking a block of rows
+    against everything before it is a binary search, never a loop over rows.
     """
-    ids = ids.filter(pl.col("nid").is_duplicated())  # almost always none: the grouping below is for those
-    first = ids.group_by("nid").agg(pl.col("line").min().alias("first_line"))
-    return ids.join(first, on="nid").filter(pl.col("line") != pl.col("first_line")).select("line", "first_line")
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def first_lines(self, lines: np.ndarray, nids: np.ndarray) -> np.ndarray:
+        """For each row (in line order) the line of an earlier row with its ID, or 0; then remember them."""
+        first = np.zeros(len(nids), dtype=np.int64)
+        for run_ids, run_lines in self.runs:
+            at = np.minimum(np.searchsorted(run_ids, nids), len(run_ids) - 1)
+            hit = (run_ids[at] == nids) & (first == 0)
+            first[hit] = run_lines[at[hit]]
+        # within the block: rows after the first row of their ID
+        order = np.lexsort((lines, nids))
+        ids_sorted, lines_sorted = nids[order], lines[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = ids_sorted[1:] != ids_sorted[:-1]
+        group_first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+        inner = np.zeros(len(nids), dtype=np.int64)
+        inner[order] = np.where(starts, 0, lines_sorted[group_first])
+        first = np.where(first == 0, inner, first)
+        new = order[starts]
+        new = new[first[new] == 0]
+        if len(new):
+            self.runs.append((nids[new], lines[new]))  # sorted by ID, as `order` was
+        if len(self.runs) > 16:
+            ids_all = np.concatenate([r[0] for r in self.runs])
+            lines_all = np.concatenate([r[1] for r in self.runs])
+            keep = np.argsort(ids_all, kind="stable")
+            self.runs = [(ids_all[keep], lines_all[keep])]
+        return first
 
 
 def list_order(rows: pl.DataFrame, base: pl.DataFrame) -> pl.DataFrame:
@@ -480,6 +509,56 @@ def list_order(rows: pl.DataFrame, base: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("first_line", "order", "top")
     )
+
+
+class RunningOrder:
+    """List numbers block by block for lists that start empty (`list_order` over the whole file, streamed).
+
+    It agrees with `list_order` of the whole file as long as every household's rows that cross a block
+    boundary continue it at the end of its unit's list, head first. `number` returns None for a block that
+    breaks this (a household coming back after other rows of its unit, or its head arriving late); the
+    caller then numbers the whole file at once instead.
+    """
+
+    def __init__(self) -> None:
+        self.tops = pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64})
+        self.households = pl.DataFrame(schema={"unit_id": pl.Int64, "household": pl.String})
+        self.last = pl.DataFrame(schema={"unit_id": pl.Int64, "last_household": pl.String})
+
+    def number(self, rows: pl.DataFrame) -> pl.DataFrame | None:
+        """`rows` (line, unit_id, household, head, ...) numbered (`list_number`), or None (see the class)."""
+        grouped = rows.filter(pl.col("household") != "")
+        back = grouped.join(self.households, on=["unit_id", "household"], how="semi")
+        if back.height:
+            firsts = rows.group_by("unit_id").agg(pl.col("line").min().alias("unit_first"))
+            ok = (
+                back.group_by("unit_id", "household")
+                .agg(pl.col("line").min().alias("first"), pl.col("head").any().alias("any_head"))
+                .join(firsts, on="unit_id")
+                .join(self.last, on="unit_id", how="left")
+                .select(
+                    (
+                        (pl.col("last_household") == pl.col("household"))
+                        & ~pl.col("any_head")
+                        & (pl.col("first") == pl.col("unit_first"))
+                    ).all()
+                )
+                .item()
+            )
+            if not ok:
+                return None
+        numbered = list_order(rows, self.tops)
+        ends = (
+            numbered.sort("list_number")
+            .group_by("unit_id")
+            .agg(pl.col("list_number").last().alias("top"), pl.col("household").last().alias("last_household"))
+        )
+        self.tops = pl.concat([self.tops.join(ends, on="unit_id", how="anti"), ends.select("unit_id", "top")])
+        self.last = pl.concat(
+            [self.last.join(ends, on="unit_id", how="anti"), ends.select("unit_id", "last_household")]
+        )
+        self.households = pl.concat([self.households, grouped.select("unit_id", "household").unique()])
+        return numbered
 
 
 def details_hash(frame: pl.DataFrame) -> pl.Series:
@@ -523,6 +602,60 @@ def _concat(frames: list[pl.DataFrame], schema: dict[str, Any]) -> pl.DataFrame:
     return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
 
 
+class Scanner:
+    """Applies every rule of the file alone to one block after another (`block`), remembering across blocks
+    only what the checks across rows need; `result` is the `Scan` of everything read.
+
+    `details`: keep `details_hash` of each good row, to compare with rows already listed (a first load of an
+    election's lists has none, and skips the work). `spill`: a folder where the values of the good rows are
+    written, one Arrow file a block (`spilled`), so loading them needs neither the file nor the memory again.
+    """
+
+    def __init__(
+        self, *, width: int, units: pl.DataFrame, cutoff: dt.date, details: bool = True, spill: Path | None = None
+    ) -> None:
+        self.width, self.units, self.cutoff, self.details, self.spill = width, units, cutoff, details, spill
+        self.rows = 0
+        self.seen = SeenIds()
+        self.refused: list[pl.DataFrame] = []
+        self.good: list[pl.DataFrame] = []
+
+    def block(self, raw: pl.DataFrame) -> pl.DataFrame:
+        """The rows of a block that pass every rule so far, with their values (`STORED`) and `nid`."""
+        checked = check(raw, width=self.width, units=self.units, cutoff=self.cutoff)
+        self.rows += checked.height
+        with_id = checked.filter(pl.col("nid").is_not_null())
+        first = self.seen.first_lines(with_id.get_column("line").to_numpy(), with_id.get_column("nid").to_numpy())
+        dupes = with_id.select("line").with_columns(first_line=first).filter(pl.col("first_line") > 0)
+        if dupes.height:
+            checked = checked.join(dupes, on="line", how="left").with_columns(
+                code=pl.when(pl.col("first_line").is_not_null())
+                .then(pl.lit(Code.ID_IN_FILE, pl.UInt8))
+                .otherwise(pl.col("code")),
+                arg=pl.when(pl.col("first_line").is_not_null())
+                .then(pl.col("first_line").cast(pl.String))
+                .otherwise(pl.col("arg")),
+            )
+        self.refused.append(checked.filter(pl.col("code").is_not_null()).select("line", "code", "arg"))
+        passed = checked.filter(pl.col("code").is_null())
+        kept = passed.select("line", "nid", "unit_id", "household", "head")
+        self.good.append(kept.with_columns(details=details_hash(passed) if self.details else pl.lit(0, pl.UInt64)))
+        if self.spill is not None:
+            passed.select("line", *STORED).write_ipc(
+                self.spill / f"{len(self.good):06d}.arrow", compression="uncompressed"
+            )
+        return passed
+
+    @property
+    def refusals(self) -> int:
+        return sum(frame.height for frame in self.refused)
+
+    def result(self) -> Scan:
+        return Scan(
+            rows=self.rows, refused=_concat(self.refused, _REFUSED).sort("line"), good=_concat(self.good, _GOOD)
+        )
+
+
 def scan(
     fh: IO[bytes],
     *,
@@ -533,31 +666,11 @@ def scan(
     spill: Path | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> Scan:
-    """Read the rows of a file whose header was read (`read_header`) and apply every rule of the file alone.
-
-    `details`: keep `details_hash` of each good row, to compare with rows already listed (a first load of an
-    election's lists has none, and skips the work). `spill`: a folder where the values of the good rows are
-    written, one Arrow file a block (`spilled`), so loading them needs neither the file nor the memory again.
-    """
-    rows = 0
-    refused, ids, good = [], [], []
-    for block, raw in enumerate(raw_frames(fh, width=width, on_bytes=on_bytes)):
-        checked = check(raw, width=width, units=units, cutoff=cutoff)
-        rows += checked.height
-        refused.append(checked.filter(pl.col("code").is_not_null()).select("line", "code", "arg"))
-        ids.append(checked.filter(pl.col("nid").is_not_null()).select("line", "nid"))
-        passed = checked.filter(pl.col("code").is_null())
-        kept = passed.select("line", "nid", "unit_id", "household", "head")
-        good.append(kept.with_columns(details=details_hash(passed) if details else pl.lit(0, pl.UInt64)))
-        if spill is not None:
-            passed.select("line", *STORED).write_ipc(spill / f"{block:06d}.arrow", compression="uncompressed")
-    dupes = in_file_duplicates(_concat(ids, {"line": pl.Int64, "nid": pl.Int64}))
-    as_refusal = dupes.select("line", code=pl.lit(Code.ID_IN_FILE, pl.UInt8), arg=pl.col("first_line").cast(pl.String))
-    return Scan(
-        rows=rows,
-        refused=pl.concat([_concat(refused, _REFUSED).join(dupes, on="line", how="anti"), as_refusal]).sort("line"),
-        good=_concat(good, _GOOD).join(dupes, on="line", how="anti"),
-    )
+    """Read the rows of a file whose header was read (`read_header`) and apply every rule of the file alone."""
+    scanner = Scanner(width=width, units=units, cutoff=cutoff, details=details, spill=spill)
+    for raw in raw_frames(fh, width=width, on_bytes=on_bytes):
+        scanner.block(raw)
+    return scanner.result()
 
 
 def spilled(spill: Path) -> Iterator[pl.DataFrame]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import polars as pl
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -130,23 +131,163 @@ def voter_list_import(
     _phase(on_phase, "checking", 0)
     width = importers.read_header(source)
     has_keys = staging.election_has_keys(election.pk)
+    ctx = ImportContext(file_name, sha256, by, area, skip_invalid, dry_run, on_phase, on_progress)
+    scanner = importers.Scanner(width=width, units=units, cutoff=cutoff, details=has_keys, spill=None)
     spill = Path(tempfile.mkdtemp(prefix="kp-voters-"))
+    scanner.spill = spill
     try:
-        scan = importers.scan(
-            source, width=width, units=units, cutoff=cutoff, details=has_keys, spill=spill, on_bytes=on_progress
-        )
-        return _checked_and_loaded(
-            election,
-            scan,
-            spill,
-            code_of,
-            width,
-            cutoff,
-            has_keys,
-            ImportContext(file_name, sha256, by, area, skip_invalid, dry_run, on_phase, on_progress),
-        )
+        if not has_keys and not dry_run:
+            report = _first_load(election, source, scanner, code_of, width, cutoff, ctx)
+            if report is not None:
+                return report
+        else:
+            for raw in importers.raw_frames(source, width=width, on_bytes=on_progress):
+                scanner.block(raw)
+        return _checked_and_loaded(election, scanner.result(), spill, code_of, width, cutoff, has_keys, ctx)
     finally:
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def _first_load(
+    election: Election,
+    source: IO[bytes],
+    scanner: importers.Scanner,
+    code_of: dict[int, str],
+    width: int,
+    cutoff: dt.date,
+    ctx: "ImportContext",
+) -> ImportReport | None:
+    """The first load of an election's lists, streamed: each block is checked and sent to PostgreSQL at once.
+
+    With no list to check against, a row's fate depends on the file alone, so PostgreSQL stores one block
+    while the next is read and checked. At the first refused row (without --skip-invalid) it stops writing
+    and reads on only to list every refusal, then everything is rolled back. A household that comes back
+    out of order (`RunningOrder`) stops the stream too: the rows written so far are rolled back and None
+    tells the caller to number the whole file at once from what was read (nothing is read twice).
+    """
+    savepoint = transaction.savepoint()
+    batch = VoterImport.objects.create(
+        election=election,
+        area=ctx.area,
+        outcome=VoterImport.Outcome.LOADED,
+        file_name=ctx.file_name[:255],
+        sha256=ctx.sha256,
+        skip_invalid=ctx.skip_invalid,
+        by=ctx.by if getattr(ctx.by, "pk", None) else None,
+    )
+    order = importers.RunningOrder()
+    cipher = id_cipher()
+    keys: list[tuple[Any, pl.DataFrame]] = []
+    streaming, out_of_order = True, False
+    with staging.copy_writer(staging.VOTER, staging.VOTER_COLUMNS) as write:
+        for raw in importers.raw_frames(source, width=width, on_bytes=ctx.on_progress):
+            passed = scanner.block(raw)
+            if not streaming or passed.height == 0:
+                continue
+            if scanner.refusals and not ctx.skip_invalid:
+                streaming = False
+                continue
+            numbered = order.number(passed.select("line", "unit_id", "household", "head"))
+            if numbered is None:
+                streaming, out_of_order = False, True
+                continue
+            tokens = cipher.tokens(passed.get_column("nid").to_numpy())
+            rows = passed.with_columns(
+                token=pl.Series(hex_tokens(tokens), dtype=pl.Binary).cast(pl.String),
+                list_number=numbered.sort("line").get_column("list_number"),
+            )
+            write(_voter_rows(rows, election.pk, batch.pk))
+            keys.append((tokens, rows.select("unit_id", "list_number", "token")))
+    scan = scanner.result()
+    if out_of_order:
+        transaction.savepoint_rollback(savepoint)
+        return None
+    report = ImportReport(rows=scan.rows)
+    report.refusals = _messages(scan.refused, width, cutoff)
+    if report.refusals and not ctx.skip_invalid:
+        transaction.savepoint_rollback(savepoint)
+        raise ImportRefused(report)
+    good = scan.good
+    report.loaded = good.height
+    report.loaded_by_unit = dict(sorted((code_of[u], n) for u, n in good.group_by("unit_id").len().iter_rows()))
+    if report.loaded == 0:
+        transaction.savepoint_rollback(savepoint)
+        return report
+    all_tokens = np.concatenate([t for t, _ in keys])
+    key_rows = pl.concat([frame for _, frame in keys]).with_columns(rank=token_order(all_tokens)).sort("rank")
+    staging.copy_in(
+        staging.KEY,
+        staging.KEY_COLUMNS,
+        [
+            key_rows.select(
+                pl.lit(election.pk).alias("election_id"),
+                "token",
+                pl.lit(0).alias("struck"),
+                pl.col("unit_id").alias("polling_unit_id"),
+                "list_number",
+            )
+        ],
+    )
+    VoterList.objects.bulk_create(
+        [VoterList(election=election, polling_unit_id=u) for u in sorted(good.get_column("unit_id").unique())],
+        ignore_conflicts=True,
+    )
+    _finish(batch, report, ctx)
+    return report
+
+
+def _voter_rows(rows: pl.DataFrame, election_id: int, batch_id: int) -> pl.DataFrame:
+    """Checked rows with their list number and token (hex) as the voter table's COPY columns."""
+    return rows.select(
+        pl.lit(election_id).alias("election_id"),
+        pl.col("unit_id").alias("polling_unit_id"),
+        "list_number",
+        pl.col("token").alias("national_id_token"),
+        "full_name",
+        pl.col("dob").alias("date_of_birth"),
+        pl.col("prec").alias("date_of_birth_precision"),
+        "gender",
+        "residence",
+        "household",
+        pl.col("head").alias("household_head"),
+        pl.lit(VoterStatus.LISTED.value).alias("status"),
+        pl.lit(batch_id).alias("batch_id"),
+    )
+
+
+def _messages(refused: pl.DataFrame, width: int, cutoff: dt.date) -> list[tuple[int, str]]:
+    return [
+        (line, importers.message(code, arg, width=width, cutoff=cutoff))
+        for line, code, arg in refused.sort("line").iter_rows()
+    ]
+
+
+def _finish(batch: VoterImport, report: ImportReport, ctx: "ImportContext") -> None:
+    """Record what the import did on its row and in the audit log."""
+    batch.rows, batch.loaded, batch.unchanged = report.rows, report.loaded, report.unchanged
+    batch.refused = len(report.refusals)
+    batch.refusals = [list(r) for r in report.refusals[:REFUSALS_KEPT]]
+    batch.save(update_fields=["rows", "loaded", "unchanged", "refused", "refusals"])
+    report.batch = batch
+    audit_log(
+        "voters.list.imported",
+        user=ctx.by,
+        election_slug=batch.election.slug,
+        object_type="voter_import",
+        object_key=str(batch.pk),
+        data={
+            "file": ctx.file_name[:255],
+            "sha256": ctx.sha256,
+            "area": ctx.area.code if ctx.area else None,
+            "rows": report.rows,
+            "loaded": report.loaded,
+            "unchanged": report.unchanged,
+            "refused": len(report.refusals),
+            "skip_invalid": ctx.skip_invalid,
+            "loaded_by_unit": dict(list(report.loaded_by_unit.items())[:500]),
+        },
+        source=f"import_voters {ctx.file_name[:200]}",
+    )
 
 
 @dataclass(frozen=True)
@@ -214,16 +355,11 @@ def _checked_and_loaded(
                 ),
             ]
         )
-    width_cutoff = {"width": width, "cutoff": cutoff}
-    report.refusals = [
-        (line, importers.message(code, arg, **width_cutoff)) for line, code, arg in refused.sort("line").iter_rows()
-    ]
+    report.refusals = _messages(refused, width, cutoff)
     if report.refusals and not ctx.skip_invalid:
         raise ImportRefused(report)
 
-    counts = good.group_by("unit_id").len().iter_rows()
-    by_unit = {code_of[u]: n for u, n in counts}
-    report.loaded_by_unit = dict(sorted(by_unit.items()))
+    report.loaded_by_unit = dict(sorted((code_of[u], n) for u, n in good.group_by("unit_id").len().iter_rows()))
     report.loaded = good.height
     if report.loaded == 0 or ctx.dry_run:
         if ctx.dry_run:
@@ -238,14 +374,8 @@ def _checked_and_loaded(
         file_name=ctx.file_name[:255],
         sha256=ctx.sha256,
         skip_invalid=ctx.skip_invalid,
-        rows=report.rows,
-        loaded=report.loaded,
-        unchanged=report.unchanged,
-        refused=len(report.refusals),
-        refusals=[list(r) for r in report.refusals[:REFUSALS_KEPT]],
         by=ctx.by if getattr(ctx.by, "pk", None) else None,
     )
-    report.batch = batch
     top = staging.tops(unit_ids) if has_keys else pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64})
     numbered = importers.list_order(good.select("line", "unit_id", "household", "head", "tok", "rank"), top)
     numbered = numbered.select("line", "unit_id", "tok", "rank", "list_number").sort("line")
@@ -270,44 +400,12 @@ def _checked_and_loaded(
             if mine.height == 0:
                 continue
             mine = mine.with_columns(token=_hex(tokens, mine.get_column("tok")))
-            yield rows.join(mine.drop("unit_id", "rank", "tok"), on="line").select(
-                pl.lit(election.pk).alias("election_id"),
-                pl.col("unit_id").alias("polling_unit_id"),
-                "list_number",
-                pl.col("token").alias("national_id_token"),
-                "full_name",
-                pl.col("dob").alias("date_of_birth"),
-                pl.col("prec").alias("date_of_birth_precision"),
-                "gender",
-                "residence",
-                "household",
-                pl.col("head").alias("household_head"),
-                pl.lit(VoterStatus.LISTED.value).alias("status"),
-                pl.lit(batch.pk).alias("batch_id"),
-            )
+            yield _voter_rows(rows.join(mine.drop("unit_id", "rank", "tok"), on="line"), election.pk, batch.pk)
 
     loaded = staging.copy_in(staging.VOTER, staging.VOTER_COLUMNS, voter_frames(), on_rows=ctx.on_progress)
     assert loaded == report.loaded, (loaded, report.loaded)  # a broken load must not commit
     staging.copy_in(staging.KEY, staging.KEY_COLUMNS, [keys])
-    audit_log(
-        "voters.list.imported",
-        user=ctx.by,
-        election_slug=election.slug,
-        object_type="voter_import",
-        object_key=str(batch.pk),
-        data={
-            "file": ctx.file_name[:255],
-            "sha256": ctx.sha256,
-            "area": ctx.area.code if ctx.area else None,
-            "rows": report.rows,
-            "loaded": report.loaded,
-            "unchanged": report.unchanged,
-            "refused": len(report.refusals),
-            "skip_invalid": ctx.skip_invalid,
-            "loaded_by_unit": dict(list(report.loaded_by_unit.items())[:500]),
-        },
-        source=f"import_voters {ctx.file_name[:200]}",
-    )
+    _finish(batch, report, ctx)
     return report
 
 

@@ -7,7 +7,8 @@ prepared, so the file is checked on one core while PostgreSQL stores rows on the
 they were, since nothing commits before the end.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 import polars as pl
 from django.db import connection
@@ -59,6 +60,34 @@ def copy_text(frame: pl.DataFrame) -> bytes:
         None, separator="\t", include_header=False, quote_style="never", null_value="\\N", date_format="%Y-%m-%d"
     )
     return buffer.encode()
+
+
+@contextmanager
+def copy_writer(table: str, columns: Iterable[str]) -> Iterator[Callable[[pl.DataFrame], None]]:
+    """A function that sends frames (their columns in `columns` order) into `table` while the block is open."""
+    columns = tuple(columns)
+    with connection.cursor() as cursor:
+        if postgres():
+            raw = cursor.cursor
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+                yield lambda frame: copy.write(copy_text(frame.select(columns)))
+        else:
+            insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+            yield lambda frame: cursor.executemany(insert, list(_python_rows(frame, columns)))
+
+
+def _python_rows(frame: pl.DataFrame, columns: tuple[str, ...]) -> Iterator[tuple[object, ...]]:
+    return frame.select(
+        [
+            pl.col(c).str.decode("hex")
+            if c in _BINARY
+            else pl.col(c).cast(pl.String)
+            if frame.schema[c] == pl.Date
+            else pl.col(c)
+            for c in columns
+        ]
+    ).iter_rows()
 
 
 def copy_in(

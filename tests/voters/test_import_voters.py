@@ -232,3 +232,39 @@ def test_dry_run_writes_nothing(world, write_csv):
     out, _ = run(SLUG, write_csv(*WORLD_ROWS), dry_run=True)
     assert "5 would be loaded" in out
     assert Voter.objects.count() == 0
+
+
+def test_a_household_coming_back_in_a_later_block_is_still_listed_together(world, write_csv, monkeypatch):
+    # given a first load read in tiny blocks, with household H1 coming back after another voter of U1
+    from voters import importers
+
+    monkeypatch.setattr(importers, "BLOCK_BYTES", 64)
+    path = write_csv(
+        "079090000001,Con Một,2000-01-01,male,U1,,H1,",
+        "079090000003,Người Riêng,1970-01-01,female,U1,,,",
+        "079090000004,Con Hai,2001-01-01,female,U2,,H2,",
+        "079090000002,Chủ Hộ Một,1960-01-01,male,U1,,H1,1",
+        header="national_id,full_name,date_of_birth,gender,polling_unit,residence,household,household_head",
+    )
+    # when it is imported (the stream stops at the late household; the whole file is numbered at once)
+    out, _ = run(SLUG, path)
+    # then the household is together, its head first, as if the file had been read in one piece
+    assert "4 loaded" in out
+    names = list(
+        Voter.objects.filter(polling_unit=world.units["U1"]).order_by("list_number").values_list("full_name", flat=True)
+    )
+    assert names == ["Chủ Hộ Một", "Con Một", "Người Riêng"]
+    assert VoterKey.objects.count() == 4 and VoterImport.objects.count() == 1
+
+
+def test_a_first_load_with_a_refused_row_late_in_the_file_writes_nothing(world, write_csv, monkeypatch):
+    from voters import importers
+
+    monkeypatch.setattr(importers, "BLOCK_BYTES", 64)
+    rows = [f"0790900000{i:02d},Người {i},1980-01-01,male,U{1 + i % 3}," for i in range(30)]
+    path = write_csv(*rows, "12345,Short Id,1970-01-01,male,U1,")
+    with pytest.raises(CommandError):
+        run(SLUG, path)
+    assert (Voter.objects.count(), VoterKey.objects.count(), VoterImport.objects.count()) == (0, 0, 0)
+    out, _ = run(SLUG, path, skip_invalid=True)
+    assert "30 loaded" in out and Voter.objects.count() == 30 == VoterKey.objects.count()

@@ -218,3 +218,66 @@ def test_tokens_hide_the_id_and_open_with_the_key():
         derive("another-key").reveal(bytes(tokens[0]))
     with pytest.raises(ValueError):
         CIPHER.token("07909000000X")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([1, 2]), st.sampled_from(["", "", "H1", "H2", "H3"]), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
+    st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=8),
+)
+def test_numbering_block_by_block_agrees_with_the_whole_file_or_declines(rows, cuts):
+    # given rows (unit, household, head) cut into blocks of random sizes
+    frame = pl.DataFrame(
+        [(i + 2, u, h, head) for i, (u, h, head) in enumerate(rows)],
+        schema={"line": pl.Int64, "unit_id": pl.Int64, "household": pl.String, "head": pl.Boolean},
+        orient="row",
+    )
+    whole = importers.list_order(frame, pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64}))
+    order, parts, at = importers.RunningOrder(), [], 0
+    for size in cuts * 10:
+        if at >= frame.height:
+            break
+        numbered = order.number(frame.slice(at, size))
+        if numbered is None:  # the caller numbers the whole file instead: nothing to compare
+            return
+        parts.append(numbered)
+        at += size
+    if at < frame.height:
+        parts.append(order.number(frame.slice(at)))
+        if parts[-1] is None:
+            return
+    # then, when it numbers at all, it numbers exactly as the whole file would be numbered
+    streamed = pl.concat(parts).sort("line").get_column("list_number").to_list()
+    assert streamed == whole.sort("line").get_column("list_number").to_list()
+
+
+def test_households_kept_together_never_stop_the_stream():
+    frame = pl.DataFrame(
+        {
+            "line": [2, 3, 4, 5, 6],
+            "unit_id": [1] * 5,
+            "household": ["A", "A", "B", "B", ""],
+            "head": [True] + [False] * 4,
+        }
+    )
+    order = importers.RunningOrder()
+    assert order.number(frame.slice(0, 3)) is not None and order.number(frame.slice(3)) is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=30), max_size=60), st.integers(min_value=1, max_value=9))
+def test_seen_ids_name_the_first_line_of_each_id(ids, block):
+    seen, found = importers.SeenIds(), []
+    lines = np.arange(2, len(ids) + 2)
+    for start in range(0, len(ids), block):
+        found += list(seen.first_lines(lines[start : start + block], np.array(ids[start : start + block], np.int64)))
+    first: dict[int, int] = {}
+    expected = []
+    for line, nid in zip(lines, ids, strict=True):
+        expected.append(first.get(nid, 0))
+        first.setdefault(nid, int(line))
+    assert found == expected
