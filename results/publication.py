@@ -22,15 +22,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from elections.audit import audit_log
 from elections.models import Constituency, Election, PollingUnitConstituency
 from elections.permissions import Action, Grants, can_constituency, can_election
 
-from . import outcomes
+from . import explain, outcomes
 from .models import (
     ConstituencyResult,
     PublicationProposal,
@@ -124,13 +125,21 @@ def unit_figures(constituency: Constituency, round_number: int) -> list[dict[str
 
 
 def snapshot(outcome: outcomes.ConstituencyOutcome) -> dict[str, Any]:
-    """The public result: the result of CONTRACT §3 without the committee's notes, plus every unit's figures."""
+    """The public result: the result of CONTRACT §3 without the committee's notes, plus every unit's figures.
+
+    Flags are the committees' working notes (anomaly screening, review); the public result carries the
+    law's reasons instead, and `flags` is empty. `units` is stored beside the result, not inside it.
+    """
     data = outcome.as_api()
     data.pop("margin", None)
     data["published"] = True
-    # Flags are the committees' working notes; the public result carries the law's reasons instead.
     data["flags"] = []
     data["area"] = outcome.constituency.area.code
+    # The law's reasons worded in each language at publication, as the public page shows them.
+    data["reasons_text"] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            data["reasons_text"][code] = [str(explain.explain(r, outcome.names)) for r in outcome.current.reasons]
     data["units"] = unit_figures(outcome.constituency, outcome.current.number)
     return data
 
@@ -159,6 +168,8 @@ def _write(
     now = timezone.now()
     last = ResultPublication.objects.filter(constituency=cons).aggregate(n=Max("sequence"))["n"] or 0
     ResultPublication.objects.filter(constituency=cons, current=True).update(current=False)
+    result = {k: v for k, v in data.items() if k != "units"}
+    winners = [c["full_name"] for c in [*data["elected_in_earlier_rounds"], *data["candidates"]] if c["elected"]]
     pub = ResultPublication.objects.create(
         election=cons.election,
         constituency=cons,
@@ -167,7 +178,10 @@ def _write(
         kind=kind,
         status=data["status"],
         fingerprint=fingerprint,
-        data=data,
+        data=result,
+        units=data["units"],
+        seats_filled=data["seats_filled"],
+        winners=winners,
         cause=cause,
         reason=reason[:4000],
         polling_unit_code=unit_code[:64],
@@ -360,7 +374,7 @@ def sync_published(
             continue
         outcome = outcomes.constituency_outcome(cons)
         data = snapshot(outcome)
-        if _digest(data) == _digest(pub.data):
+        if _digest(data) == _digest({**pub.data, "units": pub.units}):
             continue
         fingerprint = ConstituencyResult.objects.get(constituency=cons, round=cons.current_round).fingerprint
         new = _write(

@@ -4,7 +4,6 @@ Voters are addressed by their unit and number on the list, never by national ID 
 neither ever appears in a URL.
 """
 
-import csv
 import io
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from elections.permissions import (
     can_polling_unit,
     grants_for,
 )
+from elections.spreadsheets import csv_bytes
 
 from . import lookup, selectors, services
 from .documents import voter_list_pdf
@@ -398,19 +398,17 @@ def import_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def import_refused_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     batch = _access_import(request, slug, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The reasons quote the file's own cells, which may hold a formula: csv_bytes neutralises them.
+    response = HttpResponse(csv_bytes(["line", "reason"], batch.refusals), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="refused-rows-{batch.pk}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(["line", "reason"])
-    writer.writerows(batch.refusals)
     return response
 
 
 # --- public lookup -----------------------------------------------------------------------------------
 
 
-def lookup_page(request: HttpRequest, slug: str) -> HttpResponse:
+def lookup_page(request: HttpRequest, slug: str, template_name: str = "voters/lookup.html") -> HttpResponse:
+    """The public lookup; the public site serves it in its own layout and language (`template_name`)."""
     election = get_object_or_404(Election, slug=slug)
     form = LookupForm(request.POST or None)
     context: dict[str, object] = {"election": election, "form": form, "asked": False}
@@ -418,11 +416,11 @@ def lookup_page(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not lookup.lookup_allowed(election, lookup.client_address(request)):
             context["throttled"] = True
-            return render(request, "voters/lookup.html", context, status=429)
+            return render(request, template_name, context, status=429)
         national_id = request.POST.get("national_id", "")[:20].strip()
         born = form.cleaned_data["date_of_birth"] if form.is_valid() else None
         unit = lookup.find_polling_unit(election, national_id, born)
         # A fresh form: the answer page does not carry the ID or the date of birth back.
         context.update(asked=True, unit=unit, form=LookupForm())
         status = 200 if unit else 404
-    return render(request, "voters/lookup.html", context, status=status)
+    return render(request, template_name, context, status=status)
