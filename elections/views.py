@@ -39,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from results import publication
+
     election = access_election(request.user, slug)
     grants = grants_for(request.user, election)
     constituencies = selectors.constituencies_visible(election, grants).select_related("contest", "election")
@@ -53,6 +55,8 @@ def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cons_table": cons_table,
         "unit_table": unit_table,
         "findings_count": len(selectors.structure_findings(election, grants=grants)),
+        "can_publish_turnout": publication.can_publish_turnout(grants),
+        "turnout_public": publication.turnout_is_public(election),
     }
     return render(request, "elections/election_detail.html", context)
 

@@ -339,7 +339,10 @@ class ResultPublication(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=40)
     fingerprint = models.CharField(max_length=200)
-    data = models.JSONField()  # the public result: totals, candidates, winners, reasons and every unit's figures
+    data = models.JSONField()  # the public result (CONTRACT §3 shape): totals, candidates, winners, reasons
+    units = models.JSONField(default=list)  # every polling unit's approved figures and votes
+    seats_filled = models.PositiveSmallIntegerField(default=0)
+    winners = models.JSONField(default=list)  # names of the elected, for lists that show many constituencies
     cause = models.CharField(max_length=40, blank=True)  # corrections: tally_corrected, unit_annulled, ...
     reason = models.TextField(_("reason"), blank=True)
     polling_unit_code = models.CharField(max_length=64, blank=True)  # the unit a correction came from

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from elections.permissions import Action, access_constituency, access_election, grants_for
 from elections.selectors import constituencies_visible
 
-from . import charts, explain, outcomes, rounds, rules, screening
+from . import charts, explain, outcomes, publication, rounds, rules, screening
 from .models import Flag
 
 
@@ -62,8 +62,44 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         if deadline
         else today,
         "round_kinds": {rules.RE_ELECTION: _("re-election"), rules.ADDITIONAL: _("additional election")},
+        "publication": publication.publication_state(constituency),
+        "can_publish": publication.can_publish(grants, constituency),
     }
     return render(request, "results/constituency_result.html", context)
+
+
+@require_POST
+@login_required
+def result_publish(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The publish button: propose, or confirm another member's proposal (CONTRACT §9)."""
+    constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
+    if not publication.can_publish(grants_for(request.user, constituency.election), constituency):
+        raise PermissionDenied("Only a board member of the constituency or a committee member above it publishes.")
+    try:
+        state = publication.result_publish(constituency=constituency, by=request.user, source=_source(request))
+    except publication.PublicationRefused as exc:
+        messages.error(request, _(exc.message))
+    else:
+        if state.action == publication.PROPOSED:
+            messages.success(request, _("Publication proposed; another member must confirm it."))
+        elif state.action == publication.PUBLISHED:
+            messages.success(request, _("Published: the result is now public."))
+        else:
+            messages.info(request, _("Nothing changed: you proposed it, or it is already published as it stands."))
+    return redirect("results:constituency-result", slug, code)
+
+
+@require_POST
+@login_required
+def turnout_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """The election committee makes turnout during the day public for the whole election, or stops it."""
+    election = access_election(request.user, slug)
+    if not publication.can_publish_turnout(grants_for(request.user, election)):
+        raise PermissionDenied("Only the election committee of a top-level area publishes turnout.")
+    publish = request.POST.get("publish") == "1"
+    publication.turnout_publish(election=election, publish=publish, by=request.user, source=_source(request))
+    messages.success(request, _("Turnout is now public.") if publish else _("Turnout is no longer public."))
+    return redirect("elections:election-detail", slug)
 
 
 @require_POST
