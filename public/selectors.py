@@ -196,7 +196,7 @@ def published(election: Election, *, contest: Contest | None = None) -> QuerySet
 class AffiliationTotal:
     name: str
     votes: int
-    pct_of_valid: str
+    pct_of_votes: str  # of all votes for candidates: sums to 100 even when each ballot names several
     seats_won: int
 
 
@@ -235,9 +235,10 @@ def contest_totals(contest: Contest) -> ContestTotals:
         for c in pub.data.get("elected_in_earlier_rounds", []):  # winners of round 1 of an additional election
             won[c["affiliation"]] += 1
     agg = Constituency.objects.filter(contest=contest).aggregate(n=Count("pk"), seats=Coalesce(Sum("seats"), 0))
+    all_votes = sum(votes.values())
     affiliations = sorted(
         (
-            AffiliationTotal(name, votes.get(name, 0), percent(votes.get(name, 0), figures.valid_ballots), won[name])
+            AffiliationTotal(name, votes.get(name, 0), percent(votes.get(name, 0), all_votes), won[name])
             for name in set(votes) | set(won)
         ),
         key=lambda a: (-a.seats_won, -a.votes, a.name),

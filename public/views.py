@@ -186,7 +186,7 @@ def contest_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         shown = totals.affiliations[:12]
         chart = (
             share_charts.share_chart(
-                [(a.name or "—", a.pct_of_valid, a.seats_won > 0) for a in shown], majority_line=False
+                [(a.name or "—", a.pct_of_votes, a.seats_won > 0) for a in shown], majority_line=False
             )
             if shown and totals.published
             else None
@@ -195,7 +195,7 @@ def contest_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "election": election,
             "contest": contest,
             "totals": totals,
-            "cons_table": _configured(request, ConstituencyTable(cons.qs, prefix="c-")),
+            "cons_table": _configured(request, ConstituencyTable(cons.qs, prefix="c-", exclude=("contest",))),
             "cons_filter": cons,
             "chart": chart,
         }
