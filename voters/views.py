@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from elections.models import Election, PollingUnit
 from elections.permissions import (
@@ -27,6 +28,7 @@ from elections.spreadsheets import csv_bytes
 
 from . import lookup, selectors, services
 from .documents import voter_list_pdf
+from .filters import VoterFilter
 from .forms import (
     AnswerForm,
     CertificateAcceptForm,
@@ -41,6 +43,7 @@ from .forms import (
 )
 from .importers import FileRefused
 from .models import Complaint, Voter, VoterImport
+from .tables import VoterTable
 
 PAGE_SIZE = 100
 SEARCH_LIMIT = 20
@@ -75,9 +78,12 @@ def _unit_context(request: HttpRequest, unit: PollingUnit, **extra: object) -> d
 @login_required
 def unit_list(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)
-    query = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.voters_of_unit(unit, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = _unit_context(request, unit, page=page, query=query, summary=selectors.unit_summary(unit))
+    voters = VoterFilter(
+        request.GET or None, queryset=selectors.voters_of_unit(unit).select_related("election", "polling_unit")
+    )
+    table = VoterTable(voters.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = _unit_context(request, unit, table=table, filter=voters, summary=selectors.unit_summary(unit))
     context["post_form"] = PostForm()
     return render(request, "voters/unit_list.html", context)
 
