@@ -183,6 +183,7 @@ def contest_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             election=election,
             prefix="c",
         )
+        del cons.filters["contest"]  # the page is the contest's
         shown = totals.affiliations[:12]
         chart = (
             share_charts.share_chart(
