@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from elections.models import Area, Election
 from elections.spreadsheets import csv_bytes
 from results.aggregation import percent
-from results.outcomes import FIGURES, Figures
+from results.outcomes import FIGURES
 
 from . import selectors
 from .cache import Revision
@@ -330,7 +330,3 @@ def nist_status(election: Election) -> tuple[str, int]:
     from .nist import report_status
 
     return report_status(election)
-
-
-def figures_of(d: dict[str, Any]) -> Figures:
-    return Figures(**{f: int(d.get(f) or 0) for f in FIGURES})

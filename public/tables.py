@@ -104,7 +104,14 @@ class AreaTable(tables.Table):
         return _pct(value)
 
 
-class UnitTable(tables.Table):
+class _UnitLink:
+    def render_code(self, record: dict[str, Any], value: str) -> str:
+        return format_html(
+            '<a href="{}">{}</a> <span class="muted small">{}</span>', record["url"], value, record["name"]
+        )
+
+
+class UnitTable(_UnitLink, tables.Table):
     code = tables.Column(verbose_name=_("Polling unit"))
     area = tables.Column(verbose_name=_("Area"))
     listed = tables.Column(verbose_name=_("Voters on the list"), attrs=NUM)
@@ -116,11 +123,6 @@ class UnitTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("No polling unit matches.")
         per_page = 50
-
-    def render_code(self, record: dict[str, Any], value: str) -> str:
-        return format_html(
-            '<a href="{}">{}</a> <span class="muted small">{}</span>', record["url"], value, record["name"]
-        )
 
     def render_listed(self, value: int) -> str:
         return number_format(value)
@@ -135,7 +137,7 @@ class UnitTable(tables.Table):
         return _pct(value)
 
 
-class PublishedUnitTable(tables.Table):
+class PublishedUnitTable(_UnitLink, tables.Table):
     """A published constituency's units with their figures; one extra column per candidate."""
 
     code = tables.Column(verbose_name=_("Polling unit"))
@@ -149,11 +151,6 @@ class PublishedUnitTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("No polling unit matches.")
         per_page = 50
-
-    def render_code(self, record: dict[str, Any], value: str) -> str:
-        return format_html(
-            '<a href="{}">{}</a> <span class="muted small">{}</span>', record["url"], value, record["name"]
-        )
 
     def render_turnout(self, value: Decimal) -> str:
         return _pct(value)
