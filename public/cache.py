@@ -39,16 +39,16 @@ class Revision:
     slug: str
     results: int
     turnout: int
-    changed: str = ""  # when the counters last moved: tells apart two databases whose counters happen to match
+    created: str = ""  # when the election was created: tells apart two databases whose counters happen to match
 
     def tag(self, uses: Iterable[str]) -> str:
-        return "-".join(f"{u[0]}{getattr(self, u)}" for u in uses) + f"-e{self.election_id}.{self.changed}"
+        return "-".join(f"{u[0]}{getattr(self, u)}" for u in uses) + f"-e{self.election_id}.{self.created}"
 
 
 # The one query every public request makes, written out: the ORM would spend more time building it than
 # PostgreSQL spends answering it (an indexed lookup of one row).
 _REVISION_SQL = (
-    f"SELECT e.id, r.results, r.turnout, r.changed_at FROM {Election._meta.db_table} e "  # noqa: S608 - our own table names
+    f"SELECT e.id, r.results, r.turnout, e.created_at FROM {Election._meta.db_table} e "  # noqa: S608 - our own table names
     f"LEFT JOIN {PublicRevision._meta.db_table} r ON r.election_id = e.id WHERE e.slug = %s"
 )
 
@@ -60,10 +60,10 @@ def revision(slug: str) -> Revision:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such election")
-    changed = row[3]
-    if isinstance(changed, str):  # SQLite returns the text it stores
-        changed = datetime.datetime.fromisoformat(changed)
-    stamp = f"{changed.timestamp():.6f}" if changed else "0"
+    created = row[3]
+    if isinstance(created, str):  # SQLite returns the text it stores
+        created = datetime.datetime.fromisoformat(created)
+    stamp = f"{created.timestamp():.6f}" if created else "0"
     return Revision(row[0], slug, row[1] or 0, row[2] or 0, stamp)
 
 
