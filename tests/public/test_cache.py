@@ -95,3 +95,17 @@ def test_withdrawing_turnout_hides_it(published):
     )
     data = Client().get("/api/v1/elections/world-2021/turnout/").json()
     assert data["published"] is False and data["reports"] == []
+
+
+def test_the_contest_api_is_public_once_every_constituency_is_published_and_cached(published):
+    c = Client()
+    assert c.get("/api/v1/elections/world-2021/contests/QH/results/").status_code == 404
+    publish(published.world, "QH1", first="board_qh1", second="committee_p")
+    first = c.get("/api/v1/elections/world-2021/contests/QH/results/")
+    assert first.status_code == 200 and first.json()["published"] is True
+    assert first["Cache-Control"].startswith("public")
+    again = c.get("/api/v1/elections/world-2021/contests/QH/results/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    insider = Client()
+    insider.force_login(published.world.users["committee_p"])
+    assert insider.get("/api/v1/elections/world-2021/contests/XA/results/")["Cache-Control"] == "private, no-store"
