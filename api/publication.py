@@ -1,10 +1,12 @@
 """Publication API (CONTRACT §9): publish a constituency's result (two members), and the public turnout."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -219,20 +221,46 @@ def json_bytes(data: Any) -> tuple[bytes, str]:
     )
 
 
+def without_credentials(request: Any) -> bool:
+    """A GET with neither a token nor a session cookie: the public, whose answers are all cached alike."""
+    return (
+        request.method in ("GET", "HEAD")
+        and "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def public_json(answer: Callable[[], HttpResponse]) -> HttpResponse:
+    """Call a cached public answer outside DRF; a 404 still answers JSON, as the API does."""
+    try:
+        return answer()
+    except Http404 as exc:
+        return JsonResponse({"detail": str(exc)}, status=404)
+
+
 class TurnoutView(APIView):
     """Published turnout of the election and of every area, with the day's reports (public, cached)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []  # the same answer for everyone: never reads credentials
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):  # straight to the cache, without DRF's machinery
+            return public_json(lambda: _turnout(request, kwargs["election"]))
+        return super().dispatch(request, *args, **kwargs)
+
     @extend_schema(
         responses={200: PublicTurnoutOut, 404: OpenApiResponse(description="no such election")}, summary="Turnout"
     )
     def get(self, request: Request, election: str) -> HttpResponse:
-        rev = cache.revision(election)
+        return _turnout(request, election)
 
-        def build() -> tuple[bytes, str]:
-            obj = Election.objects.get(pk=rev.election_id)
-            return json_bytes(turnout_api(obj, selectors.turnout_overview(obj, rev)))
 
-        return cache.respond(request, rev, build, uses=("turnout",), headers={"Access-Control-Allow-Origin": "*"})
+def _turnout(request: Any, election: str) -> HttpResponse:
+    rev = cache.revision(election)
+
+    def build() -> tuple[bytes, str]:
+        obj = Election.objects.get(pk=rev.election_id)
+        return json_bytes(turnout_api(obj, selectors.turnout_overview(obj, rev)))
+
+    return cache.respond(request, rev, build, uses=("turnout",), headers={"Access-Control-Allow-Origin": "*"})

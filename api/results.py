@@ -4,6 +4,8 @@ Allowed at once to the committees above, the constituency's board, auditors and 
 the result is published. Anything else answers 404, exactly like a code that does not exist.
 """
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -20,7 +22,7 @@ from results import outcomes, publication
 from results.models import ConstituencyResult, ResultPublication
 from results.publication import current_publication
 
-from .publication import json_bytes, publication_api
+from .publication import json_bytes, public_json, publication_api, without_credentials
 
 
 class CandidateResultOut(serializers.Serializer):
@@ -135,6 +137,11 @@ class ConstituencyResultView(APIView):
     everyone else gets the published version, with its corrections, from the public cache (ETag, 304)."""
 
     permission_classes = [AllowAny]
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if without_credentials(request):  # the public's request: straight to the cache, no DRF machinery
+            return public_json(lambda: _public_result(request, kwargs["election"], kwargs["constituency"]))
+        return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(responses={200: ConstituencyResultOut, 404: NOT_FOUND}, summary="Result of a constituency")
     def get(self, request: Request, election: str, constituency: str) -> HttpResponse:

@@ -47,7 +47,8 @@ def test_an_unpublished_result_appears_nowhere_public(with_voters):
         for secret in secret_forms():
             assert secret not in body, f"{secret} of unpublished QH1 found at {address}"
     # the API and the contest totals refuse it outright
-    assert anonymous.get(f"/api/v1/elections/{E}/results/QH1/").status_code == 404
+    refused = anonymous.get(f"/api/v1/elections/{E}/results/QH1/")
+    assert refused.status_code == 404 and refused.json() == {"detail": "No such constituency"}
     assert anonymous.get(f"/api/v1/elections/{E}/contests/QH/results/").status_code == 404
 
 
