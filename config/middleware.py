@@ -19,7 +19,10 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     Accept-Language is never read, so responses never vary on it."""
 
     def process_request(self, request: HttpRequest) -> None:
-        from_path = translation.get_language_from_path(request.path_info)
+        # Only an address that starts with a language's code can carry one; asking Django about others
+        # ("/public/", "/api/") makes it search the locale folders for a language called "public" each time.
+        code = request.path_info.split("/", 2)[1] if request.path_info.count("/") >= 2 else ""
+        from_path = translation.get_language_from_path(request.path_info) if code in self._codes() else None
         if from_path or request.path_info.startswith(PUBLIC_PREFIX):
             language, request._kp_language_source = from_path or settings.LANGUAGE_CODE, "path"
         elif request.path_info.startswith("/api/"):
@@ -31,6 +34,10 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language, request._kp_language_source = self._supported(chosen), "cookie"
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    @staticmethod
+    def _codes() -> set[str]:
+        return {code for code, _name in settings.LANGUAGES}
 
     @staticmethod
     def _supported(chosen: str | None) -> str:
