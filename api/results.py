@@ -4,7 +4,9 @@ Allowed at once to the committees above, the constituency's board, auditors and 
 the result is published. Anything else answers 404, exactly like a code that does not exist.
 """
 
-from django.http import Http404
+from typing import Any
+
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -15,8 +17,12 @@ from rest_framework.views import APIView
 from elections.models import Constituency, Contest, Election
 from elections.permissions import Action, can_constituency, grants_for
 from elections.selectors import constituencies_visible
-from results import outcomes
-from results.models import ConstituencyResult
+from public import cache
+from results import outcomes, publication
+from results.models import ConstituencyResult, ResultPublication
+from results.publication import current_publication
+
+from .publication import json_bytes, public_json, publication_api, without_credentials
 
 
 class CandidateResultOut(serializers.Serializer):
@@ -127,10 +133,20 @@ def _published(constituency: Constituency) -> bool:
 
 
 class ConstituencyResultView(APIView):
+    """Committees, the board, auditors and staff get the live result (never stored by a cache on the way);
+    everyone else gets the published version, with its corrections, from the public cache (ETag, 304)."""
+
     permission_classes = [AllowAny]
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if without_credentials(request):  # the public's request: straight to the cache, no DRF machinery
+            return public_json(lambda: _public_result(request, kwargs["election"], kwargs["constituency"]))
+        return super().dispatch(request, *args, **kwargs)
+
     @extend_schema(responses={200: ConstituencyResultOut, 404: NOT_FOUND}, summary="Result of a constituency")
-    def get(self, request: Request, election: str, constituency: str) -> Response:
+    def get(self, request: Request, election: str, constituency: str) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _public_result(request, election, constituency)
         cons = (
             Constituency.objects.filter(election__slug=election, code=constituency)
             .select_related("election", "contest", "area")
@@ -138,23 +154,64 @@ class ConstituencyResultView(APIView):
         )
         if cons is None:
             raise Http404("No such constituency")
-        if not can_constituency(grants_for(request.user, cons.election), cons, Action.VIEW) and not _published(cons):
+        if not can_constituency(grants_for(request.user, cons.election), cons, Action.VIEW):
+            return _public_result(request, election, constituency)
+        data = outcomes.constituency_outcome(cons).as_api()
+        state = publication.publication_state(cons)
+        data["publication"] = publication_api(current_publication(cons))
+        data["publication_proposal"] = (
+            {"proposed_by": state.proposal.proposed_by.get_username(), "proposed_at": state.proposal.proposed_at}
+            if state.proposal
+            else None
+        )
+        return cache.private(Response(data))
+
+
+def _public_result(request: Request, election: str, code: str) -> HttpResponse:
+    rev = cache.revision(election)
+
+    def build() -> tuple[bytes, str]:
+        cons = Constituency.objects.filter(election_id=rev.election_id, code=code).select_related(
+            "election", "contest", "area"
+        )
+        obj = cons.first()
+        if obj is None:
             raise Http404("No such constituency")
-        return Response(outcomes.constituency_outcome(cons).as_api())
+        pub = current_publication(obj)
+        if pub is None:
+            if not _published(obj):  # published by hand, without a snapshot: the live figures, as before
+                raise Http404("No such constituency")
+            return json_bytes(outcomes.constituency_outcome(obj).as_api())
+        history = ResultPublication.objects.filter(constituency=obj).order_by("sequence")
+        data = {
+            **pub.data,
+            "publication": publication_api(pub),
+            "publications": [publication_api(p) for p in history.defer("data", "units")],
+        }
+        return json_bytes(data)
+
+    return cache.respond(request, rev, build, uses=("results",), headers={"Access-Control-Allow-Origin": "*"})
 
 
 class ContestResultView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: ContestResultOut, 404: NOT_FOUND}, summary="Result of a contest")
-    def get(self, request: Request, election: str, contest: str) -> Response:
+    def get(self, request: Request, election: str, contest: str) -> HttpResponse:
         obj = Contest.objects.filter(election__slug=election, code=contest).select_related("election").first()
         if obj is None:
             raise Http404("No such contest")
-        outcome = outcomes.contest_outcome(obj)
-        if not outcome.published and not _sees_whole_contest(request.user, obj.election, obj):
-            raise Http404("No such contest")
-        return Response(outcome.as_api())
+        if _sees_whole_contest(request.user, obj.election, obj):
+            return cache.private(Response(outcomes.contest_outcome(obj).as_api()))
+        rev = cache.revision(election)
+
+        def build() -> tuple[bytes, str]:
+            outcome = outcomes.contest_outcome(obj)
+            if not outcome.published:  # every constituency of the contest must be published
+                raise Http404("No such contest")
+            return json_bytes(outcome.as_api())
+
+        return cache.respond(request, rev, build, uses=("results",), headers={"Access-Control-Allow-Origin": "*"})
 
 
 def _sees_whole_contest(user: object, election: Election, contest: Contest) -> bool:

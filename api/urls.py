@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import elections, results, tallies, voters
+from . import elections, publication, results, tallies, voters
 
 app_name = "api"
 
@@ -36,6 +36,12 @@ urlpatterns = [
         results.ConstituencyResultView.as_view(),
         name="constituency-result",
     ),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/publish/",
+        publication.PublishView.as_view(),
+        name="constituency-publish",
+    ),
+    path("elections/<slug:election>/turnout/", publication.TurnoutView.as_view(), name="turnout"),
     path(
         "elections/<slug:election>/contests/<str:contest>/results/",
         results.ContestResultView.as_view(),

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,3 +26,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+# The public site: Vietnamese at /public/..., English at /en/public/... (the language is in the address, so a
+# CDN caches each language by address; the pages never depend on the visitor's cookies).
+urlpatterns += i18n_patterns(path("public/", include("public.urls")), prefix_default_language=False)

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django_tables2 import RequestConfig
 
 from . import selectors
+from .filters import ConstituencyFilter, PollingUnitFilter
 from .permissions import (
     Action,
     access_area,
@@ -39,12 +40,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from results import publication
+
     election = access_election(request.user, slug)
     grants = grants_for(request.user, election)
     constituencies = selectors.constituencies_visible(election, grants).select_related("contest", "election")
     units = selectors.polling_units_visible(election, grants).select_related("area", "election")
-    cons_table = ConstituencyTable(constituencies, prefix="c-")
-    unit_table = PollingUnitTable(units, prefix="u-")
+    cons_filter = ConstituencyFilter(request.GET or None, queryset=constituencies, election=election, prefix="c")
+    unit_filter = PollingUnitFilter(request.GET or None, queryset=units, prefix="u")
+    cons_table = ConstituencyTable(cons_filter.qs, prefix="c-")
+    unit_table = PollingUnitTable(unit_filter.qs, prefix="u-")
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(cons_table)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(unit_table)
     context = {
@@ -52,7 +57,11 @@ def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "contests": election.contests.all(),
         "cons_table": cons_table,
         "unit_table": unit_table,
+        "cons_filter": cons_filter,
+        "unit_filter": unit_filter,
         "findings_count": len(selectors.structure_findings(election, grants=grants)),
+        "can_publish_turnout": publication.can_publish_turnout(grants),
+        "turnout_public": publication.turnout_is_public(election),
     }
     return render(request, "elections/election_detail.html", context)
 
@@ -67,10 +76,19 @@ def election_checks(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def area_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     area = access_area(request.user, slug, code, need=Action.VIEW)
-    cons_table = ConstituencyTable(
-        selectors.constituencies_of_area(area).select_related("contest", "election"), prefix="c-"
+    cons_filter = ConstituencyFilter(
+        request.GET or None,
+        queryset=selectors.constituencies_of_area(area).select_related("contest", "election"),
+        election=area.election,
+        prefix="c",
     )
-    unit_table = PollingUnitTable(selectors.polling_units_of_area(area).select_related("area", "election"), prefix="u-")
+    unit_filter = PollingUnitFilter(
+        request.GET or None,
+        queryset=selectors.polling_units_of_area(area).select_related("area", "election"),
+        prefix="u",
+    )
+    cons_table = ConstituencyTable(cons_filter.qs, prefix="c-")
+    unit_table = PollingUnitTable(unit_filter.qs, prefix="u-")
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(cons_table)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(unit_table)
     context = {
@@ -80,6 +98,8 @@ def area_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "can_manage": can_area(grants_for(request.user, area.election), area, Action.MANAGE),
         "cons_table": cons_table,
         "unit_table": unit_table,
+        "cons_filter": cons_filter,
+        "unit_filter": unit_filter,
     }
     return render(request, "elections/area_detail.html", context)
 
@@ -87,13 +107,17 @@ def area_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @login_required
 def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
-    unit_table = PollingUnitTable(constituency.polling_units.select_related("area", "election"), prefix="u-")
+    unit_filter = PollingUnitFilter(
+        request.GET or None, queryset=constituency.polling_units.select_related("area", "election"), prefix="u"
+    )
+    unit_table = PollingUnitTable(unit_filter.qs, prefix="u-")
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(unit_table)
     context = {
         "election": constituency.election,
         "constituency": constituency,
         "candidates": constituency.candidates.order_by("ballot_order"),
         "unit_table": unit_table,
+        "unit_filter": unit_filter,
     }
     return render(request, "elections/constituency_detail.html", context)
 

@@ -161,3 +161,64 @@ def _clerk_draft(election: Election, clerk: Any, rng: random.Random) -> None:
     payload, _problems = parse_tally(body)
     assert payload is not None
     services.tally_save(scope=scope, payload=payload, version=None, by=clerk, source="load_demo")
+
+
+# --- publication (issue 7): most decided commune results published, one corrected, one waiting ------------
+
+LEFT_UNPUBLISHED = 6  # decided commune constituencies left for the demo committees to publish
+CORRECTED_REASON = (
+    "Tổ bầu cử chép nhầm số phiếu của hai người ứng cử khi lập biên bản; đã đối chiếu với phiếu bầu, "
+    "Ủy ban bầu cử huyện quyết định đính chính."
+)
+
+
+def publish_demo(election: Election) -> dict[str, int]:
+    """Publish turnout and most decided commune results through the two-member service; idempotent.
+
+    One provincial result is only proposed (it waits for a second member), a few decided commune results
+    are left unpublished, and one published result is then corrected (a tally correction approved by a
+    second committee member), so the public page shows a correction with its reason.
+    """
+    from . import outcomes, publication
+    from .importers import parse_tally
+    from .models import ResultPublication
+
+    if ResultPublication.objects.filter(election=election).exists():
+        return {}
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__in=["uyban.tinh", "uyban.huyen"])}
+    province, district = users["uyban.tinh"], users["uyban.huyen"]
+    publication.turnout_publish(election=election, publish=True, by=province, source="load_demo")
+    decided = [s.constituency for s in outcomes.constituency_summaries(election) if s.status != outcomes.INCOMPLETE]
+    communes = [c for c in decided if c.code.startswith("XA-")]
+    counts = {"published": 0, "proposed": 0, "corrected": 0}
+    for ref in communes[:-LEFT_UNPUBLISHED]:
+        cons = election.constituencies.select_related("election", "contest", "area").get(pk=ref.pk)
+        publication.result_publish(constituency=cons, by=district, source="load_demo")
+        publication.result_publish(constituency=cons, by=province, source="load_demo")
+        counts["published"] += 1
+    for ref in decided:
+        if not ref.code.startswith("XA-"):  # the provincial result: proposed, waiting for a second member
+            cons = election.constituencies.select_related("election", "contest", "area").get(pk=ref.pk)
+            publication.result_publish(constituency=cons, by=province, source="load_demo")
+            counts["proposed"] += 1
+            break
+    if communes[:-LEFT_UNPUBLISHED]:
+        cons = election.constituencies.get(pk=communes[0].pk)
+        tally = Tally.objects.filter(constituency=cons, status=Tally.Status.APPROVED).order_by("polling_unit__code")[0]
+        scope = tally_scope(election.slug, tally.polling_unit.code, tally.contest.code)
+        content = services.tally_figures(tally)
+        codes = sorted(content["votes"])
+        moved = min(12, content["votes"][codes[0]])
+        content["votes"][codes[0]] -= moved
+        content["votes"][codes[1]] += moved
+        payload, problems = parse_tally(content)
+        assert payload is not None, problems
+        correction = services.correction_propose(
+            scope=scope, payload=payload, reason=CORRECTED_REASON, by=district, source="load_demo"
+        )
+        services.correction_decide(
+            scope=scope, correction_id=correction.pk, approve=True, by=province, source="load_demo"
+        )
+        counts["corrected"] = 1
+    return counts

@@ -8,18 +8,24 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
+from elections.models import Constituency
 from elections.permissions import Action, access_constituency, access_election, grants_for
 from elections.selectors import constituencies_visible
 
-from . import charts, explain, outcomes, rounds, rules, screening
-from .models import Flag
+from . import charts, explain, outcomes, publication, rounds, rules, screening
+from .filters import ContestConstituencyFilter
+from .models import ConstituencyResult, Flag, PublicationProposal
+from .tables import ContestConstituencyTable
 
 
 def _source(request: HttpRequest) -> str:
@@ -62,8 +68,44 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         if deadline
         else today,
         "round_kinds": {rules.RE_ELECTION: _("re-election"), rules.ADDITIONAL: _("additional election")},
+        "publication": publication.publication_state(constituency),
+        "can_publish": publication.can_publish(grants, constituency),
     }
     return render(request, "results/constituency_result.html", context)
+
+
+@require_POST
+@login_required
+def result_publish(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The publish button: propose, or confirm another member's proposal (CONTRACT §9)."""
+    constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
+    if not publication.can_publish(grants_for(request.user, constituency.election), constituency):
+        raise PermissionDenied("Only a board member of the constituency or a committee member above it publishes.")
+    try:
+        state = publication.result_publish(constituency=constituency, by=request.user, source=_source(request))
+    except publication.PublicationRefused as exc:
+        messages.error(request, _(exc.message))
+    else:
+        if state.action == publication.PROPOSED:
+            messages.success(request, _("Publication proposed; another member must confirm it."))
+        elif state.action == publication.PUBLISHED:
+            messages.success(request, _("Published: the result is now public."))
+        else:
+            messages.info(request, _("Nothing changed: you proposed it, or it is already published as it stands."))
+    return redirect("results:constituency-result", slug, code)
+
+
+@require_POST
+@login_required
+def turnout_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """The election committee makes turnout during the day public for the whole election, or stops it."""
+    election = access_election(request.user, slug)
+    if not publication.can_publish_turnout(grants_for(request.user, election)):
+        raise PermissionDenied("Only the election committee of a top-level area publishes turnout.")
+    publish = request.POST.get("publish") == "1"
+    publication.turnout_publish(election=election, publish=publish, by=request.user, source=_source(request))
+    messages.success(request, _("Turnout is now public.") if publish else _("Turnout is no longer public."))
+    return redirect("elections:election-detail", slug)
 
 
 @require_POST
@@ -111,10 +153,39 @@ def contest_result(request: HttpRequest, slug: str, contest: str) -> HttpRespons
         raise Http404("No such contest")
     outcome = outcomes.contest_outcome(obj, constituencies=None if shown == total else visible)
     affiliations = outcome.affiliations[:12]
+    filterset = ContestConstituencyFilter(request.GET or None, queryset=_with_publication(visible))
+    wanted = set(filterset.qs.values_list("pk", flat=True))
+    proposed = set(
+        PublicationProposal.objects.filter(
+            constituency__contest=obj, status=PublicationProposal.Status.PENDING
+        ).values_list("constituency_id", flat=True)
+    )
+    rows = [
+        {
+            "slug": election.slug,
+            "code": c.constituency.code,
+            "name": c.constituency.name,
+            "round": c.round,
+            "status": c.status,
+            "counted": c.polling_units_counted,
+            "units": c.polling_units,
+            "seats_filled": c.seats_filled,
+            "seats": c.seats,
+            "publication": "published"
+            if c.published
+            else ("proposed" if c.constituency.pk in proposed else "not_published"),
+        }
+        for c in outcome.constituencies
+        if c.constituency.pk in wanted
+    ]
+    table = ContestConstituencyTable(rows)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "election": election,
         "contest": obj,
         "outcome": outcome,
+        "table": table,
+        "filter": filterset,
         "partial": shown < total,
         "total": total,
         "chart": charts.share_chart(
@@ -160,3 +231,16 @@ def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
         return redirect("results:flag-resolve", slug, flag.pk)
     context = {"election": election, "flag": flag, "may_resolve": may_resolve, "next": back}
     return render(request, "results/flag_resolve.html", context)
+
+
+def _with_publication(constituencies: QuerySet[Constituency]) -> QuerySet[Constituency]:
+    """The current round's status, and whether it is published or proposed, for filtering."""
+    current = ConstituencyResult.objects.filter(constituency=OuterRef("pk"), round=OuterRef("current_round"))
+    pending = PublicationProposal.objects.filter(
+        constituency=OuterRef("pk"), round=OuterRef("current_round"), status=PublicationProposal.Status.PENDING
+    )
+    return constituencies.annotate(
+        result_status=Coalesce(Subquery(current.values("status")[:1]), Value(outcomes.INCOMPLETE)),
+        is_published=Exists(current.filter(published=True)),
+        is_proposed=Exists(pending),
+    )

@@ -17,6 +17,7 @@ from elections.permissions import Grants
 
 from . import outcomes, rules
 from .models import ConstituencyRound
+from .publication import public_changed
 
 KINDS = {rules.RE_ELECTION: rules.RE_ELECTION_REQUIRED, rules.ADDITIONAL: rules.ADDITIONAL_ELECTION_REQUIRED}
 
@@ -83,6 +84,7 @@ def round_open(
     before = {"round": cons.current_round, "round_kind": cons.current_round_kind}
     cons.current_round, cons.current_round_kind = 2, kind
     cons.save(update_fields=["current_round", "current_round_kind"])
+    public_changed(election.pk, results=True)  # the public page says a further round is under way
     audit_log(
         "results.round.opened",
         user=by,

@@ -107,3 +107,14 @@ def pending_correction(tally: Tally) -> TallyCorrection | None:
 def turnout_series(unit: PollingUnit) -> list[dict[str, Any]]:
     reports = {r.at: r for r in TurnoutReport.objects.filter(polling_unit=unit)}
     return [{"at": at, "report": reports.get(at)} for at in unit.election.report_times()]
+
+
+def flags_visible(election: Election, grants: Grants) -> QuerySet[Flag]:
+    """Every flag of the election a person may see: boards their constituency's, committees their areas'."""
+    qs = Flag.objects.filter(election=election)
+    if not (grants.superuser or grants.staff or grants.auditor):
+        scope = Q(constituency_id__in=grants.board_constituencies)
+        for path in grants.committee_paths:
+            scope |= Q(polling_unit__area__path__startswith=path) | Q(constituency__area__path__startswith=path)
+        qs = qs.filter(scope)
+    return qs.select_related("polling_unit", "constituency", "tally__contest").order_by("status", "-created_at", "pk")

@@ -19,7 +19,7 @@ from elections.audit import AuditRecord, audit_log, audit_log_many
 from elections.importers import Problem
 from elections.models import Candidate, Election, PollingUnit, PollingUnitConstituency
 
-from . import checks
+from . import checks, publication
 from .importers import TallyPayload, parse_tally
 from .models import FIGURES, Flag, Tally, TallyCorrection, TallyVersion, TallyVote, TurnoutReport
 from .permissions import TallyScope
@@ -404,7 +404,28 @@ def tally_approve(*, scope: TallyScope, by: Any, version: int | None = None, sou
     totals_apply([tally_change(tally, tally_votes([tally.pk])[tally.pk], +1)])
     _snapshot(tally, tally_figures(tally), by, "approved")
     _audit("results.tally.approved", scope, tally, by, source, before=before, after=_state(tally))
+    _results_changed(scope, by, source, _approval_change(scope, tally))
     return tally
+
+
+def _approval_change(scope: TallyScope, tally: Tally) -> "publication.Change":
+    """An approval matters to a published result only as a re-vote after an annulment (Art. 81)."""
+    if tally.attempt > 1:
+        annulled = (
+            Tally.objects.filter(polling_unit=tally.polling_unit, contest=tally.contest, round=tally.round)
+            .filter(attempt__lt=tally.attempt, status=Status.ANNULLED)
+            .order_by("-attempt")
+            .values_list("annul_reason", flat=True)
+            .first()
+        )
+        return publication.Change(publication.CAUSE_REVOTE_APPROVED, scope.unit.code, annulled or "")
+    return publication.Change(publication.CAUSE_TALLY_APPROVED, scope.unit.code)
+
+
+def _results_changed(scope: TallyScope, by: Any, source: str, change: "publication.Change") -> None:
+    """Counted tallies changed: the public pages refresh, and a published result shows the correction."""
+    publication.public_changed(scope.election.pk, results=True)
+    publication.sync_published([scope.constituency.pk], change=change, by=by, source=source)
 
 
 @transaction.atomic
@@ -438,6 +459,7 @@ def tally_annul(*, scope: TallyScope, reason: str, by: Any, source: str = "") ->
     _audit(
         "results.tally.annulled", scope, tally, by, source, before=before, after=_state(tally), data={"reason": reason}
     )
+    _results_changed(scope, by, source, publication.Change(publication.CAUSE_UNIT_ANNULLED, scope.unit.code, reason))
     return tally
 
 
@@ -519,6 +541,12 @@ def correction_decide(
             after={**_state(tally), **figures},
             data={"reason": correction.reason, "proposed_by": correction.proposed_by.get_username()},
         )
+        _results_changed(
+            scope,
+            by,
+            source,
+            publication.Change(publication.CAUSE_TALLY_CORRECTED, scope.unit.code, correction.reason),
+        )
     else:
         _audit(
             "results.tally.correction_rejected",
@@ -577,6 +605,7 @@ def turnout_report_save(
         )
         for f in found
     )
+    publication.public_changed(election.pk, turnout=True)
     audit_log(
         "results.turnout.reported",
         user=by,
@@ -839,6 +868,14 @@ def _write_rows(
     Flag.objects.bulk_create(flags, batch_size=BATCH)
     report.flagged = len({f.tally_id for f in flags if f.severity == checks.ERROR})
     report.created, report.updated = len(to_create), len(to_update)
+    if approve and written:
+        publication.public_changed(election.pk, results=True)
+        publication.sync_published(
+            {row.membership.constituency_id for row, _t in written},
+            change=publication.Change(publication.CAUSE_TALLY_APPROVED),
+            by=by,
+            source=source,
+        )
     action = "results.tally.imported_approved" if approve else "results.tally.imported"
     audit_log_many(
         AuditRecord(

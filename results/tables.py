@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.models import PollingUnitConstituency
 
-from .filters import STATUS_CHOICES
+from .filters import PUBLICATION_CHOICES, RESULT_STATUS_CHOICES, STATUS_CHOICES
+from .models import Flag
 
 STATUS_LABELS = dict(STATUS_CHOICES)
+RESULT_LABELS = dict(RESULT_STATUS_CHOICES)
+PUBLICATION_LABELS = dict(PUBLICATION_CHOICES)
 
 
 class ReviewTable(tables.Table):
@@ -42,3 +45,67 @@ class ReviewTable(tables.Table):
 
     def render_open_flags(self, value: int) -> str:
         return format_html('<span class="badge flag">{}</span>', value) if value else "0"
+
+
+class FlagTable(tables.Table):
+    severity = tables.Column(verbose_name=_("Severity"))
+    code = tables.Column(verbose_name=_("Kind"))
+    where = tables.Column(verbose_name=_("Where"), accessor="polling_unit__code", order_by=("polling_unit__code",))
+    message = tables.Column(verbose_name=_("Message"), orderable=False)
+    status = tables.Column(verbose_name=_("Status"))
+    created_at = tables.DateTimeColumn(verbose_name=_("Raised"), short=True)
+
+    class Meta:
+        model = Flag
+        fields: tuple[str, ...] = ()
+        sequence = ("severity", "code", "where", "message", "status", "created_at")
+        attrs = {"class": "table"}
+        empty_text = _("No flag matches.")
+
+    def render_severity(self, record: Flag) -> str:
+        return format_html('<span class="badge sev-{}">{}</span>', record.severity, record.get_severity_display())
+
+    def render_code(self, record: Flag, value: str) -> str:
+        url = reverse("results:flag-resolve", args=[record.election.slug, record.pk])
+        return format_html('<a href="{}">{}</a>', url, value.replace("_", " "))
+
+    def render_where(self, record: Flag) -> str:
+        unit = record.polling_unit.code if record.polling_unit else ""
+        cons = record.constituency.code if record.constituency else ""
+        return " · ".join(p for p in (unit, cons) if p) or "—"
+
+    def render_status(self, record: Flag) -> str:
+        return record.get_status_display()
+
+
+class ContestConstituencyTable(tables.Table):
+    """A contest's constituencies on the committee page (rows are dicts made by the view)."""
+
+    code = tables.Column(verbose_name=_("Constituency"))
+    status = tables.Column(verbose_name=_("Status"))
+    counted = tables.Column(verbose_name=_("Units counted"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    seats_filled = tables.Column(verbose_name=_("Seats filled"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    publication = tables.Column(verbose_name=_("Publication"))
+
+    class Meta:
+        attrs = {"class": "table"}
+        empty_text = _("Nothing matches.")
+
+    def render_code(self, record: dict, value: str) -> str:
+        url = reverse("results:constituency-result", args=[record["slug"], value])
+        round_note = format_html(" · {} {}", _("round"), record["round"]) if record["round"] > 1 else ""
+        return format_html(
+            '<a href="{}">{}</a> <span class="muted small">{}{}</span>', url, record["name"], value, round_note
+        )
+
+    def render_status(self, value: str) -> str:
+        return format_html('<span class="badge result-{}">{}</span>', value, RESULT_LABELS.get(value, value))
+
+    def render_counted(self, record: dict) -> str:
+        return f"{record['counted']} / {record['units']}"
+
+    def render_seats_filled(self, record: dict) -> str:
+        return f"{record['seats_filled']} / {record['seats']}"
+
+    def render_publication(self, value: str) -> str:
+        return PUBLICATION_LABELS.get(value, value)

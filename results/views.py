@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +17,11 @@ from django_tables2 import RequestConfig
 from elections.permissions import Action, access_election, access_polling_unit, grants_for
 
 from . import checks, selectors, services
-from .filters import ReviewFilter
+from .filters import FlagFilter, ReviewFilter
 from .forms import FIELD_LABELS, TallyForm
 from .models import FIGURES, Tally
 from .permissions import TallyScope, access_tally, can_tally
-from .tables import ReviewTable
+from .tables import FlagTable, ReviewTable
 
 
 def _source(request: HttpRequest) -> str:
@@ -222,3 +223,19 @@ def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
         "series": selectors.turnout_series(polling_unit),
     }
     return render(request, "results/turnout_entry.html", context)
+
+
+@login_required
+def flag_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every flag the person may see, with filters: open or resolved, severity, kind, constituency, unit."""
+    election = access_election(request.user, slug)
+    grants = grants_for(request.user, election)
+    flags = selectors.flags_visible(election, grants)
+    codes = sorted(set(flags.order_by().values_list("code", flat=True)))
+    data = request.GET.copy() if request.GET else None
+    filterset = FlagFilter(data, queryset=flags, codes=codes)
+    table = FlagTable(filterset.qs.select_related("election"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    counts = {row["status"]: row["n"] for row in flags.order_by().values("status").annotate(n=Count("pk"))}
+    context = {"election": election, "filter": filterset, "table": table, "counts": counts}
+    return render(request, "results/flag_list.html", context)

@@ -67,10 +67,15 @@ class IdCipher:
         return block[4:].decode("ascii")
 
 
-def token_order(tokens: np.ndarray) -> np.ndarray:
-    """The rank of each token in byte order (the order of the database index on tokens)."""
+def token_sort(tokens: np.ndarray) -> np.ndarray:
+    """The indices that put tokens in byte order (the order of the database index on tokens)."""
     halves = tokens.view(">u8")  # (n, 2): the first and the last 8 bytes, compared as numbers
-    order = np.lexsort((halves[:, 1], halves[:, 0]))
+    return np.lexsort((halves[:, 1], halves[:, 0]))
+
+
+def token_order(tokens: np.ndarray) -> np.ndarray:
+    """The rank of each token in byte order."""
+    order = token_sort(tokens)
     rank = np.empty(len(tokens), dtype=np.int64)
     rank[order] = np.arange(len(tokens))
     return rank

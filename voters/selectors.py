@@ -84,11 +84,19 @@ def voters_of_unit(unit: PollingUnit, *, query: str = "") -> QuerySet[Voter]:
         return qs
     if query.isdigit():
         return qs.filter(list_number=int(query))
-    # Diacritics optional ("nguyen van an" finds "Nguyễn Văn An"): compared here, over one unit's list (at most
-    # a few thousand names), which no database index could do on both PostgreSQL and SQLite.
+    return with_name_like(qs, query)
+
+
+def with_name_like(voters: QuerySet[Voter], query: str) -> QuerySet[Voter]:
+    """The voters whose name holds `query`, diacritics optional ("nguyen van an" finds "Nguyễn Văn An").
+
+    Compared in Python over the given voters, one unit's list (a few thousand names at most): no database
+    index could do it on both PostgreSQL and SQLite.
+    """
     wanted = name_key(" ".join(query.split()))
-    names = Voter.objects.filter(polling_unit=unit).values_list("pk", "full_name")
-    return qs.filter(pk__in=[pk for pk, full_name in names if wanted in name_key(full_name)])
+    return voters.filter(
+        pk__in=[pk for pk, full_name in voters.values_list("pk", "full_name") if wanted in name_key(full_name)]
+    )
 
 
 def voters_for_posting(unit: PollingUnit) -> QuerySet[Voter]:

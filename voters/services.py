@@ -26,7 +26,7 @@ from elections.audit import audit_log
 from elections.models import Area, Election, PollingUnit
 
 from . import importers, rules, staging
-from .crypto import hex_tokens, id_cipher, token_order
+from .crypto import hex_tokens, id_cipher, token_order, token_sort
 from .importers import Code, Reason
 from .models import (
     ACTIVE_STATUSES,
@@ -42,6 +42,7 @@ from .models import (
 )
 
 REFUSALS_KEPT = 20_000  # refusals stored with an import record; the count is always exact
+KEY_CHUNK = 200_000  # national-ID index rows sent to COPY at a time
 
 
 class VoterListError(Exception):
@@ -177,7 +178,7 @@ def _first_load(
     )
     order = importers.RunningOrder()
     cipher = id_cipher()
-    keys: list[tuple[Any, pl.DataFrame]] = []
+    keys: list[tuple[Any, Any, Any]] = []  # numpy: tokens, units, list numbers (no strings held)
     streaming, out_of_order = True, False
     with staging.copy_writer(staging.VOTER, staging.VOTER_COLUMNS) as write:
         for raw in importers.raw_frames(source, width=width, on_bytes=ctx.on_progress):
@@ -197,7 +198,7 @@ def _first_load(
                 list_number=numbered.sort("line").get_column("list_number"),
             )
             write(_voter_rows(rows, election.pk, batch.pk))
-            keys.append((tokens, rows.select("unit_id", "list_number", "token")))
+            keys.append((tokens, rows.get_column("unit_id").to_numpy(), rows.get_column("list_number").to_numpy()))
     scan = scanner.result()
     if out_of_order:
         transaction.savepoint_rollback(savepoint)
@@ -213,21 +214,23 @@ def _first_load(
     if report.loaded == 0:
         transaction.savepoint_rollback(savepoint)
         return report
-    all_tokens = np.concatenate([t for t, _ in keys])
-    key_rows = pl.concat([frame for _, frame in keys]).with_columns(rank=token_order(all_tokens)).sort("rank")
-    staging.copy_in(
-        staging.KEY,
-        staging.KEY_COLUMNS,
-        [
-            key_rows.select(
-                pl.lit(election.pk).alias("election_id"),
-                "token",
-                pl.lit(0).alias("struck"),
-                pl.col("unit_id").alias("polling_unit_id"),
-                "list_number",
+    tokens, unit_ids, numbers = (np.concatenate(part) for part in zip(*keys, strict=True))
+    del keys
+    order = token_sort(tokens)
+    with staging.copy_writer(staging.KEY, staging.KEY_COLUMNS) as write:
+        for start in range(0, len(order), KEY_CHUNK):  # in slices: the key rows never all exist as text
+            at = order[start : start + KEY_CHUNK]
+            write(
+                pl.DataFrame(
+                    {
+                        "election_id": election.pk,
+                        "token": pl.Series(hex_tokens(tokens[at]), dtype=pl.Binary).cast(pl.String),
+                        "struck": 0,
+                        "polling_unit_id": unit_ids[at],
+                        "list_number": numbers[at],
+                    }
+                )
             )
-        ],
-    )
     VoterList.objects.bulk_create(
         [VoterList(election=election, polling_unit_id=u) for u in sorted(good.get_column("unit_id").unique())],
         ignore_conflicts=True,

@@ -193,6 +193,9 @@ def matches(election_id: int, tokens: pl.DataFrame) -> pl.DataFrame:
             return found.with_columns(unescape, pl.col("dob").str.to_date("%Y-%m-%d"))
         cursor.execute(f"CREATE TEMPORARY TABLE {stage} (line integer, token blob)")
         copy_in(stage, ("line", "token"), [tokens])
+        # Without statistics SQLite may walk the voter table first; an index and ANALYZE make it start here.
+        cursor.execute(f"CREATE INDEX {stage}_token ON {stage} (token)")
+        cursor.execute(f"ANALYZE {stage}")
         cursor.execute(select, [election_id])
         rows = cursor.fetchall()
         cursor.execute(f"DROP TABLE {stage}")

@@ -4,8 +4,6 @@ Voters are addressed by their unit and number on the list, never by national ID 
 neither ever appears in a URL.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from elections.models import Election, PollingUnit
 from elections.permissions import (
@@ -23,9 +22,11 @@ from elections.permissions import (
     can_polling_unit,
     grants_for,
 )
+from elections.spreadsheets import csv_bytes
 
 from . import lookup, selectors, services
 from .documents import voter_list_pdf
+from .filters import VoterFilter
 from .forms import (
     AnswerForm,
     CertificateAcceptForm,
@@ -40,6 +41,7 @@ from .forms import (
 )
 from .importers import FileRefused
 from .models import Complaint, Voter, VoterImport
+from .tables import VoterTable
 
 PAGE_SIZE = 100
 SEARCH_LIMIT = 20
@@ -74,9 +76,12 @@ def _unit_context(request: HttpRequest, unit: PollingUnit, **extra: object) -> d
 @login_required
 def unit_list(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)
-    query = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.voters_of_unit(unit, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = _unit_context(request, unit, page=page, query=query, summary=selectors.unit_summary(unit))
+    voters = VoterFilter(
+        request.GET or None, queryset=selectors.voters_of_unit(unit).select_related("election", "polling_unit")
+    )
+    table = VoterTable(voters.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = _unit_context(request, unit, table=table, filter=voters, summary=selectors.unit_summary(unit))
     context["post_form"] = PostForm()
     return render(request, "voters/unit_list.html", context)
 
@@ -396,19 +401,17 @@ def import_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def import_refused_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     batch = _access_import(request, slug, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The reasons quote the file's own cells, which may hold a formula: csv_bytes neutralises them.
+    response = HttpResponse(csv_bytes(["line", "reason"], batch.refusals), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="refused-rows-{batch.pk}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(["line", "reason"])
-    writer.writerows(batch.refusals)
     return response
 
 
 # --- public lookup -----------------------------------------------------------------------------------
 
 
-def lookup_page(request: HttpRequest, slug: str) -> HttpResponse:
+def lookup_page(request: HttpRequest, slug: str, template_name: str = "voters/lookup.html") -> HttpResponse:
+    """The public lookup; the public site serves it in its own layout and language (`template_name`)."""
     election = get_object_or_404(Election, slug=slug)
     form = LookupForm(request.POST or None)
     context: dict[str, object] = {"election": election, "form": form, "asked": False}
@@ -416,11 +419,11 @@ def lookup_page(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not lookup.lookup_allowed(election, lookup.client_address(request)):
             context["throttled"] = True
-            return render(request, "voters/lookup.html", context, status=429)
+            return render(request, template_name, context, status=429)
         national_id = request.POST.get("national_id", "")[:20].strip()
         born = form.cleaned_data["date_of_birth"] if form.is_valid() else None
         unit = lookup.find_polling_unit(election, national_id, born)
         # A fresh form: the answer page does not carry the ID or the date of birth back.
         context.update(asked=True, unit=unit, form=LookupForm())
         status = 200 if unit else 404
-    return render(request, "voters/lookup.html", context, status=status)
+    return render(request, template_name, context, status=status)

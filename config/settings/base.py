@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "elections",
     "voters",
     "results",
+    "public",
     "api",
 ]
 
@@ -150,3 +151,11 @@ CACHES = {
         "LOCATION": env_str("KP_CACHE_LOCATION", "kiemphieu"),
     }
 }
+
+# The public site (public/): seconds a browser or CDN may keep a public answer before asking again
+# (with If-None-Match, answered 304 while nothing changed); a release name that invalidates cached pages
+# when templates change; the issuer named in the NIST SP 1500-100 export.
+PUBLIC_MAX_AGE = env_int("KP_PUBLIC_MAX_AGE", 15)
+PUBLIC_CACHE_RELEASE = env_str("KP_RELEASE", "0.1.0")
+OPEN_DATA_ISSUER = env_str("KP_OPEN_DATA_ISSUER")
+OPEN_DATA_ISSUER_ABBREVIATION = env_str("KP_OPEN_DATA_ISSUER_ABBREVIATION")

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('elections', '0001_initial'),
-        ('results', '0002_rounds_and_results'),
+        ('results', '0004_publication'),
     ]
 
     operations = [

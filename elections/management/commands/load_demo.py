@@ -67,6 +67,14 @@ class Command(BaseCommand):
         screened = screen_anomalies(election=election, source="load_demo")  # idempotent: flags for the queue
         if screened.created:
             self.stdout.write(f"Demo anomaly screening: {screened.created} flags for the committee to look at.")
+        from results.demo import publish_demo
+
+        published = publish_demo(election)
+        if published:
+            self.stdout.write(
+                f"Demo publication: turnout public, {published['published']} results published "
+                f"({published['corrected']} corrected since), {published['proposed']} waiting for a second member."
+            )
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for spec in DEMO_USERS:

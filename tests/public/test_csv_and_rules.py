@@ -1,0 +1,89 @@
+"""CSV cells neutralised for spreadsheets; pure turnout sums and the line chart's geometry."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+
+from elections.models import Candidate
+from elections.spreadsheets import csv_bytes, neutralise
+from public import charts, turnout
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+84 912", "'+84 912"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=cmd", "'\t=cmd"),
+        ("\r=cmd", "'\r=cmd"),
+        ("Nguyễn Văn A", "Nguyễn Văn A"),
+        ("a=b", "a=b"),
+        (-2, -2),  # numbers stay numbers
+        (12, 12),
+        ("", ""),
+    ],
+)
+def test_neutralise(cell, safe):
+    assert neutralise(cell) == safe
+
+
+def test_csv_bytes_neutralises_every_cell_and_reads_back():
+    data = csv_bytes(["name", "=head"], [['=HYPERLINK("http://x")', 5], ["ok", None]])
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["name", "'=head"], ['\'=HYPERLINK("http://x")', "5"], ["ok", ""]]
+
+
+@pytest.mark.django_db
+def test_a_formula_in_a_candidate_name_is_neutralised_in_downloads(counted):
+    from .conftest import publish
+
+    Candidate.objects.filter(code="XA1-01").update(full_name='=HYPERLINK("http://evil","x")', affiliation="@cmd")
+    publish(counted.world, "XA1")
+    body = Client().get("/public/world-2021/data/results-candidates.csv").content.decode("utf-8-sig")
+    rows = {r["candidate"]: r for r in csv.DictReader(io.StringIO(body))}
+    assert rows["XA1-01"]["full_name"] == '\'=HYPERLINK("http://evil","x")'
+    assert rows["XA1-01"]["affiliation"] == "'@cmd"
+    assert rows["XA1-01"]["votes"] == "600"
+    elected = Client().get("/public/world-2021/data/results-constituencies.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in elected  # the list of the elected starts with the same name
+
+
+def _unit(uid, areas, listed, reports):
+    return turnout.UnitSeries(uid, areas, listed, reports)
+
+
+NINE, ELEVEN = dt.time(9), dt.time(11)
+
+
+def test_turnout_counts_only_the_units_that_reported():
+    units = [_unit(1, (10, 11), 800, {NINE: 300}), _unit(2, (10, 12), 600, {})]
+    p = turnout.point(units, NINE)
+    assert (p.units, p.units_total, p.voters_on_list, p.voters_voted, p.turnout_pct) == (1, 2, 800, 300, "37.50")
+    assert turnout.point(units, ELEVEN).reported is False
+    assert turnout.latest_time(units, [NINE, ELEVEN]) == NINE
+
+
+def test_turnout_rolls_up_the_area_tree():
+    units = [_unit(1, (10, 11), 800, {NINE: 300}), _unit(2, (10, 12), 600, {NINE: 150})]
+    areas = turnout.by_area(units, NINE)
+    assert (areas[10].voters_voted, areas[10].voters_on_list, areas[10].turnout_pct) == (450, 1400, "32.14")
+    assert (areas[12].units, areas[12].turnout_pct) == (1, "25.00")
+
+
+def test_line_chart_geometry():
+    chart = charts.turnout_chart([(NINE, "35.00"), (ELEVEN, None)], opens=dt.time(7), closes=dt.time(19))
+    assert [d.label for d in chart.dots] == ["09:00"]  # 11:00 has no report: no dot
+    assert len(chart.segments) == 1  # from the opening at 0 % to 09:00
+    seg = chart.segments[0]
+    assert seg.x1 == "9.00%" and seg.y1 == chart.baseline
+    assert seg.x2 == "23.67%"  # 9 % margin + 2 of 12 hours of the remaining 88 % (14.67 %)
+    assert chart.dots[0].y < chart.baseline
+    assert [t.label for t in chart.times] == ["07:00", "09:00", "11:00"]
+    full = charts.turnout_chart([(dt.time(19), "100.00")], opens=dt.time(7), closes=dt.time(19))
+    assert full.dots[0].x == "97.00%" and full.dots[0].y == charts.TOP
