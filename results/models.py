@@ -280,3 +280,7 @@ class ConstituencyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.constituency_id} r{self.round} {self.status}"
+
+
+# The official minutes live in their own module; importing them here registers them with the app.
+from .models_minutes import BodyMember, Minute, MinutesJob, MinutesSettings  # noqa: E402, F401
