@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import elections, results, tallies, voters
+from . import elections, minutes, results, tallies, voters
 
 app_name = "api"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path(TALLY + "return/", tallies.ReturnView.as_view(), name="tally-return"),
     path(TALLY + "approve/", tallies.ApproveView.as_view(), name="tally-approve"),
     path(TALLY + "annul/", tallies.AnnulView.as_view(), name="tally-annul"),
+    path(TALLY + "minutes.pdf", minutes.TallyMinutesPdfView.as_view(), name="tally-minutes-pdf"),
+    path(TALLY + "minutes/", minutes.TallyMinutesView.as_view(), name="tally-minutes"),
     path(
         "elections/<slug:election>/polling-units/<str:unit>/turnout/<str:at>/",
         tallies.TurnoutReportView.as_view(),
@@ -35,6 +37,16 @@ urlpatterns = [
         "elections/<slug:election>/results/<str:constituency>/",
         results.ConstituencyResultView.as_view(),
         name="constituency-result",
+    ),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/minutes.pdf",
+        minutes.ConstituencyMinutesPdfView.as_view(),
+        name="constituency-minutes-pdf",
+    ),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/minutes/",
+        minutes.ConstituencyMinutesView.as_view(),
+        name="constituency-minutes",
     ),
     path(
         "elections/<slug:election>/contests/<str:contest>/results/",

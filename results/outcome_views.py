@@ -15,10 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from elections.permissions import Action, access_constituency, access_election, grants_for
+from elections.permissions import Action, access_constituency, access_election, can_area, grants_for
 from elections.selectors import constituencies_visible
 
-from . import charts, explain, outcomes, rounds, rules, screening
+from . import charts, explain, minutes_data, outcomes, rounds, rules, screening
 from .models import Flag
 
 
@@ -124,6 +124,7 @@ def contest_result(request: HttpRequest, slug: str, contest: str) -> HttpRespons
         if obj.constituencies.filter(seats=1).count() == total
         else None,
         "areas": outcomes.area_breakdown(obj) if shown == total else [],
+        "summary_areas": [a for a in minutes_data.summary_areas(obj) if can_area(grants, a, Action.VIEW)],
     }
     return render(request, "results/contest_result.html", context)
 
