@@ -33,13 +33,22 @@ class IssueForm(forms.Form):
     witness_1 = forms.CharField(label=_("First witnessing voter"), max_length=200, required=False)
     witness_2 = forms.CharField(label=_("Second witnessing voter"), max_length=200, required=False)
     events = forms.CharField(
-        label=_("Events and how they were resolved"), required=False, max_length=4000, widget=forms.Textarea
+        label=_("Events and how they were resolved"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     complaints_resolved = forms.CharField(
-        label=_("Complaints resolved by this body"), required=False, max_length=4000, widget=forms.Textarea
+        label=_("Complaints resolved by this body"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     complaints_forwarded = forms.CharField(
-        label=_("Complaints forwarded to the body above"), required=False, max_length=4000, widget=forms.Textarea
+        label=_("Complaints forwarded to the body above"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def inputs(self, members: list[dict[str, Any]]) -> dict[str, Any]:

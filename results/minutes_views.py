@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -354,8 +355,13 @@ def area_minutes(request: HttpRequest, slug: str, area: str) -> HttpResponse:
         else MinutesJob.objects.filter(area=obj, requested_by=request.user).order_by("-created_at").first()
     )
     issued = (
-        Minute.objects.filter(election=obj.election).filter(area__path__startswith=obj.path).count()
-        + Minute.objects.filter(election=obj.election, tally__polling_unit__area__path__startswith=obj.path).count()
+        Minute.objects.filter(election=obj.election)
+        .filter(
+            Q(area__path__startswith=obj.path)
+            | Q(constituency__area__path__startswith=obj.path, kind=Minute.Kind.CONSTITUENCY)
+            | Q(tally__polling_unit__area__path__startswith=obj.path)
+        )
+        .count()
     )
     context = {"election": obj.election, "area": obj, "contests": contests, "job": job, "issued": issued}
     return render(request, "results/minutes_area.html", context)
