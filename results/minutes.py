@@ -130,8 +130,7 @@ def summary_document(contest: Contest, area: Area) -> Document:
 def document_of(minute: Minute) -> Document:
     """The document a stored version is a version of, as the count gives it now (MinutesUnavailable if it cannot)."""
     if minute.kind == Kind.COUNTING:
-        assert minute.tally is not None
-        tally = minute.tally
+        tally = Tally.objects.select_related("polling_unit", "contest").get(pk=minute.tally_id)  # as it is now
         scope = tally_scope(minute.election.slug, tally.polling_unit.code, tally.contest.code)
         if tally.status != Tally.Status.APPROVED:
             raise md.MinutesUnavailable(f"The counting minutes are now {tally.status}.")

@@ -205,7 +205,7 @@ def constituency_source(constituency: Constituency, round_number: int | None = N
         "contest": _contest(constituency.contest),
         "constituency": {"code": constituency.code, "name": constituency.name, "seats": seats_total},
         "areas": _areas(constituency.area),
-        "communes": sorted({u["area"] for u in units}),
+        "communes": list(dict.fromkeys(u["area"] for u in units)),  # in the order of the units
         "round": number,
         "round_kind": rr.kind,
         "round_seats": rr.seats,
