@@ -258,20 +258,17 @@ def job_start(job_id: int) -> None:
         manage = Path(settings.BASE_DIR) / "manage.py"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         log_path = Path(settings.MEDIA_ROOT).parent / "minutes-jobs.log"
-        try:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            out = open(log_path, "ab")  # noqa: SIM115 (handed to the child, which outlives this function)
-        except OSError:
-            out = subprocess.DEVNULL  # type: ignore[assignment]
-        subprocess.Popen(  # noqa: S603 (our own command, no shell)
-            [sys.executable, str(manage), "run_minutes_jobs", "--job", str(job_id)],
-            cwd=str(settings.BASE_DIR),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=out,
-            start_new_session=True,
-        )
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "ab") as out:  # the child keeps its own copy of the handle
+            subprocess.Popen(  # noqa: S603 (our own command, no shell)
+                [sys.executable, str(manage), "run_minutes_jobs", "--job", str(job_id)],
+                cwd=str(settings.BASE_DIR),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+                start_new_session=True,
+            )
 
 
 def _in_thread(job_id: int) -> None:
