@@ -13,6 +13,7 @@ time, members, witnesses, notes) are `inputs`, kept beside it (`minutes.py`). Bu
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -264,12 +265,16 @@ def summary_key(contest: Contest, area: Area) -> str:
     return f"{contest.code}@{area.code}"
 
 
+def natural_key(code: str) -> list[Any]:
+    """ "HD-2" before "HD-10": digits compare as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
+
+
 def summary_constituencies(contest: Contest, area: Area) -> list[Constituency]:
-    return list(
-        Constituency.objects.filter(contest=contest, area__path__startswith=area.path)
-        .select_related("election", "contest", "area")
-        .order_by("code")
+    found = Constituency.objects.filter(contest=contest, area__path__startswith=area.path).select_related(
+        "election", "contest", "area"
     )
+    return sorted(found, key=lambda c: natural_key(c.code))
 
 
 def summary_areas(contest: Contest) -> list[Area]:
