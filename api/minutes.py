@@ -28,7 +28,7 @@ from elections.models import Constituency
 from elections.permissions import Action, can_constituency, grants_for
 from results import minutes as svc
 from results import minutes_data as md
-from results.minutes_views import _key_for_version, _round, serve
+from results.minutes_views import key_for_version, round_param, serve
 from results.models import ConstituencyResult
 from results.models_minutes import Minute
 from results.permissions import TallyScope, access_tally
@@ -123,13 +123,13 @@ class TallyMinutesPdfView(APIView):
     )
     def get(self, request: Request, election: str, unit: str, contest: str) -> HttpResponse:
         scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
-        number = _round(request)
+        number = round_param(request)
         try:
             return serve(
                 request,
                 election=scope.election,
                 kind=Minute.Kind.COUNTING,
-                key=_key_for_version(scope, number),
+                key=key_for_version(scope, number),
                 build=lambda: svc.counting_document(scope, number),
                 may_draft=True,
             )
@@ -141,7 +141,7 @@ class TallyMinutesView(APIView):
     @extend_schema(responses={200: MinuteOut(many=True)}, summary="Issued versions of the counting minutes")
     def get(self, request: Request, election: str, unit: str, contest: str) -> Response:
         scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
-        return _list(scope.election, Minute.Kind.COUNTING, _key_for_version(scope, _round(request)))
+        return _list(scope.election, Minute.Kind.COUNTING, key_for_version(scope, round_param(request)))
 
     @extend_schema(
         request=IssueIn,
@@ -181,7 +181,7 @@ class ConstituencyMinutesPdfView(APIView):
     )
     def get(self, request: Request, election: str, constituency: str) -> HttpResponse:
         cons, insider = _constituency(request, election, constituency)
-        number = _round(request) or cons.current_round
+        number = round_param(request) or cons.current_round
         try:
             return serve(
                 request,
@@ -203,7 +203,7 @@ class ConstituencyMinutesView(APIView):
     )
     def get(self, request: Request, election: str, constituency: str) -> Response:
         cons, _insider = _constituency(request, election, constituency)
-        number = _round(request) or cons.current_round
+        number = round_param(request) or cons.current_round
         return _list(cons.election, Minute.Kind.CONSTITUENCY, md.constituency_key(cons, number))
 
     @extend_schema(
@@ -219,5 +219,5 @@ class ConstituencyMinutesView(APIView):
             return Response(
                 {"detail": "Only the constituency's board or a committee above issues its minutes."}, status=403
             )
-        number = _round(request)
+        number = round_param(request)
         return _issue(request, lambda: svc.constituency_document(cons, number))

@@ -43,7 +43,7 @@ def language(request: HttpRequest) -> str:
     return documents.language_of(request.GET.get("lang") or getattr(request, "LANGUAGE_CODE", "vi"))
 
 
-def _round(request: HttpRequest) -> int | None:
+def round_param(request: HttpRequest) -> int | None:
     raw = request.GET.get("round", "")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100 else None
 
@@ -207,7 +207,7 @@ def _page(
 def counting_page(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
     scope = _tally_scope(request, slug, unit, contest)
     grants = grants_for(request.user, scope.election)
-    number = _round(request)
+    number = round_param(request)
     return _page(
         request,
         election=scope.election,
@@ -225,13 +225,13 @@ def counting_page(request: HttpRequest, slug: str, unit: str, contest: str) -> H
 @login_required
 def counting_pdf(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
     scope = _tally_scope(request, slug, unit, contest)
-    number = _round(request)
+    number = round_param(request)
     try:
         return serve(
             request,
             election=scope.election,
             kind=Minute.Kind.COUNTING,
-            key=_key_for_version(scope, number),
+            key=key_for_version(scope, number),
             build=lambda: svc.counting_document(scope, number),
             may_draft=True,
         )
@@ -239,7 +239,7 @@ def counting_pdf(request: HttpRequest, slug: str, unit: str, contest: str) -> Ht
         return _unavailable(exc)
 
 
-def _key_for_version(scope: TallyScope, round_number: int | None) -> str:
+def key_for_version(scope: TallyScope, round_number: int | None) -> str:
     """The key of the newest attempt of the round, approved or not (an annulled attempt keeps its versions)."""
     from .models import Tally
 
@@ -256,7 +256,7 @@ def _key_for_version(scope: TallyScope, round_number: int | None) -> str:
 def constituency_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
     grants = grants_for(request.user, constituency.election)
-    number = _round(request)
+    number = round_param(request)
     return _page(
         request,
         election=constituency.election,
@@ -273,7 +273,7 @@ def constituency_page(request: HttpRequest, slug: str, code: str) -> HttpRespons
 @login_required
 def constituency_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
-    number = _round(request) or constituency.current_round
+    number = round_param(request) or constituency.current_round
     try:
         return serve(
             request,
