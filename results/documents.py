@@ -154,20 +154,18 @@ def _conclusions(t: dict[str, Any], s: dict[str, Any], language: str) -> dict[st
     if "no_further_round" in codes:
         seats.append(t["c_no_further"])
     for code in ("tie_broken_by_age", "tie_unresolved"):
-        if code in codes:
-            p = codes[code]["params"]
-            people = [by_code[c] for c in by_code if by_code[c].get("tied")] if code == "tie_unresolved" else []
-            if code == "tie_broken_by_age":
-                people = [c for c in s["candidates"] if c["votes"] == p.get("votes")]
-                won = [c for c in people if c["elected"]]
-                seats.append(
-                    t["c_tie_by_age"].format(names=_names(t, people, language), winners=_names(t, won, language))
-                )
-            else:
-                decider = t["up_na"] if s["contest"]["level"] == "national_assembly" else t["up_council"]
-                seats.append(
-                    t["c_tie"].format(names=_names(t, people, language), seats=p.get("seats_left", 1), decider=decider)
-                )
+        if code not in codes:
+            continue
+        p = codes[code]["params"]
+        people = [by_code[c] for c in p.get("candidates", []) if c in by_code]
+        if code == "tie_broken_by_age":
+            won = [by_code[c] for c in p.get("winners", []) if c in by_code]
+            seats.append(t["c_tie_by_age"].format(names=_names(t, people, language), winners=_names(t, won, language)))
+        else:
+            decider = t["up_na"] if s["contest"]["level"] == "national_assembly" else t["up_council"]
+            seats.append(
+                t["c_tie"].format(names=_names(t, people, language), seats=p.get("seats_left", 1), decider=decider)
+            )
     return {"turnout": turnout, "winners": winners, "earlier": earlier, "seats": seats}
 
 

@@ -218,14 +218,30 @@ def constituency_source(constituency: Constituency, round_number: int | None = N
         "seats": seats_total,
         "seats_filled": seats_filled,
         "seats_unfilled": max(0, seats_total - seats_filled),
-        "reasons": [{"code": r.code, "article": r.article, "params": _plain(r.params)} for r in reasons],
+        "reasons": [
+            {"code": r.code, "article": r.article, "params": _plain(r.params, {k: c.code for k, c in cands.items()})}
+            for r in reasons
+        ],
         "units": units,
         "unit_complaints": complaints,
     }
 
 
-def _plain(params: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(canonical(params))
+ID_PARAMS = ("candidate", "last_elected")
+ID_LIST_PARAMS = ("candidates", "winners", "losers")
+
+
+def _plain(params: dict[str, Any], code_of: dict[int, str]) -> dict[str, Any]:
+    """A reason's figures as plain JSON, with candidate codes for database ids: the data (and so its hash)
+    must not depend on how rows happen to be numbered in one database."""
+    out = dict(params)
+    for key in ID_PARAMS:
+        if key in out:
+            out[key] = code_of.get(out[key], str(out[key]))
+    for key in ID_LIST_PARAMS:
+        if key in out:
+            out[key] = [code_of.get(i, str(i)) for i in out[key]]
+    return json.loads(canonical(out))
 
 
 def _unit_rows(constituency: Constituency, number: int, ballot: list[int]) -> tuple[list[dict], list[dict]]:

@@ -268,3 +268,20 @@ def test_the_qr_code_on_every_page_opens_the_verification_page(counted, tmp_path
     for page in pages:
         found = [r.text for r in zxingcpp.read_barcodes(Image.open(page))]
         assert found == [minute.verify_url], page.name
+
+
+@needs_poppler
+def test_the_data_of_a_minute_names_candidates_by_code_not_by_row_id(world, tmp_path):
+    """Regression: reasons carried candidate row ids, so the same data hashed differently on PostgreSQL
+    (whose sequences do not roll back) and SQLite. Here a tie the rules cannot settle (same birth date)."""
+    from .minutes_fixtures import fix_names
+
+    fix_names(world)
+    load(world.election, minutes("U1", "XA", xa_votes("XA1", 600, 420, 420)))
+    document = svc.constituency_document(world.constituencies["XA1"])
+    tie = next(r for r in document.source["reasons"] if r["code"] == "tie_unresolved")
+    assert tie["params"]["candidates"] == ["XA1-02", "XA1-03"]
+    minute = issue(document, world.users["committee_c1"])
+    text = " ".join(pdf_text(svc.minute_pdf(minute), tmp_path).split())
+    assert "Ông/Bà Nguyễn Thị Thu Hà và Ông/Bà Phan Văn Khải có số phiếu bầu ngang nhau và cùng ngày sinh" in text
+    assert "đề nghị Ủy ban bầu cử xem xét, quyết định" in text
