@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import elections, publication, results, tallies, voters
+from . import elections, minutes, publication, results, tallies, voters
 
 app_name = "api"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path(TALLY + "return/", tallies.ReturnView.as_view(), name="tally-return"),
     path(TALLY + "approve/", tallies.ApproveView.as_view(), name="tally-approve"),
     path(TALLY + "annul/", tallies.AnnulView.as_view(), name="tally-annul"),
+    path(TALLY + "minutes.pdf", minutes.TallyMinutesPdfView.as_view(), name="tally-minutes-pdf"),
+    path(TALLY + "minutes/", minutes.TallyMinutesView.as_view(), name="tally-minutes"),
     path(
         "elections/<slug:election>/polling-units/<str:unit>/turnout/<str:at>/",
         tallies.TurnoutReportView.as_view(),
@@ -42,6 +44,16 @@ urlpatterns = [
         name="constituency-publish",
     ),
     path("elections/<slug:election>/turnout/", publication.TurnoutView.as_view(), name="turnout"),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/minutes.pdf",
+        minutes.ConstituencyMinutesPdfView.as_view(),
+        name="constituency-minutes-pdf",
+    ),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/minutes/",
+        minutes.ConstituencyMinutesView.as_view(),
+        name="constituency-minutes",
+    ),
     path(
         "elections/<slug:election>/contests/<str:contest>/results/",
         results.ContestResultView.as_view(),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("elections/", include("elections.urls")),
     path("voters/", include("voters.urls")),
     path("elections/", include("results.urls")),
+    path("verify/", include("results.verify_urls")),  # public: where a minute's QR code points
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,8 +14,9 @@ from django.db.models import Count, IntegerField, JSONField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 
 from elections.models import Area, Constituency, Contest, Election, PollingUnit, PollingUnitConstituency
+from results import minutes_data
 from results.aggregation import percent
-from results.models import ResultPublication, Tally, TurnoutPublication, TurnoutReport
+from results.models import Minute, ResultPublication, Tally, TurnoutPublication, TurnoutReport
 from results.outcomes import FIGURES, Figures
 
 from . import turnout
@@ -311,3 +312,14 @@ def contest_progress(election: Election) -> list[ContestProgress]:
         )
         for c in election.contests.all()
     ]
+
+
+def constituency_minutes(constituency: Constituency, round_number: int) -> list[Minute]:
+    """The issued minutes of a published result (Art. 77), newest version first, for its public page."""
+    return list(
+        Minute.objects.filter(
+            election_id=constituency.election_id,
+            kind=Minute.Kind.CONSTITUENCY,
+            key=minutes_data.constituency_key(constituency, round_number),
+        ).order_by("-version")
+    )

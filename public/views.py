@@ -232,6 +232,7 @@ def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpRespo
         if pub is not None:
             data = pub.data
             context["result"] = data
+            context["minutes"] = selectors.constituency_minutes(cons, pub.round)
             worded = data.get("reasons_text", {})
             context["reasons"] = worded.get(get_language()) or [r["message"] for r in data.get("reasons", [])]
             context["chart"] = share_charts.share_chart(

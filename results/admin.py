@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Tally, TallyVote
+from .models_minutes import Minute, MinutesSettings
 
 
 class TallyVoteInline(admin.TabularInline):
@@ -18,6 +19,30 @@ class TallyAdmin(admin.ModelAdmin):
     inlines = [TallyVoteInline]
 
     # Tallies change only through the workflow services, which check and audit-log every change.
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(MinutesSettings)
+class MinutesSettingsAdmin(admin.ModelAdmin):
+    """Form numbers, copies and the resolutions the minutes cite, per election (2021 values by default)."""
+
+    list_display = ("election", "form_counting_na", "form_counting_council", "form_constituency_na")
+
+
+@admin.register(Minute)
+class MinuteAdmin(admin.ModelAdmin):
+    list_display = ("key", "kind", "version", "issued_at", "issued_by", "pdf_sha256")
+    list_filter = ("election", "kind")
+    search_fields = ("key", "token", "pdf_sha256")
+
+    # Issued minutes are never changed or deleted: a correction is a new version (results/minutes.py).
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 

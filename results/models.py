@@ -443,3 +443,7 @@ class PublicRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id} r{self.results} t{self.turnout}"
+
+
+# The official minutes live in their own module; importing them here registers them with the app.
+from .models_minutes import BodyMember, Minute, MinutesJob, MinutesSettings  # noqa: E402, F401

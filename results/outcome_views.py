@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from elections.models import Constituency
-from elections.permissions import Action, access_constituency, access_election, grants_for
+from elections.permissions import Action, access_constituency, access_election, can_area, grants_for
 from elections.selectors import constituencies_visible
 
-from . import charts, explain, outcomes, publication, rounds, rules, screening
+from . import charts, explain, minutes_data, outcomes, publication, rounds, rules, screening
 from .filters import ContestConstituencyFilter
 from .models import ConstituencyResult, Flag, PublicationProposal
 from .tables import ContestConstituencyTable
@@ -195,6 +195,7 @@ def contest_result(request: HttpRequest, slug: str, contest: str) -> HttpRespons
         if obj.constituencies.filter(seats=1).count() == total
         else None,
         "areas": outcomes.area_breakdown(obj) if shown == total else [],
+        "summary_areas": [a for a in minutes_data.summary_areas(obj) if can_area(grants, a, Action.VIEW)],
     }
     return render(request, "results/contest_result.html", context)
 

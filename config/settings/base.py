@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -159,3 +160,11 @@ PUBLIC_MAX_AGE = env_int("KP_PUBLIC_MAX_AGE", 15)
 PUBLIC_CACHE_RELEASE = env_str("KP_RELEASE", "0.1.0")
 OPEN_DATA_ISSUER = env_str("KP_OPEN_DATA_ISSUER")
 OPEN_DATA_ISSUER_ABBREVIATION = env_str("KP_OPEN_DATA_ISSUER_ABBREVIATION")
+# Official minutes (results/minutes.py): the public address printed in their QR codes (empty: the address the
+# issuing request came in on), and how the ZIP of an area's minutes is built in the background: "process"
+# (a `run_minutes_jobs` process per job), "thread" (inside the web process) or "inline" (tests).
+PUBLIC_BASE_URL = env_str("KP_PUBLIC_BASE_URL")
+MINUTES_JOB_RUNNER = env_str("KP_MINUTES_JOB_RUNNER", "process")
+if MINUTES_JOB_RUNNER not in ("process", "thread", "inline"):
+    raise ImproperlyConfigured("KP_MINUTES_JOB_RUNNER must be process, thread or inline")
+MINUTES_WORKERS = env_int("KP_MINUTES_WORKERS", 0)  # rendering processes per job; 0: one per core

@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY", "test-voter-id-key-0123456789abcdef0123456789abcdef")
 # Keep the padded lookup quick in tests; the padding itself is tested.
 VOTER_LOOKUP_MIN_SECONDS = 0.05
+# Background jobs run inside the request in tests (a separate process cannot see the test database).
+MINUTES_JOB_RUNNER = "inline"

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('elections', '0001_initial'),
-        ('results', '0002_rounds_and_results'),
+        ('results', '0003_minutes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

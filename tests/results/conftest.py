@@ -49,3 +49,6 @@ def api(world):
 @pytest.fixture
 def scope_u1_qh(world):
     return tally_scope("world-2021", "U1", "QH")
+
+
+from .minutes_fixtures import counted  # noqa: E402, F401 (the fixed data set of the minutes tests)

@@ -1,0 +1,223 @@
+"""Official minutes in the API (CONTRACT §9): the PDFs, the list of issued versions, and issuing.
+
+- `GET .../tallies/{unit}/{contest}/minutes.pdf`: the counting minutes of an approved tally. Access as
+  for the tally itself (CONTRACT §7): 403 for a role that may not see it, 404 for an unknown unit.
+- `GET .../results/{constituency}/minutes.pdf`: the constituency minutes once every unit is counted.
+  Access as for the result (CONTRACT §3): committees above, the board, auditors and staff; everyone
+  once the result is published (then only issued versions, never a draft); 404 otherwise.
+
+Both take `?version=N` (an issued version), `?round=N` (an earlier round) and `?lang=en` (the English
+translation; default: the request's language, Vietnamese unless chosen). Without `version` they give
+the newest issued version while it matches the data, else a draft of the data as it stands (marked
+as such, header `X-Minutes-Version: draft`). 409 with a plain-text reason when the minutes cannot be
+made yet. `GET .../minutes/` lists the issued versions; `POST .../minutes/` issues the next one.
+"""
+
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from elections.models import Constituency
+from elections.permissions import Action, can_constituency, grants_for
+from results import minutes as svc
+from results import minutes_data as md
+from results.minutes_views import key_for_version, round_param, serve
+from results.models import ConstituencyResult
+from results.models_minutes import Minute
+from results.permissions import TallyScope, access_tally
+
+PARAMS = [
+    OpenApiParameter("version", int, description="an issued version; default: the newest current one or a draft"),
+    OpenApiParameter("round", int, description="an earlier round (1) of a constituency holding round 2"),
+    OpenApiParameter("lang", str, enum=["vi", "en"], description="en: the English translation for observers"),
+]
+PDF = OpenApiResponse(OpenApiTypes.BINARY, description="application/pdf")
+CONFLICT = OpenApiResponse(description="the minutes cannot be made yet (tally not approved, units not counted)")
+
+
+class MemberIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    gender = serializers.ChoiceField(choices=["", "female", "male"], required=False, default="")
+    position = serializers.ChoiceField(choices=["head", "deputy", "secretary", "member"])
+
+
+class IssueIn(serializers.Serializer):
+    meeting_at = serializers.DateTimeField(required=False, allow_null=True)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    members = MemberIn(many=True, required=False, max_length=40)
+    witnesses = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=2)
+    events = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    complaints_resolved = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    complaints_forwarded = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class MinuteOut(serializers.Serializer):
+    kind = serializers.CharField()
+    key = serializers.CharField()
+    version = serializers.IntegerField()
+    issued_at = serializers.DateTimeField()
+    issued_by = serializers.CharField(allow_null=True)
+    pdf_sha256 = serializers.CharField()
+    data_sha256 = serializers.CharField()
+    current = serializers.BooleanField()
+    verify_url = serializers.CharField()
+
+
+def minute_out(m: Minute, *, current: bool) -> dict[str, Any]:
+    return {
+        "kind": m.kind,
+        "key": m.key,
+        "version": m.version,
+        "issued_at": m.issued_at,
+        "issued_by": m.issued_by.get_username() if m.issued_by_id else None,
+        "pdf_sha256": m.pdf_sha256,
+        "data_sha256": m.data_sha256,
+        "current": current,
+        "verify_url": m.verify_url,
+    }
+
+
+def _list(election: Any, kind: str, key: str) -> Response:
+    rows = svc.versions(election, kind, key)
+    first = svc.currency(rows[0]).current if rows else False
+    return Response([minute_out(m, current=i == 0 and first) for i, m in enumerate(rows)])
+
+
+def _issue(request: Request, build: Any) -> Response:
+    body = IssueIn(data=request.data)
+    if not body.is_valid():
+        return Response({"detail": "The request is not well formed.", "errors": body.errors}, status=400)
+    try:
+        document = build()
+        minute = svc.minutes_issue(
+            document=document,
+            inputs=dict(body.validated_data),
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+            source=f"api {request.META.get('REMOTE_ADDR', '')}",
+        )
+    except md.MinutesUnavailable as exc:
+        return Response({"detail": exc.message}, status=409)
+    except svc.MinutesConflict as exc:
+        return Response({"detail": exc.message}, status=409)
+    return Response(minute_out(minute, current=True), status=201)
+
+
+def _conflict(exc: md.MinutesUnavailable) -> HttpResponse:
+    return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+
+
+# --- counting minutes ----------------------------------------------------------------------------------------
+
+
+class TallyMinutesPdfView(APIView):
+    @extend_schema(
+        parameters=PARAMS, responses={200: PDF, 403: None, 404: None, 409: CONFLICT}, summary="Counting minutes (PDF)"
+    )
+    def get(self, request: Request, election: str, unit: str, contest: str) -> HttpResponse:
+        scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
+        number = round_param(request)
+        try:
+            return serve(
+                request,
+                election=scope.election,
+                kind=Minute.Kind.COUNTING,
+                key=key_for_version(scope, number),
+                build=lambda: svc.counting_document(scope, number),
+                may_draft=True,
+            )
+        except md.MinutesUnavailable as exc:
+            return _conflict(exc)
+
+
+class TallyMinutesView(APIView):
+    @extend_schema(responses={200: MinuteOut(many=True)}, summary="Issued versions of the counting minutes")
+    def get(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
+        return _list(scope.election, Minute.Kind.COUNTING, key_for_version(scope, round_param(request)))
+
+    @extend_schema(
+        request=IssueIn,
+        responses={201: MinuteOut, 400: None, 403: None, 409: CONFLICT},
+        summary="Issue the counting minutes (the next version)",
+    )
+    def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
+        scope: TallyScope = access_tally(request.user, election, unit, contest, need=Action.REVIEW)
+        return _issue(request, lambda: svc.counting_document(scope))
+
+
+# --- constituency minutes ------------------------------------------------------------------------------------
+
+
+def _constituency(request: Request, election: str, code: str) -> tuple[Constituency, bool]:
+    """The constituency and whether the caller may see its unpublished data; 404 for anyone else."""
+    cons = (
+        Constituency.objects.filter(election__slug=election, code=code)
+        .select_related("election", "contest", "area")
+        .first()
+    )
+    if cons is None:
+        raise Http404("No such constituency")
+    if can_constituency(grants_for(request.user, cons.election), cons, Action.VIEW):
+        return cons, True
+    published = ConstituencyResult.objects.filter(constituency=cons, round=cons.current_round, published=True).exists()
+    if not published:
+        raise Http404("No such constituency")
+    return cons, False
+
+
+class ConstituencyMinutesPdfView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=PARAMS, responses={200: PDF, 404: None, 409: CONFLICT}, summary="Constituency result minutes (PDF)"
+    )
+    def get(self, request: Request, election: str, constituency: str) -> HttpResponse:
+        cons, insider = _constituency(request, election, constituency)
+        number = round_param(request) or cons.current_round
+        try:
+            return serve(
+                request,
+                election=cons.election,
+                kind=Minute.Kind.CONSTITUENCY,
+                key=md.constituency_key(cons, number),
+                build=lambda: svc.constituency_document(cons, number),
+                may_draft=insider,
+            )
+        except md.MinutesUnavailable as exc:
+            return _conflict(exc)
+
+
+class ConstituencyMinutesView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: MinuteOut(many=True), 404: None}, summary="Issued versions of the constituency minutes"
+    )
+    def get(self, request: Request, election: str, constituency: str) -> Response:
+        cons, _insider = _constituency(request, election, constituency)
+        number = round_param(request) or cons.current_round
+        return _list(cons.election, Minute.Kind.CONSTITUENCY, md.constituency_key(cons, number))
+
+    @extend_schema(
+        request=IssueIn,
+        responses={201: MinuteOut, 400: None, 403: None, 404: None, 409: CONFLICT},
+        summary="Issue the constituency minutes (the next version)",
+    )
+    def post(self, request: Request, election: str, constituency: str) -> Response:
+        if not request.user.is_authenticated:
+            return Response({"detail": "Authentication credentials were not provided."}, status=401)
+        cons, insider = _constituency(request, election, constituency)
+        if not (insider and can_constituency(grants_for(request.user, cons.election), cons, Action.REVIEW)):
+            return Response(
+                {"detail": "Only the constituency's board or a committee above issues its minutes."}, status=403
+            )
+        number = round_param(request)
+        return _issue(request, lambda: svc.constituency_document(cons, number))

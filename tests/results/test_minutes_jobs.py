@@ -1,0 +1,80 @@
+"""The background ZIP: two rendering processes give the very same files; starting, claiming and taking over jobs."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from results import minutes_jobs
+from results.models_minutes import MinutesJob
+
+pytestmark = pytest.mark.django_db
+
+
+def new_job(world, **kwargs):
+    return MinutesJob.objects.create(
+        election=world.election, area=world.areas["P"], requested_by=world.users["committee_p"], **kwargs
+    )
+
+
+def contents(job):
+    with job.file.open("rb") as fh:
+        archive = zipfile.ZipFile(io.BytesIO(fh.read()))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_two_worker_processes_give_the_same_zip_as_one(counted):
+    one = minutes_jobs.job_run(new_job(counted).pk, workers=1)
+    two = minutes_jobs.job_run(new_job(counted).pk, workers=2)
+    assert one.status == two.status == "done", (one.error, two.error)
+    assert one.done == one.total == two.total == 14
+    assert contents(one) == contents(two)  # rendering is deterministic across processes
+
+
+def test_a_job_runs_once(counted):
+    job = new_job(counted)
+    assert minutes_jobs.job_run(job.pk, workers=1) is not None
+    assert minutes_jobs.job_run(job.pk, workers=1) is None  # done: nobody claims it again
+
+
+def test_a_stalled_job_is_taken_over(counted):
+    job = new_job(counted, status="running", heartbeat_at=timezone.now() - dt.timedelta(minutes=10), done=3)
+    fresh = new_job(counted, status="running", heartbeat_at=timezone.now())
+    assert job.pk in minutes_jobs.pending_jobs() and fresh.pk not in minutes_jobs.pending_jobs()
+    assert minutes_jobs.job_run(fresh.pk, workers=1) is None  # its runner is alive
+    assert minutes_jobs.job_run(job.pk, workers=1).status == "done"
+
+
+def test_a_failing_job_says_why(counted, monkeypatch):
+    def broken(area):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(minutes_jobs, "area_refs", broken)
+    job = minutes_jobs.job_run(new_job(counted).pk, workers=1)
+    assert job.status == "failed" and "disk full" in job.error
+
+
+@override_settings(MINUTES_JOB_RUNNER="process")
+def test_the_process_runner_starts_the_command_in_its_own_session(counted, monkeypatch):
+    started = {}
+
+    class Popen:
+        def __init__(self, args, **kwargs):
+            started.update(args=args, **kwargs)
+
+    monkeypatch.setattr(minutes_jobs.subprocess, "Popen", Popen)
+    minutes_jobs.job_start(42)
+    assert started["args"][-3:] == ["run_minutes_jobs", "--job", "42"]
+    assert started["start_new_session"] is True
+
+
+def test_the_command_runs_waiting_jobs(counted):
+    from django.core.management import call_command
+
+    job = new_job(counted)
+    call_command("run_minutes_jobs", "--workers", "1", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == "done"
