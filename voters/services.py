@@ -10,7 +10,7 @@ import hmac
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -199,6 +199,8 @@ def _first_load(
             )
             write(_voter_rows(rows, election.pk, batch.pk))
             keys.append((tokens, rows.get_column("unit_id").to_numpy(), rows.get_column("list_number").to_numpy()))
+        # While PostgreSQL still stores the last voters, sort and write out the key rows (only if they go in).
+        key_rows = list(_key_rows(election.pk, keys)) if streaming and keys else []
     scan = scanner.result()
     if out_of_order:
         transaction.savepoint_rollback(savepoint)
@@ -214,29 +216,33 @@ def _first_load(
     if report.loaded == 0:
         transaction.savepoint_rollback(savepoint)
         return report
-    tokens, unit_ids, numbers = (np.concatenate(part) for part in zip(*keys, strict=True))
-    del keys
-    order = token_sort(tokens)
     with staging.copy_writer(staging.KEY, staging.KEY_COLUMNS) as write:
-        for start in range(0, len(order), KEY_CHUNK):  # in slices: the key rows never all exist as text
-            at = order[start : start + KEY_CHUNK]
-            write(
-                pl.DataFrame(
-                    {
-                        "election_id": election.pk,
-                        "token": pl.Series(hex_tokens(tokens[at]), dtype=pl.Binary).cast(pl.String),
-                        "struck": 0,
-                        "polling_unit_id": unit_ids[at],
-                        "list_number": numbers[at],
-                    }
-                )
-            )
+        for rows in key_rows:
+            write(rows)
     VoterList.objects.bulk_create(
         [VoterList(election=election, polling_unit_id=u) for u in sorted(good.get_column("unit_id").unique())],
         ignore_conflicts=True,
     )
     _finish(batch, report, ctx)
     return report
+
+
+def _key_rows(election_id: int, keys: list[tuple[Any, Any, Any]]) -> Iterator[pl.DataFrame | bytes]:
+    """The national-ID index rows of a first load in token order, in slices, as COPY text on PostgreSQL."""
+    tokens, unit_ids, numbers = (np.concatenate(part) for part in zip(*keys, strict=True))
+    order = token_sort(tokens)
+    for start in range(0, len(order), KEY_CHUNK):  # in slices: the key rows never all exist as one frame
+        at = order[start : start + KEY_CHUNK]
+        frame = pl.DataFrame(
+            {
+                "election_id": election_id,
+                "token": pl.Series(hex_tokens(tokens[at]), dtype=pl.Binary).cast(pl.String),
+                "struck": 0,
+                "polling_unit_id": unit_ids[at],
+                "list_number": numbers[at],
+            }
+        ).select(staging.KEY_COLUMNS)
+        yield staging.copy_text(frame) if staging.postgres() else frame
 
 
 def _voter_rows(rows: pl.DataFrame, election_id: int, batch_id: int) -> pl.DataFrame:

@@ -63,18 +63,21 @@ def copy_text(frame: pl.DataFrame) -> bytes:
 
 
 @contextmanager
-def copy_writer(table: str, columns: Iterable[str]) -> Iterator[Callable[[pl.DataFrame], None]]:
-    """A function that sends frames (their columns in `columns` order) into `table` while the block is open."""
+def copy_writer(table: str, columns: Iterable[str]) -> Iterator[Callable[[pl.DataFrame | bytes], None]]:
+    """A function that sends frames (their columns in `columns` order) into `table` while the block is open.
+
+    On PostgreSQL it also takes COPY text made beforehand (`copy_text`).
+    """
     columns = tuple(columns)
     with connection.cursor() as cursor:
         if postgres():
             raw = cursor.cursor
             sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
             with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
-                yield lambda frame: copy.write(copy_text(frame.select(columns)))
+                yield lambda rows: copy.write(rows if isinstance(rows, bytes) else copy_text(rows.select(columns)))
         else:
             insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-            yield lambda frame: cursor.executemany(insert, list(_python_rows(frame, columns)))
+            yield lambda rows: cursor.executemany(insert, list(_python_rows(rows, columns)))  # type: ignore[arg-type]
 
 
 def _python_rows(frame: pl.DataFrame, columns: tuple[str, ...]) -> Iterator[tuple[object, ...]]:
