@@ -137,14 +137,10 @@ def load_demo_voters(election: Election, *, by: Any = None) -> dict[str, int]:
     if by is not None and not Voter.objects.filter(election=election).exclude(status=VoterStatus.LISTED).exists():
         by_code = {u.code: u for u in PollingUnit.objects.filter(election=election).select_related("election", "area")}
         for code, reason in REMOVALS:
-            voter = Voter.objects.filter(polling_unit=by_code[code], status=VoterStatus.LISTED).order_by(
-                "-list_number"
-            )[0]
+            voter = Voter.objects.of_unit(by_code[code]).filter(status=VoterStatus.LISTED).order_by("-list_number")[0]
             services.voter_remove(voter=voter, reason=reason, note="demo", by=by, now=before_close)
         for origin, target in TRANSFERS:
-            voter = Voter.objects.filter(polling_unit=by_code[origin], status=VoterStatus.LISTED).order_by(
-                "list_number"
-            )[5]
+            voter = Voter.objects.of_unit(by_code[origin]).filter(status=VoterStatus.LISTED).order_by("list_number")[5]
             certificate = services.certificate_issue(voter=voter, by=by, now=before_close)
             national_id = _demo_id(voter)
             services.certificate_accept(
@@ -153,9 +149,7 @@ def load_demo_voters(election: Election, *, by: Any = None) -> dict[str, int]:
         voting = dt.datetime.combine(election.election_day, election.voting_opens, tzinfo=before_close.tzinfo)
         for code, count in CHECKED_IN.items():
             for i, voter in enumerate(
-                Voter.objects.filter(polling_unit=by_code[code], status=VoterStatus.LISTED).order_by("list_number")[
-                    :count
-                ]
+                Voter.objects.of_unit(by_code[code]).filter(status=VoterStatus.LISTED).order_by("list_number")[:count]
             ):
                 services.voter_check_in(
                     unit=by_code[code], voter_id=voter.pk, by=by, now=voting + dt.timedelta(minutes=3 * i)

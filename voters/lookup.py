@@ -19,7 +19,7 @@ from elections.audit import audit_log
 from elections.models import Election, PollingUnit
 
 from .crypto import id_cipher
-from .models import ACTIVE_STATUSES, Voter, VoterKey
+from .models import ACTIVE_STATUSES, Voter, VoterKey, voter_pk
 
 log = logging.getLogger("voters.lookup")
 WINDOW_SECONDS = 60
@@ -84,7 +84,7 @@ def find_polling_unit(election: Election, national_id: str, date_of_birth: dt.da
         "polling_unit_id", "list_number"
     ).first() or (0, 0)
     row = (
-        Voter.objects.filter(polling_unit_id=unit_id, list_number=number, status__in=ACTIVE_STATUSES)
+        Voter.objects.filter(pk=voter_pk(unit_id, number), status__in=ACTIVE_STATUSES)
         .select_related("polling_unit")
         .only("date_of_birth", "polling_unit__code", "polling_unit__name")
         .first()

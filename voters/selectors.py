@@ -42,9 +42,7 @@ def voters_on_list(unit: PollingUnit, contest: Contest) -> int | None:
     """Voters of `unit` who vote in `contest`, or None while the unit has no loaded list."""
     if not VoterList.objects.filter(polling_unit=unit).exists():
         return None
-    by_residence = (
-        _active(Voter.objects.filter(polling_unit=unit)).values_list("residence").annotate(n=Count("pk")).order_by()
-    )
+    by_residence = _active(Voter.objects.of_unit(unit)).values_list("residence").annotate(n=Count("pk")).order_by()
     return sum(n for residence, n in by_residence if rules.votes_in(residence, contest.level))
 
 
@@ -52,12 +50,12 @@ def registered_voters(unit: PollingUnit) -> int | None:
     """Everyone on the unit's list (any contest), or None while no list is loaded (CONTRACT §8)."""
     if not VoterList.objects.filter(polling_unit=unit).exists():
         return None
-    return _active(Voter.objects.filter(polling_unit=unit)).count()
+    return _active(Voter.objects.of_unit(unit)).count()
 
 
 def checked_in_count(unit: PollingUnit) -> int:
     """Voters of the unit checked in so far: the unit's turnout, for units that check voters in."""
-    return Voter.objects.filter(polling_unit=unit, voted_at__isnull=False).count()
+    return Voter.objects.of_unit(unit).filter(voted_at__isnull=False).count()
 
 
 def voter_list_of_unit(unit: PollingUnit) -> VoterList | None:
@@ -66,7 +64,7 @@ def voter_list_of_unit(unit: PollingUnit) -> VoterList | None:
 
 def unit_summary(unit: PollingUnit) -> dict[str, object]:
     """The figures shown at the top of a unit's list page."""
-    agg = Voter.objects.filter(polling_unit=unit).aggregate(
+    agg = Voter.objects.of_unit(unit).aggregate(
         active=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
         struck=Count("pk", filter=~Q(status__in=ACTIVE_STATUSES)),
         voted=Count("pk", filter=Q(voted_at__isnull=False)),
@@ -78,7 +76,7 @@ def unit_summary(unit: PollingUnit) -> dict[str, object]:
 
 def voters_of_unit(unit: PollingUnit, *, query: str = "") -> QuerySet[Voter]:
     """The unit's list in list order (the law's posting order), optionally narrowed by number or name."""
-    qs = Voter.objects.filter(polling_unit=unit).order_by("list_number")
+    qs = Voter.objects.of_unit(unit).order_by("list_number")
     query = query.strip()
     if not query:
         return qs
@@ -100,7 +98,7 @@ def with_name_like(voters: QuerySet[Voter], query: str) -> QuerySet[Voter]:
 
 
 def voters_for_posting(unit: PollingUnit) -> QuerySet[Voter]:
-    return Voter.objects.filter(polling_unit=unit).order_by("list_number")
+    return Voter.objects.of_unit(unit).order_by("list_number")
 
 
 def complaints_of_unit(unit: PollingUnit) -> QuerySet[Complaint]:

@@ -30,6 +30,7 @@ from .crypto import hex_tokens, id_cipher, token_order, token_sort
 from .importers import Code, Reason
 from .models import (
     ACTIVE_STATUSES,
+    UNIT_SPAN,
     Certificate,
     Complaint,
     RemovalReason,
@@ -248,6 +249,7 @@ def _key_rows(election_id: int, keys: list[tuple[Any, Any, Any]]) -> Iterator[pl
 def _voter_rows(rows: pl.DataFrame, election_id: int, batch_id: int) -> pl.DataFrame:
     """Checked rows with their list number and token (hex) as the voter table's COPY columns."""
     return rows.select(
+        (pl.col("unit_id") * UNIT_SPAN + pl.col("list_number")).alias("id"),
         pl.lit(election_id).alias("election_id"),
         pl.col("unit_id").alias("polling_unit_id"),
         "list_number",
@@ -476,7 +478,7 @@ def _locked_voter(voter_id: int, version: int | None) -> Voter:
 
 
 def _next_number(unit: PollingUnit) -> int:
-    return (Voter.objects.filter(polling_unit=unit).aggregate(n=Max("list_number"))["n"] or 0) + 1
+    return (Voter.objects.of_unit(unit).aggregate(n=Max("list_number"))["n"] or 0) + 1
 
 
 def _audit(action: str, voter: Voter, by: Any, **data: Any) -> None:
@@ -582,7 +584,7 @@ def voter_remove(
 def voter_list_post(*, unit: PollingUnit, posted_on: dt.date, by: Any) -> VoterList:
     """Record that the unit's list is posted (Art. 32): the 30-day complaint window starts."""
     voter_list = VoterList.objects.select_for_update().filter(polling_unit=unit).first()
-    if voter_list is None or not Voter.objects.filter(polling_unit=unit).exists():
+    if voter_list is None or not Voter.objects.of_unit(unit).exists():
         raise VoterListError(_("This polling unit has no voter list to post yet."))
     if voter_list.posted_on:
         raise VoterListError(_("This list was already posted on %(day)s.") % {"day": voter_list.posted_on})

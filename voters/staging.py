@@ -14,11 +14,12 @@ import polars as pl
 from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
-from .models import Voter, VoterKey
+from .models import UNIT_SPAN, Voter, VoterKey
 
 VOTER = Voter._meta.db_table
 KEY = VoterKey._meta.db_table
 VOTER_COLUMNS = (
+    "id",
     "election_id",
     "polling_unit_id",
     "list_number",
@@ -134,17 +135,24 @@ def election_has_keys(election_id: int) -> bool:
 
 
 def tops(unit_ids: list[int]) -> pl.DataFrame:
-    """The last list number used in each of these units: (unit_id, top)."""
+    """The last list number used in each of these units: (unit_id, top), through the primary key's ranges."""
     rows: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(unit_ids), 5000):
             chunk = unit_ids[start : start + 5000]
-            cursor.execute(
-                f"SELECT polling_unit_id, MAX(list_number) FROM {VOTER} "
-                f"WHERE polling_unit_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY polling_unit_id",
-                chunk,
-            )
-            rows.extend(cursor.fetchall())
+            if postgres():
+                cursor.execute(
+                    f"SELECT u, (SELECT MAX(id) - u * {UNIT_SPAN} FROM {VOTER} "
+                    f"WHERE id >= u * {UNIT_SPAN} AND id < (u + 1) * {UNIT_SPAN}) FROM unnest(%s::bigint[]) AS u",
+                    [chunk],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT polling_unit_id, MAX(list_number) FROM {VOTER} "
+                    f"WHERE polling_unit_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY polling_unit_id",
+                    chunk,
+                )
+            rows.extend(row for row in cursor.fetchall() if row[1] is not None)
     return pl.DataFrame(rows, schema={"unit_id": pl.Int64, "top": pl.Int64}, orient="row")
 
 
@@ -168,7 +176,7 @@ def matches(election_id: int, tokens: pl.DataFrame) -> pl.DataFrame:
     select = (
         f"SELECT s.line, v.polling_unit_id, v.full_name, v.date_of_birth, v.gender, v.residence "
         f"FROM {stage} s JOIN {KEY} k ON k.election_id = %s AND k.token = s.token "
-        f"JOIN {VOTER} v ON v.polling_unit_id = k.polling_unit_id AND v.list_number = k.list_number"
+        f"JOIN {VOTER} v ON v.id = k.polling_unit_id * {UNIT_SPAN} + k.list_number"
     )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {stage}")

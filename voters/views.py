@@ -40,7 +40,7 @@ from .forms import (
     VoterAddForm,
 )
 from .importers import FileRefused
-from .models import Complaint, Voter, VoterImport
+from .models import UNIT_SPAN, Complaint, Voter, VoterImport, voter_pk
 from .tables import VoterTable
 
 PAGE_SIZE = 100
@@ -53,9 +53,9 @@ def _may(request: HttpRequest, unit: PollingUnit, action: Action) -> bool:
 
 
 def _voter(unit: PollingUnit, number: int) -> Voter:
-    return get_object_or_404(
-        Voter.objects.select_related("polling_unit", "election"), polling_unit=unit, list_number=number
-    )
+    if not 1 <= number < UNIT_SPAN:
+        raise Http404("No such voter")
+    return get_object_or_404(Voter.objects.select_related("polling_unit", "election"), pk=voter_pk(unit.pk, number))
 
 
 def _unit_context(request: HttpRequest, unit: PollingUnit, **extra: object) -> dict[str, object]:
@@ -233,7 +233,7 @@ def complaints(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         data = form.cleaned_data
         voter = None
         if data["list_number"]:
-            voter = Voter.objects.filter(polling_unit=unit, list_number=data["list_number"]).first()
+            voter = Voter.objects.of_unit(unit).filter(list_number=data["list_number"]).first()
         if data["list_number"] and voter is None:
             error = _("There is no number %(n)d on this list.") % {"n": data["list_number"]}
         else:
