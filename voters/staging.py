@@ -7,6 +7,7 @@ prepared, so the file is checked on one core while PostgreSQL stores rows on the
 they were, since nothing commits before the end.
 """
 
+import io
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -57,10 +58,11 @@ def copy_text(frame: pl.DataFrame) -> bytes:
             columns.append(col.str.replace_all("\\", "\\\\", literal=True))
         else:
             columns.append(col)
-    buffer = frame.select(columns).write_csv(
-        None, separator="\t", include_header=False, quote_style="never", null_value="\\N", date_format="%Y-%m-%d"
+    buffer = io.BytesIO()  # bytes straight from polars: no str made and encoded again
+    frame.select(columns).write_csv(
+        buffer, separator="\t", include_header=False, quote_style="never", null_value="\\N", date_format="%Y-%m-%d"
     )
-    return buffer.encode()
+    return buffer.getvalue()
 
 
 @contextmanager
