@@ -46,6 +46,7 @@ STATUSES = (
 )
 APPROVED = Tally.Status.APPROVED
 log = logging.getLogger(__name__)
+CACHE_FORMAT = "f2"  # part of every fingerprint: a new layout of the cached data recomputes the old rows
 BACKGROUND_ROWS = 1000  # recomputations this large write their cache rows in the background
 SMALL_SET = 500  # recompute at most this many constituencies by id; more, and one pass over everything is faster
 
@@ -127,9 +128,13 @@ def _compute(
     units: int,
     sums: dict[str, int] | None,
     votes: dict[int, int],
-    candidates: list[tuple[int, dt.date, int]],
+    candidates: list[tuple[int, dt.date, int, str]],
 ) -> dict[str, Any]:
-    """The cached data of one constituency and round, from its sums: pure apart from the rules."""
+    """The cached data of one constituency and round, from its sums: pure apart from the rules.
+
+    Beside the figures and decision it keeps the round's votes per affiliation and the affiliation of each
+    one elected, so a contest's affiliations add up constituency rows, not every candidate.
+    """
     counted = sums["counted"] if sums else 0
     figures = {name: int((sums or {}).get(name) or 0) for name in FIGURES}
     ballot = [c for c in candidates if t.info.ballot is None or c[0] in t.info.ballot]
@@ -140,7 +145,9 @@ def _compute(
         "polling_units": units,
         "polling_units_counted": counted,
         "figures": figures,
-        "votes": {str(cid): votes.get(cid, 0) for cid, _born, _order in ballot},
+        "votes": {str(cid): votes.get(cid, 0) for cid, _born, _order, _aff in ballot},
+        "affiliations": _by_affiliation(ballot, votes),
+        "elected_affiliations": [],
         "status": INCOMPLETE,
         "elected": [],
         "tied": [],
@@ -154,17 +161,26 @@ def _compute(
         voters_on_list=figures["voters_on_list"],
         voters_voted=figures["voters_voted"],
         valid_ballots=figures["valid_ballots"],
-        candidates=tuple(rules.CandidateInput(cid, votes.get(cid, 0), born, order) for cid, born, order in ballot),
+        candidates=tuple(rules.CandidateInput(cid, votes.get(cid, 0), born, order) for cid, born, order, _a in ballot),
         round_kind=t.info.kind,
     )
     decision = rules.decide(rule_set, contest_input, explain=False)
+    affiliation_of = {cid: aff for cid, _born, _order, aff in ballot}
     data.update(
         status=decision.status,
         elected=list(decision.elected),
+        elected_affiliations=[affiliation_of[cid] for cid in decision.elected],
         tied=list(decision.tied),
         seats_filled=decision.seats_filled,
     )  # the reasons are worded again from these sums when one constituency is shown: they are not cached
     return data
+
+
+def _by_affiliation(ballot: list[tuple[int, dt.date, int, str]], votes: dict[int, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for cid, _born, _order, affiliation in ballot:
+        out[affiliation] = out.get(affiliation, 0) + votes.get(cid, 0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -258,13 +274,13 @@ def _refresh(
     ):
         sums[(cons_id, rnd)] = dict(zip(("counted", *FIGURES), figures, strict=True))
         votes[(cons_id, rnd)] = {int(cid): n for cid, n in orjson.loads(text).items()}
-    candidates: dict[int, list[tuple[int, dt.date, int]]] = defaultdict(list)
-    for cid, cons_id, born, order in (
+    candidates: dict[int, list[tuple[int, dt.date, int, str]]] = defaultdict(list)
+    for cid, cons_id, born, order, affiliation in (
         Candidate.objects.filter(candidate_scope)
         .order_by("ballot_order")
-        .values_list("id", "constituency_id", "date_of_birth", "ballot_order")
+        .values_list("id", "constituency_id", "date_of_birth", "ballot_order", "affiliation")
     ):
-        candidates[cons_id].append((cid, born, order))
+        candidates[cons_id].append((cid, born, order, affiliation))
     now = timezone.now()
     rows = []
     for t in stale:
@@ -726,6 +742,9 @@ class ConstituencySummary:
     votes: dict[int, int]
     elected: list[int]  # every round combined
     published: bool
+    affiliation_votes: dict[str, int]  # this round's votes per affiliation
+    elected_affiliations: list[str]  # the affiliation of each one elected in this round
+    earlier_elected: list[int]  # winners of an earlier round (after an additional election)
 
 
 def constituency_summaries(
@@ -783,6 +802,9 @@ def constituency_summaries(
                 votes={int(k): v for k, v in rr["votes"].items()},
                 elected=earlier + list(rr["elected"]),
                 published=row.published,
+                affiliation_votes=rr["affiliations"],
+                elected_affiliations=rr["elected_affiliations"],
+                earlier_elected=earlier,
             )
         )
     return out
@@ -880,13 +902,17 @@ def contest_outcome(
         seats += s.seats
         filled += s.seats_filled
         status_counts[s.status] = status_counts.get(s.status, 0) + 1
-    affiliation_of = dict(Candidate.objects.filter(constituency__contest=contest).values_list("id", "affiliation"))
     votes: dict[str, int] = defaultdict(int)
     won: dict[str, int] = defaultdict(int)
+    # Each constituency's own sums by affiliation; candidates are looked up only for winners of an earlier round.
+    earlier = [cid for s in summaries for cid in s.earlier_elected]
+    affiliation_of = dict(Candidate.objects.filter(pk__in=earlier).values_list("id", "affiliation")) if earlier else {}
     for s in summaries:
-        for cid, v in s.votes.items():
-            votes[affiliation_of.get(cid, "")] += v
-        for cid in s.elected:
+        for name, v in s.affiliation_votes.items():
+            votes[name] += v
+        for name in s.elected_affiliations:
+            won[name] += 1
+        for cid in s.earlier_elected:
             won[affiliation_of.get(cid, "")] += 1
     names = set(votes) | set(won)
     affiliations = sorted(

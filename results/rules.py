@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from .aggregation import percent
 
@@ -53,8 +53,9 @@ class InvalidContest(ValueError):
     """The figures handed to a rule set cannot describe a contest (negative counts, unknown level...)."""
 
 
-@dataclass(frozen=True)
-class CandidateInput:
+class CandidateInput(NamedTuple):
+    """One candidate's votes (a named tuple: a national election makes a hundred thousand of them at once)."""
+
     id: int
     votes: int
     # An unknown day or month is already stored as the 1st / 1 January, as the NEC's age rule says.

@@ -565,7 +565,7 @@ def test_vn_2015_properties(c):
 @given(c=contests(), data=st.data())
 def test_rules_do_not_depend_on_ballot_order_or_input_order(c, data):
     shuffled = data.draw(st.permutations(c.candidates))
-    reordered = tuple(dataclasses.replace(x, ballot_order=100 - x.ballot_order) for x in shuffled)
+    reordered = tuple(x._replace(ballot_order=100 - x.ballot_order) for x in shuffled)
     other = dataclasses.replace(c, candidates=reordered)
     for rule in (rules.vn_2015, rules.plurality):
         first, second = rule(c), rule(other)
