@@ -30,6 +30,8 @@ from django.utils.http import parse_etags
 from elections.models import Election
 from results.models import PublicRevision
 
+from . import revisions
+
 TIMEOUT = 600  # seconds an entry lives without being asked for; the counters make it stale long before
 
 
@@ -54,7 +56,16 @@ _REVISION_SQL = (
 
 
 def revision(slug: str) -> Revision:
-    """The election's public counters (404 for an unknown election): one indexed query."""
+    """The election's public counters (404 for an unknown election): from memory, else one indexed query."""
+    value, generation = revisions.kept(slug)
+    if value is not None:
+        return value
+    value = _read_revision(slug)
+    revisions.keep(slug, value, generation)
+    return value
+
+
+def _read_revision(slug: str) -> Revision:
     with connection.cursor() as cursor:
         cursor.execute(_REVISION_SQL, [slug])
         row = cursor.fetchone()

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from elections.audit import audit_log
 from elections.models import Constituency, Election, PollingUnitConstituency
 from elections.permissions import Action, Grants, can_constituency, can_election
+from public import revisions
 
 from . import explain, outcomes
 from .models import (
@@ -65,7 +66,8 @@ class PublicationRefused(Exception):
 
 
 def public_changed(election_id: int, *, results: bool = False, turnout: bool = False) -> None:
-    """Bump the public counters of an election (in the caller's transaction)."""
+    """Bump the public counters of an election (in the caller's transaction); servers hear of it at commit."""
+    revisions.notify()
     changes: dict[str, Any] = {"changed_at": timezone.now()}
     if results:
         changes["results"] = F("results") + 1

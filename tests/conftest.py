@@ -109,3 +109,14 @@ def anonymous():
 @pytest.fixture
 def user_model():
     return get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def _public_listener_stopped():
+    """A test that served public pages outside a transaction may have started the counters' listener (on
+    PostgreSQL): its connection would keep the test database from being dropped at the end."""
+    yield
+    from public import revisions
+
+    if revisions._listener.thread is not None:
+        revisions.stop()

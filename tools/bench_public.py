@@ -244,6 +244,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread, keep-alive)")
     parser.add_argument("--port", type=int, default=8121)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -342,8 +343,9 @@ def main() -> None:
         f"\ninvalidation across workers: {fresh} of 20 answers after a publication carry the new ETag "
         f"({'ok' if fresh == 20 else 'STALE ANSWERS'})"
     )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
+    if not args.keep:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
 
 
 if __name__ == "__main__":
