@@ -70,7 +70,11 @@ class IdCipher:
 def token_sort(tokens: np.ndarray) -> np.ndarray:
     """The indices that put tokens in byte order (the order of the database index on tokens)."""
     halves = tokens.view(">u8")  # (n, 2): the first and the last 8 bytes, compared as numbers
-    return np.lexsort((halves[:, 1], halves[:, 0]))
+    order = np.argsort(halves[:, 0])  # twice as fast as sorting on both halves
+    first = halves[order, 0]
+    if len(first) > 1 and bool((first[1:] == first[:-1]).any()):  # equal first halves: order by the second too
+        order = np.lexsort((halves[:, 1], halves[:, 0]))
+    return order
 
 
 def token_order(tokens: np.ndarray) -> np.ndarray:

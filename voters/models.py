@@ -219,6 +219,10 @@ class VoterKey(models.Model):
     `struck` is 0 while the voter is on the list (ACTIVE_STATUSES) and the voter row's id once struck off,
     so a person has at most one row with 0. The services that change a voter's status change `struck` in the
     same transaction.
+
+    On PostgreSQL the table is partitioned by election (migration 0004): an election's first load fills a
+    partition of its own and builds its index in one pass (`staging.new_key_partition`); rows written before
+    an election has one go to the default partition.
     """
 
     pk = models.CompositePrimaryKey("election", "token", "struck")

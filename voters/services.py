@@ -43,7 +43,7 @@ from .models import (
 )
 
 REFUSALS_KEPT = 20_000  # refusals stored with an import record; the count is always exact
-KEY_CHUNK = 200_000  # national-ID index rows sent to COPY at a time
+KEY_CHUNK = 50_000  # national-ID index rows sent to COPY at a time
 
 
 class VoterListError(Exception):
@@ -200,8 +200,8 @@ def _first_load(
             )
             write(_voter_rows(rows, election.pk, batch.pk))
             keys.append((tokens, rows.get_column("unit_id").to_numpy(), rows.get_column("list_number").to_numpy()))
-        # While PostgreSQL still stores the last voters, sort and write out the key rows (only if they go in).
-        key_rows = list(_key_rows(election.pk, keys)) if streaming and keys else []
+        # While PostgreSQL still stores the last voters: the key rows in token order (if they go in at all).
+        key_rows = _KeyRows(keys) if streaming and keys else None
     scan = scanner.result()
     if out_of_order:
         transaction.savepoint_rollback(savepoint)
@@ -217,8 +217,13 @@ def _first_load(
     if report.loaded == 0:
         transaction.savepoint_rollback(savepoint)
         return report
-    with staging.copy_writer(staging.KEY, staging.KEY_COLUMNS) as write:
-        for rows in key_rows:
+    # The key rows in token order, made slice by slice while PostgreSQL stores the slice before.
+    if staging.partitioned_keys() and not staging.key_partition_exists(election.pk):
+        keys_writer = staging.new_key_partition(election.pk)
+    else:
+        keys_writer = staging.copy_writer(staging.KEY, staging.KEY_COLUMNS, binary=staging.postgres())
+    with keys_writer as write:
+        for rows in key_rows.slices(election.pk) if key_rows else ():
             write(rows)
     VoterList.objects.bulk_create(
         [VoterList(election=election, polling_unit_id=u) for u in sorted(good.get_column("unit_id").unique())],
@@ -228,22 +233,30 @@ def _first_load(
     return report
 
 
-def _key_rows(election_id: int, keys: list[tuple[Any, Any, Any]]) -> Iterator[pl.DataFrame | bytes]:
-    """The national-ID index rows of a first load in token order, in slices, as COPY text on PostgreSQL."""
-    tokens, unit_ids, numbers = (np.concatenate(part) for part in zip(*keys, strict=True))
-    order = token_sort(tokens)
-    for start in range(0, len(order), KEY_CHUNK):  # in slices: the key rows never all exist as one frame
-        at = order[start : start + KEY_CHUNK]
-        frame = pl.DataFrame(
-            {
-                "election_id": election_id,
-                "token": pl.Series(hex_tokens(tokens[at]), dtype=pl.Binary).cast(pl.String),
-                "struck": 0,
-                "polling_unit_id": unit_ids[at],
-                "list_number": numbers[at],
-            }
-        ).select(staging.KEY_COLUMNS)
-        yield staging.copy_text(frame) if staging.postgres() else frame
+class _KeyRows:
+    """The national-ID index rows of a first load, sorted by token (the index's order) when made."""
+
+    def __init__(self, keys: list[tuple[Any, Any, Any]]) -> None:
+        self.tokens, self.unit_ids, self.numbers = (np.concatenate(part) for part in zip(*keys, strict=True))
+        self.order = token_sort(self.tokens)
+
+    def slices(self, election_id: int) -> Iterator[pl.DataFrame | bytes]:
+        """The rows in token order, in slices (never all at once), as COPY binary on PostgreSQL."""
+        for start in range(0, len(self.order), KEY_CHUNK):
+            at = self.order[start : start + KEY_CHUNK]
+            tokens, unit_ids, numbers = self.tokens[at], self.unit_ids[at], self.numbers[at]
+            if staging.postgres():
+                yield staging.key_rows_binary(election_id, tokens, unit_ids, numbers)
+                continue
+            yield pl.DataFrame(
+                {
+                    "election_id": election_id,
+                    "token": pl.Series(hex_tokens(tokens), dtype=pl.Binary).cast(pl.String),
+                    "struck": 0,
+                    "polling_unit_id": unit_ids,
+                    "list_number": numbers,
+                }
+            ).select(staging.KEY_COLUMNS)
 
 
 def _voter_rows(rows: pl.DataFrame, election_id: int, batch_id: int) -> pl.DataFrame:

@@ -1,8 +1,9 @@
 # ruff: noqa: S608 - SQL here is built only from constant table and column names; values are parameters.
 """Bulk loading of voter rows: COPY straight into the voter and key tables, in their indexes' order.
 
-PostgreSQL: text COPY (psycopg 3), sent by a writer thread (QueuedLibpqWriter) while the next block is
-prepared, so the file is checked on one core while PostgreSQL stores rows on the other. SQLite: large
+PostgreSQL: COPY (psycopg 3; text for voters, binary for the fixed-width national-ID rows), sent by a writer
+thread (QueuedLibpqWriter) while the next block is prepared, so the file is checked on one core while
+PostgreSQL stores rows on the other. SQLite: large
 `executemany` batches. Everything runs in the caller's transaction: a killed import leaves the lists as
 they were, since nothing commits before the end.
 """
@@ -11,6 +12,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import polars as pl
 from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
@@ -65,19 +67,65 @@ def copy_text(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+# COPY's binary format (PostgreSQL docs, "COPY", Binary Format): a signature and two empty 32-bit words, then
+# each row as its field count and every field as its length and value, big-endian; -1 as the field count ends it.
+_BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_BINARY_TRAILER = b"\xff\xff"
+_KEY_ROW = np.dtype(
+    [
+        ("fields", ">i2"),
+        ("election_len", ">i4"),
+        ("election_id", ">i8"),
+        ("token_len", ">i4"),
+        ("token", "V16"),
+        ("struck_len", ">i4"),
+        ("struck", ">i8"),
+        ("unit_len", ">i4"),
+        ("polling_unit_id", ">i8"),
+        ("number_len", ">i4"),
+        ("list_number", ">i4"),
+    ]
+)
+
+
+def key_rows_binary(election_id: int, tokens: np.ndarray, unit_ids: np.ndarray, numbers: np.ndarray) -> bytes:
+    """Active national-ID index rows (KEY_COLUMNS order) as COPY binary rows, without signature or trailer.
+
+    Every field has a fixed width (bigint, 16-byte bytea, bigint, bigint, integer), so a whole slice is one
+    numpy record array: no text is made, and PostgreSQL parses no hex and no digits.
+    """
+    rows = np.empty(len(tokens), dtype=_KEY_ROW)
+    rows["fields"] = len(KEY_COLUMNS)
+    for length, name in ((8, "election"), (16, "token"), (8, "struck"), (8, "unit"), (4, "number")):
+        rows[f"{name}_len"] = length
+    rows["election_id"] = election_id
+    rows["token"] = np.ascontiguousarray(tokens, dtype=np.uint8).view("V16").ravel()
+    rows["struck"] = 0
+    rows["polling_unit_id"] = unit_ids
+    rows["list_number"] = numbers
+    return rows.tobytes()
+
+
 @contextmanager
-def copy_writer(table: str, columns: Iterable[str]) -> Iterator[Callable[[pl.DataFrame | bytes], None]]:
+def copy_writer(
+    table: str, columns: Iterable[str], *, binary: bool = False
+) -> Iterator[Callable[[pl.DataFrame | bytes], None]]:
     """A function that sends frames (their columns in `columns` order) into `table` while the block is open.
 
-    On PostgreSQL it also takes COPY text made beforehand (`copy_text`).
+    On PostgreSQL it also takes COPY text made beforehand (`copy_text`), or with `binary` COPY binary rows
+    (`key_rows_binary`); the signature and the trailer are added here.
     """
     columns = tuple(columns)
     with connection.cursor() as cursor:
         if postgres():
             raw = cursor.cursor
-            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN" + (" (FORMAT binary)" if binary else "")
             with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+                if binary:
+                    copy.write(_BINARY_SIGNATURE)
                 yield lambda rows: copy.write(rows if isinstance(rows, bytes) else copy_text(rows.select(columns)))
+                if binary:
+                    copy.write(_BINARY_TRAILER)
         else:
             insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
             yield lambda rows: cursor.executemany(insert, list(_python_rows(rows, columns)))  # type: ignore[arg-type]
@@ -115,17 +163,7 @@ def copy_in(
         else:
             insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
             for frame in frames:
-                rows = frame.select(
-                    [
-                        pl.col(c).str.decode("hex")
-                        if c in _BINARY
-                        else pl.col(c).cast(pl.String)
-                        if frame.schema[c] == pl.Date
-                        else pl.col(c)
-                        for c in columns
-                    ]
-                ).iter_rows()
-                cursor.executemany(insert, list(rows))
+                cursor.executemany(insert, list(_python_rows(frame, columns)))  # type: ignore[arg-type]
                 total += frame.height
                 if on_rows:
                     on_rows(frame.height)
@@ -134,6 +172,48 @@ def copy_in(
 
 def election_has_keys(election_id: int) -> bool:
     return VoterKey.objects.filter(election_id=election_id).exists()
+
+
+def key_partition(election_id: int) -> str:
+    """The name of an election's partition of the national-ID index (PostgreSQL; migration voters 0004)."""
+    return f"{KEY}_e{int(election_id)}"
+
+
+def partitioned_keys() -> bool:
+    """Whether the national-ID index is partitioned by election here (PostgreSQL after migration voters 0004)."""
+    if not postgres():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(%s)", [KEY])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+@contextmanager
+def new_key_partition(election_id: int) -> Iterator[Callable[[bytes], None]]:
+    """COPY an election's first national-ID rows (binary, `key_rows_binary`) into a partition of its own.
+
+    The partition is made bare, filled, given its primary key in one sorted pass, and attached with a check
+    that proves its rows belong to it (so attaching scans nothing): about half the cost of maintaining the
+    index row by row during the COPY. It all happens in the caller's transaction: a failed or killed import
+    leaves no partition behind. Call it only when the election has no key rows yet (its rows would otherwise
+    be in the default partition, and attaching refuses).
+    """
+    name = key_partition(election_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {name} (LIKE {KEY} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+        cursor.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_in CHECK (election_id = {int(election_id)})")
+    with copy_writer(name, KEY_COLUMNS, binary=True) as write:
+        yield write
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY (election_id, token, struck)")
+        cursor.execute(f"ALTER TABLE {KEY} ATTACH PARTITION {name} FOR VALUES IN ({int(election_id)})")
+
+
+def key_partition_exists(election_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [key_partition(election_id)])
+        return bool(cursor.fetchone()[0])
 
 
 def tops(unit_ids: list[int]) -> pl.DataFrame:

@@ -268,3 +268,40 @@ def test_a_first_load_with_a_refused_row_late_in_the_file_writes_nothing(world, 
     assert (Voter.objects.count(), VoterKey.objects.count(), VoterImport.objects.count()) == (0, 0, 0)
     out, _ = run(SLUG, path, skip_invalid=True)
     assert "30 loaded" in out and Voter.objects.count() == 30 == VoterKey.objects.count()
+
+
+needs_postgres = pytest.mark.skipif(not staging.postgres(), reason="the partitioned key table is PostgreSQL's")
+
+
+def _partition_of(election_id):
+    """(attached, has a primary key) of the election's own partition of the national-ID index, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relispartition, EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid "
+            "AND k.contype = 'p') FROM pg_class c WHERE c.oid = to_regclass(%s)",
+            [staging.key_partition(election_id)],
+        )
+        return cursor.fetchone()
+
+
+@needs_postgres
+def test_a_first_load_gets_its_own_indexed_partition_which_keeps_one_active_row_per_person(world, write_csv):
+    from django.db import IntegrityError, transaction
+
+    assert staging.partitioned_keys() and _partition_of(world.election.pk) is None
+    run(SLUG, write_csv(*WORLD_ROWS))
+    assert _partition_of(world.election.pk) == (True, True)
+    run(SLUG, write_csv("079090000006,Người Sau,1980-01-01,female,U2,"))  # a later file goes into it too
+    assert VoterKey.objects.filter(election=world.election, struck=0).count() == 6
+    key = VoterKey.objects.filter(election=world.election).first()
+    with pytest.raises(IntegrityError), transaction.atomic():  # Art. 29: one list per person, in the database
+        VoterKey.objects.create(
+            election=world.election, token=key.token, struck=0, polling_unit_id=key.polling_unit_id, list_number=99
+        )
+
+
+@needs_postgres
+def test_a_refused_first_load_leaves_no_partition(world, write_csv):
+    with pytest.raises(CommandError):
+        run(SLUG, write_csv(*WORLD_ROWS, "12345678901,Short Id,1970-01-01,male,U1,"))
+    assert _partition_of(world.election.pk) is None and not VoterKey.objects.exists()

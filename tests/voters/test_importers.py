@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voters import importers
-from voters.crypto import SealBroken, derive
+from voters.crypto import SealBroken, derive, token_order, token_sort
 from voters.importers import FileRefused, name_key
 
 from .conftest import HEADER
@@ -281,3 +281,20 @@ def test_seen_ids_name_the_first_line_of_each_id(ids, block):
         expected.append(first.get(nid, 0))
         first.setdefault(nid, int(line))
     assert found == expected
+
+
+@given(
+    st.lists(
+        st.tuples(st.binary(min_size=8, max_size=8), st.binary(min_size=8, max_size=8)).map(lambda t: t[0] + t[1]),
+        max_size=40,
+    ),
+    st.binary(min_size=8, max_size=8),
+)
+@settings(max_examples=150, deadline=None)
+def test_token_sort_is_byte_order_even_when_first_halves_are_equal(tokens: list[bytes], shared: bytes) -> None:
+    tokens = tokens + [shared + t[8:] for t in tokens[:5]]  # some tokens that differ in their last 8 bytes only
+    array = np.frombuffer(b"".join(tokens), dtype=np.uint8).reshape(-1, 16)
+    order = token_sort(array)
+    assert [tokens[i] for i in order] == sorted(tokens)
+    ranks = token_order(array)
+    assert sorted(range(len(tokens)), key=lambda i: ranks[i]) == list(order)
