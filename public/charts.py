@@ -25,6 +25,7 @@ class Dot:
     label: str  # the time, "14:00"
     pct: str  # "83.21"
     label_y: int  # where the value is written, above the dot
+    anchor: str = "middle"  # of the written value: "end" near the right edge, so a phone does not cut it off
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ def turnout_chart(points: Sequence[tuple[dt.time, str | None]], *, opens: dt.tim
         if pct is None:
             continue
         y = _y(Decimal(pct))
-        dots.append(Dot(_x(at, opens, closes), y, at.strftime("%H:%M"), pct, max(TOP - 4, y - 8)))
+        x = _x(at, opens, closes)
+        anchor = "end" if Decimal(x.rstrip("%")) > 100 - RIGHT_PCT - 6 else "middle"
+        dots.append(Dot(x, y, at.strftime("%H:%M"), pct, max(TOP - 4, y - 8), anchor))
     start = Dot(_x(opens, opens, closes), baseline, opens.strftime("%H:%M"), "0.00", baseline)
     path = [start, *dots]
     segments = tuple(Segment(a.x, a.y, b.x, b.y) for a, b in zip(path, path[1:], strict=False))

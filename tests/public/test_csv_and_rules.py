@@ -87,3 +87,5 @@ def test_line_chart_geometry():
     assert [t.label for t in chart.times] == ["07:00", "09:00", "11:00"]
     full = charts.turnout_chart([(dt.time(19), "100.00")], opens=dt.time(7), closes=dt.time(19))
     assert full.dots[0].x == "97.00%" and full.dots[0].y == charts.TOP
+    # values are written centred over their dot, but ended at it by the right edge (a phone would cut them)
+    assert chart.dots[0].anchor == "middle" and full.dots[0].anchor == "end"
