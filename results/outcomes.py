@@ -26,8 +26,21 @@ from typing import Any
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from elections.models import Area, Candidate, Constituency, Contest, Election, PollingUnitConstituency
@@ -145,7 +158,7 @@ def _compute(
         "polling_units": units,
         "polling_units_counted": counted,
         "figures": figures,
-        "votes": {str(cid): votes.get(cid, 0) for cid, _born, _order, _aff in ballot},
+        "votes": {cid: votes.get(cid, 0) for cid, _born, _order, _aff in ballot},  # keys made text when stored
         "affiliations": _by_affiliation(ballot, votes),
         "elected_affiliations": [],
         "status": INCOMPLETE,
@@ -183,6 +196,19 @@ def _by_affiliation(ballot: list[tuple[int, dt.date, int, str]], votes: dict[int
     return out
 
 
+def _loaded(text: str) -> dict[str, Any]:
+    """Cached data as stored (JSON), with its votes keyed by candidate id again, as `_compute` makes them."""
+    data = orjson.loads(text)
+    data["votes"] = {int(cid): n for cid, n in data["votes"].items()}
+    return data
+
+
+def _count_of(model: type[PollingUnitConstituency] | type[Candidate]) -> Coalesce:
+    """The number of `model` rows of the constituency in hand, as a subquery (0 when there are none)."""
+    per = model.objects.filter(constituency=OuterRef("pk")).order_by().values("constituency")
+    return Coalesce(Subquery(per.annotate(n=Count("pk")).values("n")), 0)
+
+
 @dataclass(frozen=True)
 class _Cached:
     data: dict[str, Any]
@@ -212,18 +238,18 @@ def _refresh(
         round_totals = round_totals.filter(round=F("constituency__current_round"))
     # First only what the fingerprints need; the sums, votes and candidates later, for the stale ones only.
     revisions = {(c, r): rev for c, r, rev in round_totals.values_list("constituency_id", "round", "revision")}
-    units = dict(
-        PollingUnitConstituency.objects.filter(cons_scope)
-        .values("constituency_id")
-        .annotate(n=Count("id"))
-        .values_list("constituency_id", "n")
-    )
-    candidate_counts = dict(
-        Candidate.objects.filter(cons_scope)
-        .values("constituency_id")
-        .annotate(n=Count("id"))
-        .values_list("constituency_id", "n")
-    )
+    # Units and candidates of each constituency, counted through their constituency index in one query (twice
+    # as fast as grouping the whole election's unit and candidate rows).
+    structure = Constituency.objects.filter(election=election).order_by()
+    if contest is not None:
+        structure = structure.filter(contest=contest)
+    if constituency is not None:
+        structure = structure.filter(pk=constituency.pk)
+    units, candidate_counts = {}, {}
+    for cons_id, n_units, n_candidates in structure.annotate(
+        n_units=_count_of(PollingUnitConstituency), n_candidates=_count_of(Candidate)
+    ).values_list("pk", "n_units", "n_candidates"):
+        units[cons_id], candidate_counts[cons_id] = n_units, n_candidates
     result_scope = Q(election=election)
     if contest is not None:
         result_scope &= Q(constituency__contest=contest)
@@ -255,7 +281,7 @@ def _refresh(
     ]
     stale_keys = {(t.constituency_id, t.info.number) for t in stale}
     found = {
-        key: _Cached(orjson.loads(row[2]), row[1])
+        key: _Cached(_loaded(row[2]), row[1])
         for key, row in cached.items()
         if key in fingerprints and key not in stale_keys
     }
@@ -369,7 +395,7 @@ def _write(rows: list[tuple[Any, ...]]) -> None:
         cur.execute("TRUNCATE kp_result_load")
         with cur.copy(f"COPY kp_result_load ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row[:5], orjson.dumps(row[5]).decode(), *row[6:]))
+                copy.write_row((*row[:5], orjson.dumps(row[5], option=orjson.OPT_NON_STR_KEYS).decode(), *row[6:]))
         cur.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM kp_result_load "  # noqa: S608 (our own names)
             "ON CONFLICT (constituency_id, round) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
@@ -479,8 +505,8 @@ def _round_result(data: dict[str, Any]) -> RoundResult:
         tied=list(data["tied"]),
         seats_filled=data["seats_filled"],
         reasons=[],
-        votes={int(k): v for k, v in data["votes"].items()},
-        ballot=[int(k) for k in data["votes"]],
+        votes=dict(data["votes"]),
+        ballot=list(data["votes"]),
     )
 
 
@@ -799,7 +825,7 @@ def constituency_summaries(
                 polling_units=rr["polling_units"],
                 polling_units_counted=rr["polling_units_counted"],
                 figures=Figures(**rr["figures"]),
-                votes={int(k): v for k, v in rr["votes"].items()},
+                votes=rr["votes"],
                 elected=earlier + list(rr["elected"]),
                 published=row.published,
                 affiliation_votes=rr["affiliations"],
