@@ -110,10 +110,6 @@ def _issue(request: Request, build: Any) -> Response:
     return Response(minute_out(minute, current=True), status=201)
 
 
-def _conflict(exc: md.MinutesUnavailable) -> HttpResponse:
-    return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
-
-
 # --- counting minutes ----------------------------------------------------------------------------------------
 
 
@@ -124,17 +120,14 @@ class TallyMinutesPdfView(APIView):
     def get(self, request: Request, election: str, unit: str, contest: str) -> HttpResponse:
         scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
         number = round_param(request)
-        try:
-            return serve(
-                request,
-                election=scope.election,
-                kind=Minute.Kind.COUNTING,
-                key=key_for_version(scope, number),
-                build=lambda: svc.counting_document(scope, number),
-                may_draft=True,
-            )
-        except md.MinutesUnavailable as exc:
-            return _conflict(exc)
+        return serve(
+            request,
+            election=scope.election,
+            kind=Minute.Kind.COUNTING,
+            key=key_for_version(scope, number),
+            build=lambda: svc.counting_document(scope, number),
+            may_draft=True,
+        )
 
 
 class TallyMinutesView(APIView):
@@ -182,17 +175,14 @@ class ConstituencyMinutesPdfView(APIView):
     def get(self, request: Request, election: str, constituency: str) -> HttpResponse:
         cons, insider = _constituency(request, election, constituency)
         number = round_param(request) or cons.current_round
-        try:
-            return serve(
-                request,
-                election=cons.election,
-                kind=Minute.Kind.CONSTITUENCY,
-                key=md.constituency_key(cons, number),
-                build=lambda: svc.constituency_document(cons, number),
-                may_draft=insider,
-            )
-        except md.MinutesUnavailable as exc:
-            return _conflict(exc)
+        return serve(
+            request,
+            election=cons.election,
+            kind=Minute.Kind.CONSTITUENCY,
+            key=md.constituency_key(cons, number),
+            build=lambda: svc.constituency_document(cons, number),
+            may_draft=insider,
+        )
 
 
 class ConstituencyMinutesView(APIView):

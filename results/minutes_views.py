@@ -83,8 +83,23 @@ def serve(
     """The PDF of a minute: `?version=N` that version; else the newest issued version while it is current,
     or a draft of the data as it stands for those who may see unpublished data (`may_draft`).
 
-    Raises MinutesUnavailable when there is nothing to show (the view answers 409).
+    Answers 409 with the reason when there is nothing to show yet (`MinutesUnavailable`).
     """
+    try:
+        return _serve(request, election=election, kind=kind, key=key, build=build, may_draft=may_draft)
+    except md.MinutesUnavailable as exc:
+        return _minutes_unavailable(exc)
+
+
+def _serve(
+    request: HttpRequest,
+    *,
+    election: Any,
+    kind: str,
+    key: str,
+    build: Callable[[], svc.Document],
+    may_draft: bool,
+) -> HttpResponse:
     lang = language(request)
     raw = request.GET.get("version", "")
     if raw:
@@ -112,7 +127,7 @@ def serve(
     return pdf_response(content, name, {"X-Minutes-Version": "draft", "X-Minutes-Current": "false"})
 
 
-def _unavailable(exc: md.MinutesUnavailable) -> HttpResponse:
+def _minutes_unavailable(exc: md.MinutesUnavailable) -> HttpResponse:
     return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
 
 
@@ -226,17 +241,14 @@ def counting_page(request: HttpRequest, slug: str, unit: str, contest: str) -> H
 def counting_pdf(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
     scope = _tally_scope(request, slug, unit, contest)
     number = round_param(request)
-    try:
-        return serve(
-            request,
-            election=scope.election,
-            kind=Minute.Kind.COUNTING,
-            key=key_for_version(scope, number),
-            build=lambda: svc.counting_document(scope, number),
-            may_draft=True,
-        )
-    except md.MinutesUnavailable as exc:
-        return _unavailable(exc)
+    return serve(
+        request,
+        election=scope.election,
+        kind=Minute.Kind.COUNTING,
+        key=key_for_version(scope, number),
+        build=lambda: svc.counting_document(scope, number),
+        may_draft=True,
+    )
 
 
 def key_for_version(scope: TallyScope, round_number: int | None) -> str:
@@ -274,17 +286,14 @@ def constituency_page(request: HttpRequest, slug: str, code: str) -> HttpRespons
 def constituency_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
     number = round_param(request) or constituency.current_round
-    try:
-        return serve(
-            request,
-            election=constituency.election,
-            kind=Minute.Kind.CONSTITUENCY,
-            key=md.constituency_key(constituency, number),
-            build=lambda: svc.constituency_document(constituency, number),
-            may_draft=True,
-        )
-    except md.MinutesUnavailable as exc:
-        return _unavailable(exc)
+    return serve(
+        request,
+        election=constituency.election,
+        kind=Minute.Kind.CONSTITUENCY,
+        key=md.constituency_key(constituency, number),
+        build=lambda: svc.constituency_document(constituency, number),
+        may_draft=True,
+    )
 
 
 def _summary_scope(request: HttpRequest, slug: str, area: str, contest: str) -> tuple[Area, Contest]:
@@ -315,17 +324,14 @@ def summary_page(request: HttpRequest, slug: str, area: str, contest: str) -> Ht
 @login_required
 def summary_pdf(request: HttpRequest, slug: str, area: str, contest: str) -> HttpResponse:
     obj, found = _summary_scope(request, slug, area, contest)
-    try:
-        return serve(
-            request,
-            election=obj.election,
-            kind=Minute.Kind.SUMMARY,
-            key=md.summary_key(found, obj),
-            build=lambda: svc.summary_document(found, obj),
-            may_draft=True,
-        )
-    except md.MinutesUnavailable as exc:
-        return _unavailable(exc)
+    return serve(
+        request,
+        election=obj.election,
+        kind=Minute.Kind.SUMMARY,
+        key=md.summary_key(found, obj),
+        build=lambda: svc.summary_document(found, obj),
+        may_draft=True,
+    )
 
 
 # --- an area: its summaries and the ZIP of every minute ------------------------------------------------

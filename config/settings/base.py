@@ -129,11 +129,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("KP_LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print what reaches the root's handler a second time.
+        "django": {"handlers": [], "level": "INFO"},
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
-# Voter lists (voters/): the key that hides national IDs at rest (HMAC for lookup, AES-GCM for the value).
+# Voter lists (voters/): the key that hides national IDs at rest (each ID encrypted as one AES block, voters/crypto.py).
 # Required in production (prod.py); dev and test set a fixed, public default.
 VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY")
 # The public "where do I vote" lookup: guesses per client per minute, the election-wide alarm threshold per
