@@ -7,6 +7,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from elections.models import Constituency
@@ -71,7 +72,7 @@ class ConstituencyTable(tables.Table):
         return f"{number_format(value)} / {number_format(record.n_units)}"
 
     def render_pub_at(self, value: Any) -> str:
-        return date_format(value, "SHORT_DATETIME_FORMAT") if value else "—"
+        return date_format(localtime(value), "SHORT_DATETIME_FORMAT") if value else "—"  # the election's time zone
 
 
 class AreaTable(tables.Table):

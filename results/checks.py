@@ -9,6 +9,7 @@ and which only warn.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_noop
 
 ERROR = "error"
@@ -73,11 +74,14 @@ MESSAGES = {
         "Ballots issued (%(issued)s) differ from voters who took part (%(voted)s)."
     ),
     "turnout_series_down": gettext_noop("%(voted)s voters at %(at)s is fewer than %(earlier)s at %(earlier_at)s."),
+    "turnout_above_list": gettext_noop("%(voted)s voters who voted is more than the %(listed)s on the list."),
 }
 
 
 def message(code: str, params: Mapping[str, object]) -> str:
-    return gettext(MESSAGES[code]) % params
+    """The words of a finding in the active language, whole numbers grouped as it writes them (4.200, 4,200)."""
+    shown = {k: number_format(v, force_grouping=True) if type(v) is int else v for k, v in params.items()}
+    return gettext(MESSAGES[code]) % shown
 
 
 SRC_FIELDS = "Art. 75(2)"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.models import Constituency, Election, PollingUnitConstituency
 
+from . import flag_words
 from .models import Flag, Tally
 from .selectors import NOT_REPORTED
 
@@ -60,7 +61,7 @@ class FlagFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, codes: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.filters["code"].extra["choices"] = [(c, c.replace("_", " ")) for c in codes]
+        self.filters["code"].extra["choices"] = [(c, flag_words.kind(c)) for c in codes]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

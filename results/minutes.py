@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from elections.audit import audit_log
 from elections.models import Area, Constituency, Contest, Election
@@ -95,7 +96,7 @@ def counting_document(scope: TallyScope, round_number: int | None = None) -> Doc
 def constituency_document(constituency: Constituency, round_number: int | None = None) -> Document:
     number = round_number or constituency.current_round
     if not 1 <= number <= constituency.current_round:
-        raise md.MinutesUnavailable(f"Round {number} has not been held in this constituency.")
+        raise md.MinutesUnavailable(gettext("Round %(n)s has not been held in this constituency.") % {"n": number})
     return Document(
         election=constituency.election,
         kind=Kind.CONSTITUENCY,
@@ -111,8 +112,8 @@ def summary_document(contest: Contest, area: Area) -> Document:
     state = md.summary_state(contest, area)
     if not state.counted:
         raise md.MinutesUnavailable(
-            "Not every constituency of this contest in this area is counted yet: "
-            + ", ".join(state.waiting[:10])
+            gettext("Not every constituency of this contest in this area is counted yet: %(codes)s")
+            % {"codes": ", ".join(state.waiting[:10])}
             + ("…" if len(state.waiting) > 10 else "")
         )
     return Document(
@@ -133,7 +134,9 @@ def document_of(minute: Minute) -> Document:
         tally = Tally.objects.select_related("polling_unit", "contest").get(pk=minute.tally_id)  # as it is now
         scope = tally_scope(minute.election.slug, tally.polling_unit.code, tally.contest.code)
         if tally.status != Tally.Status.APPROVED:
-            raise md.MinutesUnavailable(f"The counting minutes are now {tally.status}.")
+            raise md.MinutesUnavailable(
+                gettext("The counting minutes are now %(status)s.") % {"status": tally.get_status_display()}
+            )
         return Document(
             election=scope.election,
             kind=Kind.COUNTING,

@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from elections.models import Area, Candidate, Constituency, Contest, Level
 
 from . import outcomes, rules
@@ -107,10 +109,11 @@ def counting_tally(scope: TallyScope, round_number: int | None = None) -> Tally:
         Tally.objects.filter(polling_unit=scope.unit, contest=scope.contest, round=number).order_by("-attempt").first()
     )
     if tally is None:
-        raise MinutesUnavailable("No counting minutes have been entered for this polling unit and contest.")
+        raise MinutesUnavailable(gettext("No counting minutes have been entered for this polling unit and contest."))
     if tally.status != APPROVED:
         raise MinutesUnavailable(
-            f"The counting minutes are {tally.status}: official minutes are made only from an approved tally."
+            gettext("The counting minutes are %(status)s: official minutes are made only from an approved tally.")
+            % {"status": tally.get_status_display()}
         )
     return tally
 
@@ -166,7 +169,7 @@ def _round_of(outcome: outcomes.ConstituencyOutcome, number: int) -> outcomes.Ro
     for rr in [*outcome.earlier, outcome.current]:
         if rr.number == number:
             return rr
-    raise MinutesUnavailable(f"Round {number} has not been held in this constituency.")
+    raise MinutesUnavailable(gettext("Round %(n)s has not been held in this constituency.") % {"n": number})
 
 
 def constituency_source(constituency: Constituency, round_number: int | None = None) -> dict[str, Any]:
@@ -178,8 +181,11 @@ def constituency_source(constituency: Constituency, round_number: int | None = N
     if rr.status == outcomes.INCOMPLETE:
         missing = rr.polling_units - rr.polling_units_counted
         raise MinutesUnavailable(
-            f"{missing} of {rr.polling_units} polling units are not counted yet: the constituency minutes "
-            "are made once every unit's counting minutes are approved."
+            gettext(
+                "%(missing)s of %(units)s polling units are not counted yet: the constituency minutes are made "
+                "once every unit's counting minutes are approved."
+            )
+            % {"missing": missing, "units": rr.polling_units}
         )
     cands = {c.pk: c for c in constituency.candidates.all()}
     valid = rr.figures.valid_ballots
@@ -323,7 +329,7 @@ def summary_source(contest: Contest, area: Area) -> dict[str, Any]:
     re-elections and additional elections with their results; votes per candidate; the winners."""
     constituencies = summary_constituencies(contest, area)
     if not constituencies:
-        raise MinutesUnavailable("No constituency of this contest lies in this area.")
+        raise MinutesUnavailable(gettext("No constituency of this contest lies in this area."))
     rows = []
     totals = outcomes.Figures()
     n_candidates = 0
@@ -332,8 +338,11 @@ def summary_source(contest: Contest, area: Area) -> dict[str, Any]:
         first = outcome.earlier[0] if outcome.earlier else outcome.current
         if outcome.current.status == outcomes.INCOMPLETE or first.status == outcomes.INCOMPLETE:
             raise MinutesUnavailable(
-                f"Constituency {cons.code} is not counted yet: the summary minutes are made once every "
-                "constituency of the contest in the area is counted."
+                gettext(
+                    "Constituency %(code)s is not counted yet: the summary minutes are made once every "
+                    "constituency of the contest in the area is counted."
+                )
+                % {"code": cons.code}
             )
         totals.add(first.figures)
         cands = {c.pk: c for c in cons.candidates.all()}

@@ -181,6 +181,25 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.severity})"
 
+    @property
+    def kind(self) -> str:
+        from .flag_words import kind
+
+        return kind(self.code)
+
+    @property
+    def text(self) -> str:
+        """Its words in the reader's language (see flag_words)."""
+        from .flag_words import text
+
+        return text(self)
+
+    @property
+    def reference(self) -> str:
+        from .flag_words import reference
+
+        return reference(self)
+
 
 class TurnoutReport(models.Model):
     """Voters who have voted so far at a polling unit, at one of the day's reporting times."""

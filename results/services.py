@@ -572,10 +572,8 @@ def turnout_report_save(
         raise TallyInvalid("Not a reporting time of this election.", [Problem("at", "is not a reporting time")])
     registered = unit.registered_voters
     if registered is not None and voters_voted > registered:
-        raise TallyInvalid(
-            "More voters than on the list.",
-            [Problem("voters_voted", f"{voters_voted} is more than the {registered} voters on the list")],
-        )
+        words = checks.message("turnout_above_list", {"voted": voters_voted, "listed": registered})
+        raise TallyInvalid("More voters than on the list.", [Problem("voters_voted", words)])
     report = TurnoutReport.objects.select_for_update().filter(polling_unit=unit, at=at).first()
     before = None if report is None else {"at": at.isoformat("minutes"), "voters_voted": report.voters_voted}
     if report is None:

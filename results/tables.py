@@ -67,7 +67,10 @@ class FlagTable(tables.Table):
 
     def render_code(self, record: Flag, value: str) -> str:
         url = reverse("results:flag-resolve", args=[record.election.slug, record.pk])
-        return format_html('<a href="{}">{}</a>', url, value.replace("_", " "))
+        return format_html('<a href="{}">{}</a>', url, record.kind)
+
+    def render_message(self, record: Flag) -> str:
+        return record.text
 
     def render_where(self, record: Flag) -> str:
         unit = record.polling_unit.code if record.polling_unit else ""

@@ -85,8 +85,8 @@ def find_polling_unit(election: Election, national_id: str, date_of_birth: dt.da
     ).first() or (0, 0)
     row = (
         Voter.objects.filter(pk=voter_pk(unit_id, number), status__in=ACTIVE_STATUSES)
-        .select_related("polling_unit")
-        .only("date_of_birth", "polling_unit__code", "polling_unit__name")
+        .select_related("polling_unit__area")
+        .only("date_of_birth", "polling_unit__code", "polling_unit__name", "polling_unit__area__name")
         .first()
     )
     stored = row.date_of_birth.isoformat() if row else "0000-00-00"

@@ -89,3 +89,14 @@ def test_line_chart_geometry():
     assert full.dots[0].x == "97.00%" and full.dots[0].y == charts.TOP
     # values are written centred over their dot, but ended at it by the right edge (a phone would cut them)
     assert chart.dots[0].anchor == "middle" and full.dots[0].anchor == "end"
+
+
+def test_publication_times_in_tables_are_local_not_utc():
+    from django.utils import translation
+
+    from public.tables import ConstituencyTable
+
+    at = dt.datetime(2021, 5, 24, 3, 2, tzinfo=dt.UTC)  # 10:02 in Ho Chi Minh City
+    with translation.override("vi"):
+        shown = ConstituencyTable([]).render_pub_at(at)
+    assert "10:02" in shown and "03:02" not in shown

@@ -126,7 +126,7 @@ def test_api_counting_minutes_of_an_unknown_unit_and_of_a_tally_not_approved(cou
 
     services.tally_annul(scope=tally_scope("world-2021", "U1", "QH"), reason="x", by=counted.users["committee_p"])
     response = client.get(f"{API}/tallies/U1/QH/minutes.pdf")
-    assert response.status_code == 409 and "annulled" in response.content.decode()
+    assert response.status_code == 409 and "bị hủy bỏ" in response.content.decode()  # annulled
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -155,7 +155,7 @@ def test_api_constituency_minutes_once_published_show_only_issued_versions(count
 
 def test_api_constituency_minutes_of_an_incomplete_result_is_a_conflict(world):
     response = client_for(world, "committee_p").get(f"{API}/results/QH1/minutes.pdf")
-    assert response.status_code == 409 and "not counted" in response.content.decode()
+    assert response.status_code == 409 and "chưa kiểm xong" in response.content.decode()  # not counted yet
 
 
 # --- verification -----------------------------------------------------------------------------------------------

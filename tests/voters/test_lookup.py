@@ -105,6 +105,7 @@ def test_public_page(listed):
     assert found.status_code == 200
     html = found.content.decode()
     assert listed.units["U1"].name in html and "079090000001" not in html and "Nguyễn Văn An" not in html
+    assert listed.units["U1"].area.name in html  # where the unit is: several communes have a "unit no. 1"
     assert client.post(page, {"national_id": "079090000001", "date_of_birth": "1970-01-09"}).status_code == 404
 
 

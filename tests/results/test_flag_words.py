@@ -1,0 +1,58 @@
+"""A flag's kind, words and reference are worded again in the reader's language from its code and figures."""
+
+from django.utils import translation
+
+from results.flag_words import kind
+from results.models import Flag
+
+
+def flag(code, params, message="stored words", source=""):
+    return Flag(code=code, params=params, message=message, source=source, severity="warning")
+
+
+def test_a_check_flag_is_worded_in_the_readers_language_with_grouped_numbers():
+    f = flag("issued_differs_from_voted", {"issued": 1064, "voted": 1062}, source="check: Art. 75(2)")
+    with translation.override("vi"):
+        assert f.text == "Số phiếu phát ra (1.064) khác với số cử tri đã tham gia bỏ phiếu (1.062)."
+        assert f.reference == "kiểm tra: Điều 75(2)"
+        assert f.kind == "số phiếu phát ra khác với số cử tri tham gia"
+    with translation.override("en"):
+        assert f.text == "Ballots issued (1,064) differ from voters who took part (1,062)."
+        assert f.reference == "check: Art. 75(2)"
+
+
+def test_annulment_and_screening_flags_are_worded_too():
+    annulled = flag("unit_annulled", {"reason": "hòm phiếu bị mở"}, source="committee: Art. 81")
+    outlier = flag(
+        "turnout_outlier",
+        {"turnout_pct": "99.10", "median_pct": "81.25", "z": 4.27, "units": 40},
+        source="screening: robust z-score, median absolute deviation (Iglewicz and Hoaglin 1993)",
+    )
+    digits = flag(
+        "last_digit", {"counts": 120, "chi_square": 40.5, "p": 6.1e-06, "digits": [1, 2, 30, 4, 5, 6, 7, 8, 9, 0]}
+    )
+    with translation.override("vi"):
+        assert annulled.text == "Kết quả bị hủy bỏ, phải bỏ phiếu lại: hòm phiếu bị mở"
+        assert annulled.reference.endswith(": Điều 81")
+        assert outlier.text.startswith("Tỷ lệ đi bầu 99,10 % khác xa địa bàn (trung vị 81,25 %")
+        assert "z bền vững +4,3" in outlier.text
+        assert outlier.reference.startswith("sàng lọc thống kê: robust z-score")
+        assert digits.text.endswith("chữ số gặp nhiều nhất: 2.")
+    with translation.override("en"):
+        assert "robust z +4.3" in outlier.text and "p = 6.1e-06" in digits.text
+
+
+def test_a_flag_whose_figures_do_not_fit_keeps_its_stored_words():
+    assert flag("turnout_outlier", {"z": 4}).text == "stored words"  # an older flag without every figure
+    assert flag("something_new", {"x": 1}).text == "stored words"
+    assert flag("something_new", {}).kind == "something new"
+    assert flag("x", {}, source="import_tallies file.json").reference == "import_tallies file.json"
+
+
+def test_every_kind_has_a_vietnamese_name():
+    from results import flag_words
+
+    with translation.override("vi"):
+        for code, label in flag_words.KINDS.items():
+            assert str(label) != code.replace("_", " ") or code == "", code
+            assert kind(code) == str(label)
