@@ -10,6 +10,7 @@ workflow services as real ones, so the demo's audit log and flags are real too:
 - polling unit BY-01 is left for the demo clerk `to.by01` to enter, and XL-03's commune minutes are a draft.
 """
 
+import os
 import random
 from typing import Any
 
@@ -166,6 +167,7 @@ def _clerk_draft(election: Election, clerk: Any, rng: random.Random) -> None:
 # --- publication (issue 7): most decided commune results published, one corrected, one waiting ------------
 
 LEFT_UNPUBLISHED = 6  # decided commune constituencies left for the demo committees to publish
+MINUTES_ISSUED = 3  # published commune results whose constituency minutes the demo issues
 CORRECTED_REASON = (
     "Tổ bầu cử chép nhầm số phiếu của hai người ứng cử khi lập biên bản; đã đối chiếu với phiếu bầu, "
     "Ủy ban bầu cử huyện quyết định đính chính."
@@ -221,4 +223,24 @@ def publish_demo(election: Election) -> dict[str, int]:
             scope=scope, correction_id=correction.pk, approve=True, by=province, source="load_demo"
         )
         counts["corrected"] = 1
+    counts["minutes"] = _issue_demo_minutes(election, communes[: min(MINUTES_ISSUED, len(communes) - LEFT_UNPUBLISHED)])
     return counts
+
+
+def _issue_demo_minutes(election: Election, refs: list[Any]) -> int:
+    """Issue the constituency minutes (Art. 77) of a few published commune results, as their boards would.
+
+    So the public result pages list an issued minute whose QR code and verification page work in the demo.
+    The address in the QR code is the demo server's (KP_DEMO_ADDR, as bin/demo serves it).
+    """
+    from . import minutes
+
+    board = get_user_model().objects.get(username="uyban.huyen")
+    base_url = "http://" + os.environ.get("KP_DEMO_ADDR", "127.0.0.1:8000")
+    for ref in refs:
+        cons = election.constituencies.select_related("election", "contest", "area").get(pk=ref.pk)
+        document = minutes.constituency_document(cons)
+        minutes.minutes_issue(
+            document=document, inputs=minutes.default_inputs(document), by=board, base_url=base_url, source="load_demo"
+        )
+    return len(refs)

@@ -301,12 +301,14 @@ def check_in(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 error, status = str(exc), 409
         else:
             error, status = _("Choose a voter from the list."), 400
-    results = list(selectors.voters_of_unit(unit, query=query)[:SEARCH_LIMIT]) if query else []
+    results = list(selectors.voters_of_unit(unit, query=query)[: SEARCH_LIMIT + 1]) if query else []
     context = _unit_context(
         request,
         unit,
         query=query,
-        results=results,
+        results=results[:SEARCH_LIMIT],
+        more=len(results) > SEARCH_LIMIT,  # say so: the one sought may be further down
+        shown=SEARCH_LIMIT,
         done=done,
         refused=refused,
         error=error,

@@ -217,3 +217,11 @@ def test_demo_loads_and_reloads_unchanged(db):
     }
     voters = list(e.polling_units.values_list("registered_voters", flat=True))
     assert min(voters) < 300 <= sorted(voters)[1] and max(voters) <= 2000
+    # a few published commune results have their constituency minutes issued, for the public pages to list
+    from results.models import ResultPublication
+    from results.models_minutes import Minute
+
+    issued = Minute.objects.filter(election=e, kind=Minute.Kind.CONSTITUENCY)
+    assert issued.count() == 3
+    published = set(ResultPublication.objects.filter(election=e).values_list("constituency__code", flat=True))
+    assert {m.key.split("/")[0] for m in issued} <= published, [m.key for m in issued]

@@ -198,3 +198,21 @@ def test_check_in_form_survives_thousands_separators(listed):
     assert f'name="voter" value="{v.pk}"' in page
     assert client.post(url, {"voter": str(v.pk), "q": "1"}).status_code == 200
     assert client.post(url, {"voter": str(v.pk), "q": "1"}).status_code == 409
+
+
+def test_check_in_search_says_when_it_shows_only_the_first_matches(listed, monkeypatch):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+
+    from voters import views
+
+    client = Client()
+    client.force_login(listed.users["clerk_u1"])
+    url = reverse("voters:check-in", args=[listed.election.slug, "U1"])
+    with translation.override("en"):
+        everyone = client.get(url, {"q": "n"}).content.decode()  # every voter of U1 has an "n" in the name
+        assert "Only the first" not in everyone
+        monkeypatch.setattr(views, "SEARCH_LIMIT", 1)
+        first = client.get(url, {"q": "n"}).content.decode()
+    assert "Only the first 1 matches are shown" in first and first.count('name="voter"') <= 1

@@ -73,7 +73,8 @@ class Command(BaseCommand):
         if published:
             self.stdout.write(
                 f"Demo publication: turnout public, {published['published']} results published "
-                f"({published['corrected']} corrected since), {published['proposed']} waiting for a second member."
+                f"({published['corrected']} corrected since), {published['proposed']} waiting for a second member; "
+                f"constituency minutes issued for {published['minutes']}."
             )
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
