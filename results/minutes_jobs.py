@@ -114,14 +114,28 @@ class Task:
     name: str
     data: dict[str, Any] | None
     stored: int | None = None  # Minute id of an issued, current version
+    unavailable: str = ""  # the minute that cannot be made yet (not counted), named for the manifest
+
+
+def _unavailable_name(ref: Ref) -> tuple[str, str]:
+    """(kind, name) of a minute that cannot be made yet, for the manifest: "BY-01/QH", "QH-1/r1", "QH/PT"."""
+    if ref.kind == Minute.Kind.COUNTING:
+        unit, contest = Tally.objects.filter(pk=ref.a).values_list("polling_unit__code", "contest__code").get()
+        return ref.kind, f"{unit}/{contest}"
+    if ref.kind == Minute.Kind.CONSTITUENCY:
+        return ref.kind, f"{Constituency.objects.values_list('code', flat=True).get(pk=ref.a)}/r{ref.b}"
+    contest = Contest.objects.values_list("code", flat=True).get(pk=ref.a)
+    return ref.kind, f"{contest}/{Area.objects.values_list('code', flat=True).get(pk=ref.b)}"
 
 
 def _tasks(refs: list[Ref], language: str) -> Iterator[Task]:
     for ref in refs:
         try:
             doc = _document(ref)
-        except md.MinutesUnavailable:
-            continue  # not counted yet: nothing to put in the ZIP
+        except md.MinutesUnavailable:  # not counted yet: no document, one line in the manifest
+            kind, name = _unavailable_name(ref)
+            yield Task("", {"source": {"kind": kind}, "meta": {"key": name}}, unavailable=name)
+            continue
         newest = svc.latest(doc.election, doc.kind, doc.key)
         if newest is not None and newest.data_sha256 == doc.data_sha256:
             data = newest.data
@@ -200,9 +214,11 @@ def _build(job: MinutesJob, workers: int) -> None:
 
     try:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            seen = 0
             for task in _tasks(refs, language):
-                seen += 1
+                if task.unavailable:
+                    manifest.append(f",{task.data['source']['kind']},{task.unavailable},,not counted yet,")
+                    progress["done"] += 1
+                    continue
                 future: Future[bytes]
                 if task.stored and language == "vi":
                     future = Future()
@@ -219,7 +235,6 @@ def _build(job: MinutesJob, workers: int) -> None:
             while pending:
                 t, f = pending.popleft()
                 write(zf, t, f.result())
-            progress["done"] += len(refs) - seen  # minutes not available yet (not counted): none to write
             zf.writestr("manifest.csv", "\n".join(manifest) + "\n")
     finally:
         if pool is not None:

@@ -78,3 +78,14 @@ def test_the_command_runs_waiting_jobs(counted):
     call_command("run_minutes_jobs", "--workers", "1", verbosity=0)
     job.refresh_from_db()
     assert job.status == "done"
+
+
+def test_minutes_that_cannot_be_made_yet_are_listed_in_the_manifest(world):
+    job = minutes_jobs.job_run(new_job(world).pk, workers=1)  # nothing is counted in this world
+    assert job.status == "done" and job.done == job.total > 0, job.error
+    files = contents(job)
+    assert list(files) == ["manifest.csv"]  # no PDF to put in
+    lines = files["manifest.csv"].decode().splitlines()
+    assert lines[0] == "file,kind,key,version,status,sha256" and len(lines) == 1 + job.total
+    assert all(line.startswith(",") and ",not counted yet," in line for line in lines[1:]), lines
+    assert any(",constituency,QH1/r1," in line for line in lines[1:]), lines

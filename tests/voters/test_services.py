@@ -201,18 +201,18 @@ def test_check_in_form_survives_thousands_separators(listed):
 
 
 def test_check_in_search_says_when_it_shows_only_the_first_matches(listed, monkeypatch):
+    from django.conf import settings
     from django.test import Client
     from django.urls import reverse
-    from django.utils import translation
 
     from voters import views
 
     client = Client()
     client.force_login(listed.users["clerk_u1"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     url = reverse("voters:check-in", args=[listed.election.slug, "U1"])
-    with translation.override("en"):
-        everyone = client.get(url, {"q": "n"}).content.decode()  # every voter of U1 has an "n" in the name
-        assert "Only the first" not in everyone
-        monkeypatch.setattr(views, "SEARCH_LIMIT", 1)
-        first = client.get(url, {"q": "n"}).content.decode()
-    assert "Only the first 1 matches are shown" in first and first.count('name="voter"') <= 1
+    everyone = client.get(url, {"q": "n"}).content.decode()  # every voter of U1 has an "n" in the name
+    assert "Chỉ hiện" not in everyone and everyone.count('name="voter"') == 3
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 1)
+    first = client.get(url, {"q": "n"}).content.decode()
+    assert "Chỉ hiện 1 kết quả đầu tiên" in first and first.count('name="voter"') == 1
