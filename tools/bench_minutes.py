@@ -124,6 +124,10 @@ def build(units: int) -> None:
             for cid in cands[t["constituency_id"]]
         ]
         TallyVote.objects.bulk_create(votes, batch_size=5000)
+    # Approving a tally adds it to its constituency's running sums; these were written directly: sum them once.
+    from results import totals
+
+    totals.totals_rebuild(e)
 
 
 def timed(fn, repeat: int) -> list[float]:
