@@ -28,7 +28,7 @@ from elections.models import Constituency
 from elections.permissions import Action, can_constituency, grants_for
 from results import minutes as svc
 from results import minutes_data as md
-from results.minutes_views import key_for_version, round_param, serve
+from results.minutes_views import counting_pdf_of, key_for_version, round_param, serve
 from results.models import ConstituencyResult
 from results.models_minutes import Minute
 from results.permissions import TallyScope, access_tally
@@ -118,16 +118,7 @@ class TallyMinutesPdfView(APIView):
         parameters=PARAMS, responses={200: PDF, 403: None, 404: None, 409: CONFLICT}, summary="Counting minutes (PDF)"
     )
     def get(self, request: Request, election: str, unit: str, contest: str) -> HttpResponse:
-        scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
-        number = round_param(request)
-        return serve(
-            request,
-            election=scope.election,
-            kind=Minute.Kind.COUNTING,
-            key=key_for_version(scope, number),
-            build=lambda: svc.counting_document(scope, number),
-            may_draft=True,
-        )
+        return counting_pdf_of(request, access_tally(request.user, election, unit, contest, need=Action.VIEW))
 
 
 class TallyMinutesView(APIView):

@@ -239,7 +239,11 @@ def counting_page(request: HttpRequest, slug: str, unit: str, contest: str) -> H
 
 @login_required
 def counting_pdf(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
-    scope = _tally_scope(request, slug, unit, contest)
+    return counting_pdf_of(request, _tally_scope(request, slug, unit, contest))
+
+
+def counting_pdf_of(request: HttpRequest, scope: TallyScope) -> HttpResponse:
+    """The counting minutes' PDF of a tally its reader may see (page and API): `?round=`, `?version=`, `?lang=`."""
     number = round_param(request)
     return serve(
         request,
