@@ -1,12 +1,11 @@
 """Filters of the public lists (django-filter): constituencies, areas and polling units."""
 
-from typing import Any
-
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from elections.models import Area, Constituency, Election, PollingUnit
+from elections import filters as elections_filters
+from elections.models import Area, PollingUnit
 from results import rules
 
 PUBLISHED, NOT_PUBLISHED, CORRECTED = "published", "not_published", "corrected"
@@ -30,23 +29,15 @@ def _text(fields: tuple[str, ...], value: str) -> Q:
     return q
 
 
-class ConstituencyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name or code"), method="filter_text")
-    contest = django_filters.ChoiceFilter(label=_("Contest"), field_name="contest__code", empty_label=_("all"))
+class ConstituencyFilter(elections_filters.ConstituencyFilter):
+    """The committees' filter (name or code, contest) with the publication and the result; text finds areas too."""
+
     state = django_filters.ChoiceFilter(
         label=_("Publication"), choices=STATE_CHOICES, method="filter_state", empty_label=_("all")
     )
     result = django_filters.ChoiceFilter(
         label=_("Result"), choices=RESULT_CHOICES, field_name="pub_status", empty_label=_("all")
     )
-
-    class Meta:
-        model = Constituency
-        fields: list[str] = []
-
-    def __init__(self, *args: Any, election: Election, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.filters["contest"].extra["choices"] = [(c.code, c.name) for c in election.contests.all()]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(_text(("code", "name", "area__name"), value))
