@@ -26,11 +26,10 @@ from rest_framework.views import APIView
 
 from elections.models import Constituency
 from elections.permissions import Action, can_constituency, grants_for
-from results import minutes as svc
-from results import minutes_data as md
-from results.minutes_views import counting_pdf_of, key_for_version, round_param, serve
-from results.models import ConstituencyResult
-from results.models_minutes import Minute
+from results.minutes import data as md
+from results.minutes import services as svc
+from results.minutes.serving import counting_pdf_of, key_for_version, round_param, serve
+from results.models import ConstituencyResult, Minute
 from results.permissions import TallyScope, access_tally
 
 PARAMS = [

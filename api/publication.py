@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from elections.models import Area, Constituency, Election
 from elections.permissions import Action, can_constituency, grants_for
 from public import cache, selectors
-from results import publication
+from results.publication import services as publication
 
 
 class PublicationOut(serializers.Serializer):

@@ -14,15 +14,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.publication import json_bytes, public_json, publication_api, without_credentials
 from elections.models import Constituency, Contest, Election
 from elections.permissions import Action, can_constituency, grants_for
 from elections.selectors import constituencies_visible
 from public import cache
-from results import outcomes, publication
 from results.models import ConstituencyResult, ResultPublication
-from results.publication import current_publication
-
-from .publication import json_bytes, public_json, publication_api, without_credentials
+from results.outcomes import constituency as outcomes
+from results.outcomes import contests, rounds
+from results.publication import services as publication
+from results.publication.services import current_publication
 
 
 class CandidateResultOut(serializers.Serializer):
@@ -87,7 +88,7 @@ class ConstituencyResultOut(TotalsOut):
     round_seats = serializers.IntegerField(help_text="seats this round fills (an additional election: those left)")
     candidates = CandidateResultOut(many=True, help_text="most votes first, then ballot order")
     elected_in_earlier_rounds = EarlierWinnerOut(many=True)
-    status = serializers.CharField(help_text=", ".join(outcomes.STATUSES))
+    status = serializers.CharField(help_text=", ".join(rounds.STATUSES))
     flags = FlagOut(many=True)
     reasons = ReasonOut(many=True)
     second_round_deadline = serializers.DateField(allow_null=True)
@@ -97,7 +98,7 @@ class ConstituencyResultOut(TotalsOut):
 class ConstituencyStatusOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    status = serializers.CharField(help_text=", ".join(outcomes.STATUSES))
+    status = serializers.CharField(help_text=", ".join(rounds.STATUSES))
     seats = serializers.IntegerField()
     seats_filled = serializers.IntegerField()
     round = serializers.IntegerField()
@@ -202,11 +203,11 @@ class ContestResultView(APIView):
         if obj is None:
             raise Http404("No such contest")
         if _sees_whole_contest(request.user, obj.election, obj):
-            return cache.private(Response(outcomes.contest_outcome(obj).as_api()))
+            return cache.private(Response(contests.contest_outcome(obj).as_api()))
         rev = cache.revision(election)
 
         def build() -> tuple[bytes, str]:
-            outcome = outcomes.contest_outcome(obj)
+            outcome = contests.contest_outcome(obj)
             if not outcome.published:  # every constituency of the contest must be published
                 raise Http404("No such contest")
             return json_bytes(outcome.as_api())

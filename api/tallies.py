@@ -11,12 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from elections.importers import Problem
+from elections.parsing import Problem
 from elections.permissions import Action, access_polling_unit
-from results import services
-from results.importers import parse_tally
 from results.models import FIGURES, Flag, Tally
 from results.permissions import TallyScope, access_tally
+from results.tallies import services
+from results.tallies.parsing import parse_tally
 
 
 def _problems_response(code: int, message: str, problems: list[Problem]) -> Response:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import elections, minutes, publication, results, tallies, voters
+from api import elections, minutes, publication, results, tallies, voters
 
 app_name = "api"
 

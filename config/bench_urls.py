@@ -8,7 +8,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from .urls import urlpatterns as site
+from config.urls import urlpatterns as site
 
 BARE = json.dumps({"items": [{"n": i, "text": "x" * 16} for i in range(64)]}).encode()[:2048]
 

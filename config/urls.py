@@ -5,7 +5,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from elections import views as election_views
+from office.elections import views as election_views
+from office.voters import urls as voters_urls
+from public.lookup import lookup_page
 
 admin.site.site_header = _("Kiểm Phiếu administration")
 admin.site.site_title = _("Kiểm Phiếu")
@@ -17,10 +19,14 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("elections/", include("elections.urls")),
-    path("voters/", include("voters.urls")),
-    path("elections/", include("results.urls")),
-    path("verify/", include("results.verify_urls")),  # public: where a minute's QR code points
+    path("elections/", include("office.elections.urls")),
+    # The lookup is public; the rest of the voters' pages are staff pages. One namespace, as before.
+    path(
+        "voters/",
+        include(([path("<slug:slug>/lookup/", lookup_page, name="lookup"), *voters_urls.urlpatterns], "voters")),
+    ),
+    path("elections/", include("office.results_urls")),
+    path("verify/", include("public.verify_urls")),  # public: where a minute's QR code points
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

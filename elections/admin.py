@@ -5,7 +5,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from elections.models import (
     Area,
     AuditEntry,
     Candidate,

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import AuditEntry, AuditHead
+from elections.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 

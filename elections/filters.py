@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Constituency, Election, PollingUnit
+from elections.models import Constituency, Election, PollingUnit
 
 
 class ConstituencyFilter(django_filters.FilterSet):

@@ -18,7 +18,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Constituency, Election, PollingUnit, Role, RoleAssignment
+from elections.models import Area, Constituency, Election, PollingUnit, Role, RoleAssignment
 
 
 class Action(models.TextChoices):

@@ -7,7 +7,7 @@ are lawfully small, so real data breaks them (see the foundation issue).
 import datetime as dt
 from dataclasses import dataclass
 
-from .models import DatePrecision, Level
+from elections.models import DatePrecision, Level
 
 # Art. 10(4): at most 3 deputies per National Assembly constituency, at most 5 per council constituency.
 MAX_SEATS = {

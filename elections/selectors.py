@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from . import rules
-from .models import Area, Constituency, Election, PollingUnit, Role, RoleAssignment
-from .permissions import Grants
+from elections import rules
+from elections.models import Area, Constituency, Election, PollingUnit, Role, RoleAssignment
+from elections.permissions import Grants
 
 
 @dataclass

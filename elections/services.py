@@ -10,9 +10,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from .audit import audit_log
-from .importers import ElectionSpec
-from .models import (
+from elections.audit import audit_log
+from elections.models import (
     Area,
     Candidate,
     Constituency,
@@ -23,6 +22,7 @@ from .models import (
     Role,
     RoleAssignment,
 )
+from elections.parsing import ElectionSpec
 
 BATCH = 2000
 _CODES_IN_AUDIT = 200  # codes listed per kind and change in the audit entry; the count is always exact

@@ -16,6 +16,6 @@ class PublicConfig(AppConfig):
 
 
 def _election_changed(**kwargs: object) -> None:
-    from . import revisions
+    from results.publication.counters import notify
 
-    revisions.notify()
+    notify()

@@ -28,9 +28,8 @@ from django.utils import translation
 from django.utils.http import parse_etags
 
 from elections.models import Election
+from public import revisions
 from results.models import PublicRevision
-
-from . import revisions
 
 TIMEOUT = 600  # seconds an entry lives without being asked for; the counters make it stale long before
 

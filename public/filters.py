@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elections import filters as elections_filters
 from elections.models import Area, PollingUnit
-from results import rules
+from results.rules import winners as rules
 
 PUBLISHED, NOT_PUBLISHED, CORRECTED = "published", "not_published", "corrected"
 STATE_CHOICES = [

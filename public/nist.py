@@ -27,9 +27,8 @@ from django.conf import settings
 from django.db.models import Max
 
 from elections.models import Area, Election, PollingUnit
+from public import selectors
 from results.models import ResultPublication
-
-from . import selectors
 
 R = "ElectionResults."
 VENDOR = "Kiểm Phiếu 0.1.0"

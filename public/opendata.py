@@ -13,13 +13,13 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import csv_bytes
 from elections.models import Area, Election
-from elections.spreadsheets import csv_bytes
-from results.aggregation import percent
-from results.outcomes import FIGURES
-
-from . import selectors
-from .cache import Revision
+from public import selectors
+from public.cache import Revision
+from public.nist import report_status
+from results.outcomes.constituency import FIGURES
+from results.rules.percentages import percent
 
 TOTALS = (*FIGURES[:2], "turnout_pct", *FIGURES[2:], "valid_pct", "invalid_pct")
 PUBLICATION = ("publication", "publication_kind", "published_at")
@@ -327,6 +327,4 @@ def to_json(election: Election, dataset: Dataset, rows: Rows) -> bytes:
 
 
 def nist_status(election: Election) -> tuple[str, int]:
-    from .nist import report_status
-
     return report_status(election)

@@ -2,7 +2,7 @@
 
 Every public answer is keyed on an election's counters (`cache.Revision`). Reading them costs a query per
 request, more than the rest of a cached answer. So each process keeps them in memory, and a thread of its
-own LISTENs on one channel: `public_changed` (results/publication.py) NOTIFYs it in the same transaction as
+own LISTENs on one channel: `public_changed` (results/publication/counters.py) NOTIFYs it in the same transaction as
 the change, so every process forgets the counters the moment the change commits, and reads them again on
 its next request. Nothing here is a second source of truth: without PostgreSQL, inside a transaction
 (tests, a request that changes data), or while the listener is not connected, every request reads the
@@ -15,8 +15,9 @@ from typing import Any
 
 from django.db import connection
 
+from results.publication.counters import CHANNEL
+
 log = logging.getLogger(__name__)
-CHANNEL = "kp_public"
 
 
 class _Listener:
@@ -104,10 +105,3 @@ def keep(slug: str, value: Any, generation: int) -> None:
 def stop() -> None:
     """Close the listener (tests, before their database is dropped); the next request starts it again."""
     _listener.stop()
-
-
-def notify() -> None:
-    """Tell every process the counters changed, when the caller's transaction commits (PostgreSQL NOTIFY)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"NOTIFY {CHANNEL}")

@@ -14,13 +14,13 @@ from django.db.models import Count, IntegerField, JSONField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 
 from elections.models import Area, Constituency, Contest, Election, PollingUnit, PollingUnitConstituency
-from results import minutes_data
-from results.aggregation import percent
+from public import turnout
+from public.cache import Revision, cached_value
+from results.minutes import data as minutes_data
 from results.models import Minute, ResultPublication, Tally, TurnoutPublication, TurnoutReport
-from results.outcomes import FIGURES, Figures
-
-from . import turnout
-from .cache import Revision, cached_value
+from results.outcomes.constituency import FIGURES, Figures
+from results.rules.percentages import percent
+from voters.selectors import turnout_by_unit
 
 LATEST_REPORTS = 50  # the newest unit reports listed in the turnout API
 
@@ -31,10 +31,6 @@ LATEST_REPORTS = 50  # the newest unit reports listed in the turnout API
 def voters_listed(election: Election) -> dict[int, int]:
     """Voters on each unit's list: the loaded list's count, else the unit's registered voters."""
     listed = {pk: n or 0 for pk, n in election.polling_units.values_list("pk", "registered_voters")}
-    try:
-        from voters.selectors import turnout_by_unit
-    except ImportError:  # pragma: no cover - the voters app is always installed here
-        return listed
     for unit_id, (_voted, on_list) in turnout_by_unit(election).items():
         listed[unit_id] = on_list
     return listed

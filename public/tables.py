@@ -11,8 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from elections.models import Constituency
-
-from .filters import RESULT_CHOICES
+from public.filters import RESULT_CHOICES
 
 RESULT_LABELS = dict(RESULT_CHOICES)
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}

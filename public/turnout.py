@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from results.aggregation import percent
+from results.rules.percentages import percent
 
 
 @dataclass(frozen=True)

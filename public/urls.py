@@ -1,8 +1,7 @@
 from django.urls import path
 
-from voters.views import lookup_page
-
-from . import views
+from public import views
+from public.lookup import lookup_page
 
 app_name = "public"
 

@@ -16,20 +16,12 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from elections.models import Area, Constituency, Election, PollingUnit
-from results import charts as share_charts
-from results.aggregation import percent
+from public import cache, charts, nist, opendata, selectors
+from public.filters import AreaFilter, ConstituencyFilter, UnitFilter
+from public.tables import AreaTable, ConstituencyTable, PublishedUnitTable, UnitTable, candidate_columns, pct_value
 from results.models import ResultPublication
-
-from . import cache, charts, opendata, selectors
-from .filters import AreaFilter, ConstituencyFilter, UnitFilter
-from .tables import (
-    AreaTable,
-    ConstituencyTable,
-    PublishedUnitTable,
-    UnitTable,
-    candidate_columns,
-    pct_value,
-)
+from results.outcomes import charts as share_charts
+from results.rules.percentages import percent
 
 HTML = "text/html; charset=utf-8"
 
@@ -346,8 +338,6 @@ def nist_export(request: HttpRequest, slug: str) -> HttpResponse:
     units = request.GET.get("units") in ("1", "true", "yes")
 
     def build() -> tuple[bytes, str]:
-        from . import nist
-
         election = Election.objects.get(pk=rev.election_id)
         if contest and not election.contests.filter(code=contest).exists():
             raise Http404("No such contest")

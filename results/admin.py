@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from .models import Tally, TallyVote
-from .models_minutes import Minute, MinutesSettings
+from results.models import Minute, MinutesSettings, Tally, TallyVote
 
 
 class TallyVoteInline(admin.TabularInline):

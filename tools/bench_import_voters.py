@@ -41,7 +41,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from elections.models import Area, Election, PollingUnit  # noqa: E402
-from voters import staging  # noqa: E402
+from voters.importing import postgres_copy as staging  # noqa: E402
 from voters.models import Voter  # noqa: E402
 
 SLUG = "bench-voters"

@@ -125,7 +125,7 @@ def build(units: int) -> None:
         ]
         TallyVote.objects.bulk_create(votes, batch_size=5000)
     # Approving a tally adds it to its constituency's running sums; these were written directly: sum them once.
-    from results import totals
+    from results.outcomes import totals
 
     totals.totals_rebuild(e)
 
@@ -154,11 +154,11 @@ def main() -> None:
     from weasyprint import HTML
 
     from elections.models import Area, Constituency, Contest, Election
-    from results import documents, minutes_jobs
-    from results import minutes as svc
-    from results import minutes_data as md
-    from results.models import Tally
-    from results.models_minutes import MinutesJob
+    from results.minutes import data as md
+    from results.minutes import jobs as minutes_jobs
+    from results.minutes import rendering as documents
+    from results.minutes import services as svc
+    from results.models import MinutesJob, Tally
     from results.permissions import tally_scope
 
     call_command("migrate", verbosity=0)

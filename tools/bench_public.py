@@ -139,11 +139,13 @@ def setup_database(url: str, communes: int, units_per_commune: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from elections.importers import parse_election
     from elections.models import Election, Role, RoleAssignment
+    from elections.parsing import parse_election
     from elections.services import election_import
-    from results import outcomes, publication, services
     from results.models import ResultPublication, TurnoutReport
+    from results.outcomes import contests, rounds
+    from results.publication import services as publication
+    from results.tallies import services
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
@@ -167,8 +169,8 @@ def setup_database(url: str, communes: int, units_per_commune: int) -> dict:
     for user in (a, b):
         RoleAssignment.objects.create(user=user, election=election, role=Role.COMMITTEE, area=top)
     t0 = time.perf_counter()
-    summaries = outcomes.constituency_summaries(election)
-    ready = [s.constituency.pk for s in summaries if s.status != outcomes.INCOMPLETE]
+    summaries = contests.constituency_summaries(election)
+    ready = [s.constituency.pk for s in summaries if s.status != rounds.INCOMPLETE]
     left = ready[int(len(ready) * 0.8) :]
     for pk in ready[: int(len(ready) * 0.8)]:
         cons = election.constituencies.select_related("election", "contest", "area").get(pk=pk)
@@ -323,7 +325,7 @@ def main() -> None:
         from django.contrib.auth import get_user_model
 
         from elections.models import Constituency
-        from results import publication
+        from results.publication import services as publication
 
         a, b = (get_user_model().objects.get(pk=pk) for pk in info["users"])
         cons = Constituency.objects.select_related("election", "contest", "area").get(pk=info["left"][0])

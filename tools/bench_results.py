@@ -183,9 +183,11 @@ def main(argv: list[str]) -> int:
     from django.test import Client
 
     from elections.models import Constituency, Election
-    from results import outcomes, services, totals
     from results.models import ConstituencyResult, Tally, TallyVote
+    from results.outcomes import cache, totals
+    from results.outcomes import contests as contest_outcomes
     from results.permissions import tally_scope
+    from results.tallies import services
 
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL; the figures mean little", file=sys.stderr)
@@ -210,26 +212,26 @@ def main(argv: list[str]) -> int:
     print("every constituency result and every contest result, in one pass over the election (election_outcome):")
     ConstituencyResult.objects.filter(election=e).delete()
     with Timer("cold: nothing cached, every constituency computed"):
-        outcomes.election_outcome(e)
+        contest_outcomes.election_outcome(e)
     with Timer("  (then the cache rows written in the background, awaited)"):
-        outcomes.cache_writes_finish()
+        cache.cache_writes_finish()
     with Timer("warm: every result cached (fingerprints checked)"):
-        outcomes.election_outcome(e)
+        contest_outcomes.election_outcome(e)
 
     print("each contest on its own (contest_outcome, as its page and API do), cold:")
     ConstituencyResult.objects.filter(election=e).delete()
     total = 0.0
     for contest in contests:
         with Timer(f"contest {contest.code}: {contest.constituencies.count():,} constituencies + totals") as t:
-            outcomes.contest_outcome(contest)
+            contest_outcomes.contest_outcome(contest)
         total += t.seconds
-        outcomes.cache_writes_finish()
+        cache.cache_writes_finish()
     print(f"  {'total':<62} {total * 1000:10.1f} ms")
     print("the same with every result cached:")
     total = 0.0
     for contest in contests:
         with Timer(f"contest {contest.code}") as t:
-            outcomes.contest_outcome(contest)
+            contest_outcomes.contest_outcome(contest)
         total += t.seconds
     print(f"  {'total':<62} {total * 1000:10.1f} ms")
 
@@ -241,7 +243,7 @@ def main(argv: list[str]) -> int:
     unit = Tally.objects.filter(constituency=big, status="approved").order_by("pk").first().polling_unit
     services.tally_annul(scope=tally_scope(SLUG, unit.code, "QH"), reason="benchmark", by=user)
     with Timer(f"contest QH ({big.code} recomputed)"):
-        outcomes.contest_outcome(contests[0])
+        contest_outcomes.contest_outcome(contests[0])
 
     print("serving one constituency result through the API (GET, superuser session):")
     client = Client(HTTP_HOST="127.0.0.1")

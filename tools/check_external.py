@@ -26,7 +26,7 @@ def check(key: str, out: str, data: str) -> bool:
     from django.core.management import call_command
 
     from elections.models import Contest
-    from results import outcomes
+    from results.outcomes import contests
 
     name, convert = convert_external.CONVERTERS[key]
     started = time.perf_counter()
@@ -48,10 +48,10 @@ def check(key: str, out: str, data: str) -> bool:
     print(f"  import_tallies --approve --lenient: {time.perf_counter() - started:.1f} s")
     contest = Contest.objects.get(election__slug=election["slug"], code=expected["contest"])
     started = time.perf_counter()
-    result = outcomes.contest_outcome(contest)
+    result = contests.contest_outcome(contest)
     print(f"  contest result (cold: every constituency computed): {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
-    result = outcomes.contest_outcome(contest)
+    result = contests.contest_outcome(contest)
     print(f"  contest result (cached): {time.perf_counter() - started:.2f} s")
     ok = True
     api = result.as_api()

@@ -24,7 +24,7 @@ def main(base: str) -> int:
     import django
 
     django.setup()
-    from elections.demo import DEMO_SLUG, DEMO_USERS
+    from demo.elections import DEMO_SLUG, DEMO_USERS
 
     deadline = time.monotonic() + 120
     while True:

@@ -17,9 +17,8 @@ from django.core.cache import cache
 
 from elections.audit import audit_log
 from elections.models import Election, PollingUnit
-
-from .crypto import id_cipher
-from .models import ACTIVE_STATUSES, Voter, VoterKey, voter_pk
+from voters.crypto import id_cipher
+from voters.models import ACTIVE_STATUSES, Voter, VoterKey, voter_pk
 
 log = logging.getLogger("voters.lookup")
 WINDOW_SECONDS = 60

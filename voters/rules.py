@@ -4,8 +4,7 @@ import datetime as dt
 import zoneinfo
 
 from elections.models import Level
-
-from .models import Residence
+from voters.models import Residence
 
 AGE_OF_VOTING = 18
 COMPLAINT_WINDOW_DAYS = 30  # Art. 33: complaints within 30 days of posting

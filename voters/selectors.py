@@ -5,10 +5,9 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 
 from elections.models import Contest, Election, PollingUnit
-
-from . import rules
-from .importers import name_key
-from .models import ACTIVE_STATUSES, Certificate, Complaint, Voter, VoterImport, VoterList
+from voters import rules
+from voters.importing.reading import name_key
+from voters.models import ACTIVE_STATUSES, Certificate, Complaint, Voter, VoterImport, VoterList
 
 
 def _active(qs: QuerySet[Voter]) -> QuerySet[Voter]:

@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from config.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,11 +29,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_tables2",
+    "core",
     "elections",
     "voters",
     "results",
     "public",
+    "office",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -69,9 +72,14 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default for the quick start; production sets KP_DATABASE_URL to PostgreSQL.
+# var/ is not in the repository: made here, so `manage.py migrate` works on a bare clone with no other step.
+DATABASE_URL = env_str("KP_DATABASE_URL")
+if not DATABASE_URL:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASE_URL = f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("KP_DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=env_int("KP_DB_CONN_MAX_AGE", 60),
     )
 }

@@ -1,6 +1,6 @@
 """Benchmarks (tools/bench_public.py): production-like request handling, plus a bare view to compare with."""
 
-from .dev import *  # noqa: F403
+from config.settings.dev import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "config.bench_urls"

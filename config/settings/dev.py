@@ -1,7 +1,7 @@
 """Development and demo: DEBUG on, a fixed local secret, SQLite unless KP_DATABASE_URL says otherwise."""
 
-from .base import *  # noqa: F403
-from .env import env_bool, env_str
+from config.settings.base import *  # noqa: F403
+from config.settings.env import env_bool, env_str
 
 DEBUG = env_bool("KP_DEBUG", True)
 SECRET_KEY = env_str("KP_SECRET_KEY", "dev-only-secret-key-not-for-production-0123456789abcdef")

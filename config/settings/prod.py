@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import SECRET_KEY, VOTER_ID_KEY
-from .env import env_bool, env_int
+from config.settings.base import *  # noqa: F403
+from config.settings.base import SECRET_KEY, VOTER_ID_KEY
+from config.settings.env import env_bool, env_int
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("KP_SECRET_KEY must be set to a random string of 50 characters or more")

@@ -1,7 +1,7 @@
 """Tests: only overrides. KP_DATABASE_URL selects PostgreSQL (as CI does); SQLite otherwise."""
 
-from .base import *  # noqa: F403
-from .env import env_str
+from config.settings.base import *  # noqa: F403
+from config.settings.env import env_str
 
 SECRET_KEY = env_str("KP_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789abcdef")
 DEBUG = False

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from results import documents
+from results.minutes import rendering as documents
 
 register = template.Library()
 

@@ -3,9 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from elections.demo import DEMO_PASSWORD, DEMO_SLUG
-
-from .conftest import PHONE
+from demo.elections import DEMO_PASSWORD, DEMO_SLUG
+from tests.browser.conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

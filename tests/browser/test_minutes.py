@@ -6,14 +6,12 @@ import hashlib
 import pytest
 from django.core.management import call_command
 
-from elections.demo import DEMO_SLUG
+from demo.elections import DEMO_SLUG
 from elections.models import Area, Election
-from results import minutes_jobs
-from results.models import Tally
-from results.models_minutes import Minute, MinutesJob
-
-from .conftest import PHONE
-from .test_election_day import login
+from results.minutes import jobs as minutes_jobs
+from results.models import Minute, MinutesJob, Tally
+from tests.browser.conftest import PHONE
+from tests.browser.test_election_day import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

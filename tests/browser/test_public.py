@@ -8,13 +8,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from elections.demo import DEMO_SLUG
+from demo.elections import DEMO_SLUG
 from elections.models import Candidate, Constituency
-from results import outcomes
 from results.models import ResultPublication
+from results.outcomes import constituency as outcomes
+from tests.browser.conftest import DESKTOP, PHONE
 from voters.models import Voter
-
-from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

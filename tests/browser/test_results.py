@@ -3,11 +3,10 @@
 import pytest
 from django.core.management import call_command
 
-from elections.demo import DEMO_SLUG
+from demo.elections import DEMO_SLUG
 from results.models import ConstituencyResult
-
-from .conftest import PHONE
-from .test_election_day import login
+from tests.browser.conftest import PHONE
+from tests.browser.test_election_day import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

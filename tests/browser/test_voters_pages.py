@@ -3,9 +3,8 @@ uploads a file with a bad row and reads the report."""
 
 import pytest
 
+from tests.browser.conftest import PHONE
 from tests.voters.conftest import WORLD_ROWS, csv_text, load
-
-from .conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "world-2021"

@@ -218,8 +218,7 @@ def test_demo_loads_and_reloads_unchanged(db):
     voters = list(e.polling_units.values_list("registered_voters", flat=True))
     assert min(voters) < 300 <= sorted(voters)[1] and max(voters) <= 2000
     # a few published commune results have their constituency minutes issued, for the public pages to list
-    from results.models import ResultPublication
-    from results.models_minutes import Minute
+    from results.models import Minute, ResultPublication
 
     issued = Minute.objects.filter(election=e, kind=Minute.Kind.CONSTITUENCY)
     assert issued.count() == 3

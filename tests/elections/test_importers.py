@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from elections.importers import parse_election
+from elections.parsing import parse_election
 
 EXAMPLE = json.loads((Path(__file__).parent.parent / "data" / "contract_example.json").read_text(encoding="utf-8"))
 

@@ -6,8 +6,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from elections.permissions import Action
-
-from .test_permissions import EXPECTED, USERS
+from tests.elections.test_permissions import EXPECTED, USERS
 
 SLUG = "world-2021"
 # (page, object key in EXPECTED): a page is allowed exactly when VIEW of its object is.

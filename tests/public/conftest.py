@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from results import publication, services
 from results.models import TurnoutReport
-
-from ..results.result_helpers import load, minutes, qh_votes, xa_votes
-from ..voters.conftest import WORLD_ROWS
-from ..voters.conftest import load as load_voters
+from results.publication import services as publication
+from results.tallies import services
+from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
+from tests.voters.conftest import WORLD_ROWS
+from tests.voters.conftest import load as load_voters
 
 # QH1 is counted in full but never published: its totals must not appear anywhere public.
 QH_UNIT_VOTES = (613, 577, 541, 229, 97)  # per unit; over U1-U3: 1839, 1731, 1623, 687, 291

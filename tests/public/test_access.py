@@ -4,8 +4,7 @@ import pytest
 from django.test import Client
 
 from public.opendata import DATASETS
-
-from .conftest import secret_forms
+from tests.public.conftest import secret_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +63,7 @@ def test_the_published_result_is_there(with_voters):
 
 
 def test_no_voter_detail_appears_anywhere_public(with_voters):
-    from ..voters.conftest import WORLD_ROWS
+    from tests.voters.conftest import WORLD_ROWS
 
     names = [row.split(",")[1] for row in WORLD_ROWS]
     ids = [row.split(",")[0] for row in WORLD_ROWS]
@@ -93,7 +92,7 @@ def test_a_committee_member_gets_the_live_result_never_cached_publicly(with_vote
 def test_turnout_stays_private_until_published(counted):
     import datetime as dt
 
-    from results import services
+    from results.tallies import services
 
     services.turnout_report_save(unit=counted.world.units["U1"], at=dt.time(9, 0), voters_voted=317, by=None)
     anonymous = Client()

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from results import publication, services
-
-from ..results.result_helpers import load, minutes, xa_votes
-from .conftest import publish
+from results.publication import services as publication
+from results.tallies import services
+from tests.public.conftest import publish
+from tests.results.result_helpers import load, minutes, xa_votes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,8 @@ import pytest
 from django.test import Client
 
 from results.models import Flag
-
-from ..voters.conftest import WORLD_ROWS
-from ..voters.conftest import load as load_voters
+from tests.voters.conftest import WORLD_ROWS
+from tests.voters.conftest import load as load_voters
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.test import Client
 
+from core.spreadsheets import csv_bytes, neutralise
 from elections.models import Candidate
-from elections.spreadsheets import csv_bytes, neutralise
 from public import charts, turnout
 
 
@@ -41,7 +41,7 @@ def test_csv_bytes_neutralises_every_cell_and_reads_back():
 
 @pytest.mark.django_db
 def test_a_formula_in_a_candidate_name_is_neutralised_in_downloads(counted):
-    from .conftest import publish
+    from tests.public.conftest import publish
 
     Candidate.objects.filter(code="XA1-01").update(full_name='=HYPERLINK("http://evil","x")', affiliation="@cmd")
     publish(counted.world, "XA1")

@@ -2,9 +2,8 @@
 
 from django.test import Client
 
-from results import minutes as svc
-
-from ..results.minutes_fixtures import INPUTS
+from results.minutes import services as svc
+from tests.results.minutes_fixtures import INPUTS
 
 
 def test_a_published_result_links_its_minutes_and_an_unpublished_one_does_not(published):

@@ -8,12 +8,11 @@ import pytest
 from django.test import Client
 
 from public import nist
-from results import services
 from results.permissions import tally_scope
-
-from ..results.conftest import payload
-from ..results.result_helpers import minutes
-from .conftest import publish
+from results.tallies import services
+from tests.public.conftest import publish
+from tests.results.conftest import payload
+from tests.results.result_helpers import minutes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ import pytest
 from django.test import Client
 
 from elections.models import AuditEntry
-from results import publication, services
 from results.models import ConstituencyResult, PublicationProposal, ResultPublication
 from results.permissions import tally_scope
-
-from ..results.conftest import payload
-from ..results.result_helpers import minutes, xa_votes
+from results.publication import services as publication
+from results.tallies import services
+from tests.results.conftest import payload
+from tests.results.result_helpers import minutes, xa_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_an_annulment_after_publication_withdraws_the_winners_publicly(published
 
 def test_a_change_that_does_not_alter_the_result_publishes_nothing(published):
     # approving a tally of another constituency (U3 for QH1 is already approved; XA3 now) changes nothing of XA1
-    from ..results.result_helpers import load
+    from tests.results.result_helpers import load
 
     load(published.world.election, minutes("U3", "XA", xa_votes("XA3", 600, 500, 100)))
     assert ResultPublication.objects.filter(constituency=published.xa1).count() == 1

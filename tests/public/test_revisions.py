@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from public import cache, revisions
-from results import publication
+from results.publication import services as publication
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [

@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
-from results.importers import TallyPayload
 from results.permissions import tally_scope
+from results.tallies.parsing import TallyPayload
 
 
 def good_qh(**changes):
@@ -51,4 +51,4 @@ def scope_u1_qh(world):
     return tally_scope("world-2021", "U1", "QH")
 
 
-from .minutes_fixtures import counted  # noqa: E402, F401 (the fixed data set of the minutes tests)
+from tests.results.minutes_fixtures import counted  # noqa: E402, F401 (the fixed data set of the minutes tests)

@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from elections.models import Area, Candidate, Constituency, Contest, Election, PollingUnit
-
-from .result_helpers import load, minutes, qh_votes, xa_votes
+from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 NAMES = {
     "QH1-01": ("Nguyễn Thị Hương", "female", "1968-03-14"),

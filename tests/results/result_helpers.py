@@ -1,6 +1,6 @@
 """Helpers for the results tests: tallies of the `world` fixture loaded through the real import."""
 
-from results import services
+from results.tallies import services
 
 
 def minutes(unit, contest, votes, *, listed=800, voted=700, invalid=10):

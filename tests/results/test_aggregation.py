@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from results.aggregation import TallyFigures, percent, percent_hundredths, percents_to_100, sum_tallies
+from results.rules.percentages import TallyFigures, percent, percent_hundredths, percents_to_100, sum_tallies
 
 
 def exact_half_up(part: int, whole: int) -> Decimal:

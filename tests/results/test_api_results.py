@@ -4,9 +4,8 @@ import pytest
 from django.test import Client
 
 from results.models import ConstituencyResult
-
-from ..elections.test_permissions import USERS
-from .result_helpers import load, minutes, qh_votes, xa_votes
+from tests.elections.test_permissions import USERS
+from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 
 from elections.models import AuditEntry
 from results.models import Flag, Tally, TallyVersion
-
-from .conftest import good_qh
+from tests.results.conftest import good_qh
 
 URL = "/api/v1/elections/world-2021/tallies/U1/QH/"
 

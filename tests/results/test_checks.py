@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from results import checks
+from results.rules import checks
 
 
 def tally(**changes):

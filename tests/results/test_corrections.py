@@ -2,10 +2,9 @@
 
 import pytest
 
-from results import services
 from results.models import TallyCorrection, TallyVersion
-
-from .conftest import good_qh, payload
+from results.tallies import services
+from tests.results.conftest import good_qh, payload
 
 
 @pytest.fixture

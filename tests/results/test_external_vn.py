@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from elections.models import Contest
-from results import outcomes
+from results.outcomes import constituency as outcomes
+from results.outcomes import contests
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "external"
 pytestmark = [
@@ -28,7 +29,7 @@ def test_vn_na15_2021_loads_and_adds_up(tmp_path, capsys):
     convert_external.write(str(tmp_path), "vn", election, tallies, expected)
     call_command("import_election", str(tmp_path / "vn" / "election.json"))
     call_command("import_tallies", "vn-na15-2021", str(tmp_path / "vn" / "tallies.jsonl"), "--approve", "--lenient")
-    result = outcomes.contest_outcome(Contest.objects.get(election__slug="vn-na15-2021", code="QH")).as_api()
+    result = contests.contest_outcome(Contest.objects.get(election__slug="vn-na15-2021", code="QH")).as_api()
     for field in ("voters_on_list", "voters_voted", "valid_ballots", "invalid_ballots"):
         assert result[field] == expected[field]
     assert sum(a["votes"] for a in result["affiliations"]) == expected["votes"] == 188_868_632
@@ -53,6 +54,6 @@ def test_the_valid_ballot_estimate_reproduces_every_percentage():
     # Hà Nội 1: 557,717 votes = 93.23 %, 500,418 = 83.65 %
     valid = estimate_valid([(557717, Decimal("93.23")), (500418, Decimal("83.65"))])
     assert valid * Decimal("0.9323") == pytest.approx(557717, abs=40)
-    from results.aggregation import percent
+    from results.rules.percentages import percent
 
     assert percent(557717, valid) == "93.23" and percent(500418, valid) == "83.65"

@@ -5,8 +5,9 @@ import random
 
 import pytest
 
-from results import charts, flags
-from results.flags import UnitFigures
+from results.outcomes import charts
+from results.rules import anomalies as flags
+from results.rules.anomalies import UnitFigures
 
 
 def unit(i, listed, voted, *, valid=None, leader=None, area="A", region="R", cons="K", votes=()):

@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 
 from elections.models import AuditEntry
 from results.models import Flag, Tally, TallyVote
-
-from .conftest import good_qh
+from tests.results.conftest import good_qh
 
 
 def item(unit="U1", contest="QH", **changes):

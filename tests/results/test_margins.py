@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from results.margins import PendingUnit, margin_check
-from results.rules import NATIONAL_ASSEMBLY, RE_ELECTION, CandidateInput, ContestInput
+from results.rules.margins import PendingUnit, margin_check
+from results.rules.winners import NATIONAL_ASSEMBLY, RE_ELECTION, CandidateInput, ContestInput
 
 OLD, YOUNG = dt.date(1960, 1, 1), dt.date(1980, 1, 1)
 

@@ -10,15 +10,15 @@ import pytest
 from django.utils import translation
 
 from elections.models import AuditEntry
-from results import documents, rounds
-from results import minutes as svc
-from results import minutes_data as md
-from results.importers import TallyPayload
-from results.models_minutes import BodyMember, Minute
+from results.decisions import further_rounds
+from results.minutes import data as md
+from results.minutes import rendering as documents
+from results.minutes import services as svc
+from results.models import BodyMember, Minute
 from results.permissions import tally_scope
-
-from .minutes_fixtures import INPUTS
-from .result_helpers import load, minutes, qh_votes, xa_votes
+from results.tallies.parsing import TallyPayload
+from tests.results.minutes_fixtures import INPUTS
+from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden"
@@ -103,7 +103,7 @@ def test_golden_summary_minutes(counted, tmp_path, language):
 @needs_poppler
 def test_golden_re_election_minutes(world, tmp_path):
     """A re-election gets its own minute, and round 1's stays available."""
-    from .minutes_fixtures import fix_names
+    from tests.results.minutes_fixtures import fix_names
 
     fix_names(world)
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
@@ -112,7 +112,7 @@ def test_golden_re_election_minutes(world, tmp_path):
     first = issue(svc.constituency_document(cons), world.users["committee_c1"])
     text = pdf_text(svc.minute_pdf(first), tmp_path)
     assert "cuộc bầu cử ở đơn vị bầu cử này không có giá trị" in " ".join(text.split())
-    rounds.round_open(constituency=cons, kind="re_election", voting_day=cons.election.election_day, by=None)
+    further_rounds.round_open(constituency=cons, kind="re_election", voting_day=cons.election.election_day, by=None)
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 380, 370, 5), voted=400))
     cons.refresh_from_db()
     second = issue(svc.constituency_document(cons), world.users["committee_c1"])
@@ -172,7 +172,7 @@ def test_issuing_keeps_data_hashes_and_logs(counted):
     assert minute.data_sha256 == md.sha256_of(minute.data["source"])
     assert minute.pdf_size > 1000 and len(minute.pdf_sha256) == 64
     assert minute.verify_url == f"http://testserver/verify/{minute.token}/"
-    entry = AuditEntry.objects.get(action="results.minutes.issued")
+    entry = AuditEntry.objects.get(action="results.minutes.services.issued")
     assert entry.object_key == "counting:U1/QH/r1.1" and entry.after["pdf_sha256"] == minute.pdf_sha256
     assert "Hoàng Văn Lợi" not in str(entry.data)  # names stay in the minute, not in the log
     # the members are kept for the next minute of the same team
@@ -190,7 +190,7 @@ def test_a_correction_makes_the_minute_outdated_and_a_new_version_is_kept_beside
     body = minutes("U1", "QH", qh_votes(601, 550, 500, 300, 99))
     figures = {k: body[k] for k in ("voters_on_list", "voters_voted", "ballots_issued", "ballots_received",
                                     "valid_ballots", "invalid_ballots")}  # fmt: skip
-    from results import services
+    from results.tallies import services
 
     correction = services.correction_propose(
         scope=scope, payload=TallyPayload(figures, body["votes"], ""), reason="typo", by=committee
@@ -209,7 +209,7 @@ def test_a_correction_makes_the_minute_outdated_and_a_new_version_is_kept_beside
 
 def test_an_annulled_tally_leaves_its_minute_outdated(counted):
     minute = issue(counting(counted), counted.users["board_qh1"])
-    from results import services
+    from results.tallies import services
 
     services.tally_annul(
         scope=tally_scope(counted.election.slug, "U1", "QH"), reason="x", by=counted.users["committee_p"]
@@ -239,7 +239,7 @@ def test_the_summary_waits_for_second_rounds(world):
 
 
 def test_form_numbers_and_copies_are_election_settings(counted, tmp_path):
-    from results.models_minutes import MinutesSettings
+    from results.models import MinutesSettings
 
     MinutesSettings.objects.create(election=counted.election, form_counting_na="18/HĐBC-QH", copies_counting=4)
     minute = issue(counting(counted), counted.users["board_qh1"])
@@ -276,7 +276,7 @@ def test_the_qr_code_on_every_page_opens_the_verification_page(counted, tmp_path
 def test_the_data_of_a_minute_names_candidates_by_code_not_by_row_id(world, tmp_path):
     """Regression: reasons carried candidate row ids, so the same data hashed differently on PostgreSQL
     (whose sequences do not roll back) and SQLite. Here a tie the rules cannot settle (same birth date)."""
-    from .minutes_fixtures import fix_names
+    from tests.results.minutes_fixtures import fix_names
 
     fix_names(world)
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 600, 420, 420)))

@@ -8,11 +8,9 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from results import minutes as svc
-from results.models import ConstituencyResult
-from results.models_minutes import Minute, MinutesJob
-
-from ..elections.test_permissions import USERS
+from results.minutes import services as svc
+from results.models import ConstituencyResult, Minute, MinutesJob
+from tests.elections.test_permissions import USERS
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +119,8 @@ def test_api_counting_minutes(counted, username):
 def test_api_counting_minutes_of_an_unknown_unit_and_of_a_tally_not_approved(counted, world):
     client = client_for(counted, "committee_p")
     assert client.get(f"{API}/tallies/NOPE/QH/minutes.pdf").status_code == 404
-    from results import services
     from results.permissions import tally_scope
+    from results.tallies import services
 
     services.tally_annul(scope=tally_scope("world-2021", "U1", "QH"), reason="x", by=counted.users["committee_p"])
     response = client.get(f"{API}/tallies/U1/QH/minutes.pdf")
@@ -138,7 +136,7 @@ def test_api_constituency_minutes_before_publication(counted, username):
 
 def test_api_constituency_minutes_once_published_show_only_issued_versions(counted):
     public = Client()
-    from results import outcomes
+    from results.outcomes import constituency as outcomes
 
     outcomes.constituency_outcome(counted.constituencies["QH1"])  # caches the result row
     ConstituencyResult.objects.filter(constituency=counted.constituencies["QH1"]).update(published=True)

@@ -8,8 +8,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from results import minutes_jobs
-from results.models_minutes import MinutesJob
+from results.minutes import jobs as minutes_jobs
+from results.models import MinutesJob
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from num2words import num2words
 
-from results.number_words import in_words, vietnamese
+from results.minutes.number_words import in_words, vietnamese
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from elections.models import AuditEntry, Candidate
-from results import outcomes, rounds, services
+from results.decisions import further_rounds
 from results.models import ConstituencyResult, ConstituencyRound, Flag
+from results.outcomes import constituency as outcomes
+from results.outcomes import contests, rounds
 from results.permissions import tally_scope
-
-from .conftest import payload
-from .result_helpers import load, minutes, qh_votes, xa_votes
+from results.tallies import services
+from tests.results.conftest import payload
+from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +161,9 @@ def test_plurality_rules_have_no_quorum(world):
 def test_a_re_election_replaces_round_one(world):
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
     committee = world.users["committee_c1"]
-    row = rounds.round_open(constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=committee)
+    row = further_rounds.round_open(
+        constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=committee
+    )
     assert (row.number, row.seats, row.candidates.count(), row.deadline) == (2, 2, 3, dt.date(2021, 6, 7))
     cons = world.constituencies["XA1"]
     cons.refresh_from_db()
@@ -187,7 +191,7 @@ def test_an_additional_election_keeps_round_one_winners(world):
     load_qh(world, votes=(600, 340, 330, 320, 300))
     o = outcome(world, "QH1")
     assert (o.status, o.seats_filled, o.next_round) == ("additional_election_required", 1, "additional")
-    row = rounds.round_open(
+    row = further_rounds.round_open(
         constituency=world.constituencies["QH1"], kind="additional", voting_day=DAY, by=world.users["committee_p"]
     )
     assert row.seats == 2
@@ -201,13 +205,13 @@ def test_an_additional_election_keeps_round_one_winners(world):
     assert [c["code"] for c in api["elected_in_earlier_rounds"]] == ["QH1-01"]
     assert api["elected_in_earlier_rounds"][0]["round"] == 1
     assert api["seats_filled"] == 3
-    contest = outcomes.contest_outcome(world.constituencies["QH1"].contest)
+    contest = contests.contest_outcome(world.constituencies["QH1"].contest)
     assert contest.seats_filled == 3
 
 
 def test_an_additional_election_that_fills_too_few_seats_stands(world):
     load_qh(world, votes=(600, 340, 330, 320, 300))
-    rounds.round_open(
+    further_rounds.round_open(
         constituency=world.constituencies["QH1"], kind="additional", voting_day=DAY, by=world.users["committee_p"]
     )
     load_qh(world, votes=(0, 300, 300, 100, 50))
@@ -225,8 +229,8 @@ def test_an_additional_election_that_fills_too_few_seats_stands(world):
 )
 def test_a_round_the_result_does_not_call_for_is_refused(world, votes, kind, message):
     load_qh(world, votes=votes)
-    with pytest.raises(rounds.RoundRefused) as exc:
-        rounds.round_open(
+    with pytest.raises(further_rounds.RoundRefused) as exc:
+        further_rounds.round_open(
             constituency=world.constituencies["QH1"], kind=kind, voting_day=DAY, by=world.users["committee_p"]
         )
     assert message in exc.value.message
@@ -236,15 +240,15 @@ def test_a_round_the_result_does_not_call_for_is_refused(world, votes, kind, mes
 def test_there_is_no_third_round(world):
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
     by = world.users["committee_c1"]
-    rounds.round_open(constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=by)
-    with pytest.raises(rounds.RoundRefused, match="no third round"):
-        rounds.round_open(constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=by)
+    further_rounds.round_open(constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=by)
+    with pytest.raises(further_rounds.RoundRefused, match="no third round"):
+        further_rounds.round_open(constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=by)
 
 
 def test_a_voting_day_after_the_deadline_is_recorded_and_logged(world):
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
     late = dt.date(2021, 6, 8)
-    rounds.round_open(
+    further_rounds.round_open(
         constituency=world.constituencies["XA1"], kind="re_election", voting_day=late, by=world.users["committee_c1"]
     )
     assert AuditEntry.objects.get(action="results.round.opened").data["after_deadline"] is True
@@ -252,7 +256,7 @@ def test_a_voting_day_after_the_deadline_is_recorded_and_logged(world):
 
 def test_the_deadline_follows_the_election_setting(world):
     world.election.second_round_deadline_days = 7
-    assert outcomes.second_round_deadline(world.election) == dt.date(2021, 5, 30)
+    assert rounds.second_round_deadline(world.election) == dt.date(2021, 5, 30)
 
 
 # --- flags, contest, areas -----------------------------------------------------------------------
@@ -292,7 +296,7 @@ def test_contest_totals_are_the_sum_of_its_constituencies(world):
         minutes("U1", "XA", xa_votes("XA1", 600, 500, 100)),
         minutes("U2", "XA", xa_votes("XA2", 600, 450, 100), listed=900, voted=800),
     )
-    o = outcomes.contest_outcome(world.constituencies["XA1"].contest)
+    o = contests.contest_outcome(world.constituencies["XA1"].contest)
     api = o.as_api()
     assert (api["polling_units"], api["polling_units_counted"], api["voters_on_list"]) == (3, 2, 1700)
     assert api["valid_ballots"] == 690 + 790 and api["seats"] == 6 and api["seats_filled"] == 4
@@ -310,7 +314,7 @@ def test_area_breakdown_rolls_units_up_the_tree(world):
     load_qh(world, units=("U1", "U2"))
     rows = {
         area.code: (figures.voters_on_list, units, counted)
-        for area, figures, units, counted in outcomes.area_breakdown(world.constituencies["QH1"].contest)
+        for area, figures, units, counted in contests.area_breakdown(world.constituencies["QH1"].contest)
     }
     assert rows == {"D1": (1600, 2, 2), "D2": (0, 1, 0)}
 
@@ -319,7 +323,7 @@ def test_the_cache_upsert_of_many_rows_keeps_publication(world):
     # given 252 cached rows (COPY on PostgreSQL from 200 rows on), one of them published
     from django.db import connection
 
-    from results.outcomes import _write
+    from results.outcomes.cache import _write
 
     def rows(status):
         return [
@@ -347,4 +351,4 @@ def test_a_round_set_by_hand_without_its_row_is_read_as_a_re_election(world):
     # then the result still renders: a re-election of the whole list, nothing counted yet
     o = outcome(world, "XA1")
     assert (o.current.number, o.current.kind, o.status) == (2, "re_election", "incomplete")
-    assert outcomes.contest_outcome(cons.contest).constituencies[0].round_kind == "re_election"
+    assert contests.contest_outcome(cons.contest).constituencies[0].round_kind == "re_election"

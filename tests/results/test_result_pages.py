@@ -6,9 +6,8 @@ from django.test import Client
 
 from elections.models import AuditEntry
 from results.models import ConstituencyRound, Flag
-
-from ..elections.test_permissions import USERS
-from .result_helpers import load, minutes, qh_votes, xa_votes
+from tests.elections.test_permissions import USERS
+from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 pytestmark = pytest.mark.django_db
 

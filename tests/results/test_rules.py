@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from results import rules
-from results.rules import CandidateInput, ContestInput, InvalidContest
+from results.rules import winners as rules
+from results.rules.winners import CandidateInput, ContestInput, InvalidContest
 
 NA = "national_assembly"
 PROV = "provincial_council"

@@ -7,8 +7,9 @@ from django.core.management import call_command
 
 from elections.models import AuditEntry, Level, Role, RoleAssignment
 from elections.permissions import grants_for
-from results import screening, selectors, services
+from results.flags import screening
 from results.models import Flag
+from results.tallies import selectors, services
 from tests.factories import (
     AreaFactory,
     CandidateFactory,
@@ -18,8 +19,7 @@ from tests.factories import (
     PollingUnitFactory,
     UserFactory,
 )
-
-from .result_helpers import load, minutes
+from tests.results.result_helpers import load, minutes
 
 pytestmark = pytest.mark.django_db
 UNITS = 24
@@ -68,7 +68,7 @@ def test_screening_writes_flags_with_their_reference(town):
     assert outlier.polling_unit.code == "T-23" and outlier.constituency.code == "QH-T" and outlier.tally_id
     assert "Iglewicz" in outlier.source and outlier.status == "open"
     assert screening_flags(town).filter(code="fingerprint_outlier", polling_unit__code="T-23").exists()
-    assert AuditEntry.objects.get(action="results.screening.ran").data["created"] == report.created
+    assert AuditEntry.objects.get(action="results.flags.screening.ran").data["created"] == report.created
 
 
 def test_screening_twice_changes_nothing(town):
@@ -90,8 +90,7 @@ def test_a_resolved_flag_stays_resolved_and_a_finding_gone_is_removed(town):
     assert outlier.status == "resolved" and screening_flags(town).filter(code="turnout_outlier").count() == 1
     # the unit's minutes are corrected to ordinary figures: its open finding goes away
     from results.permissions import tally_scope
-
-    from .conftest import payload
+    from tests.results.conftest import payload
 
     scope = tally_scope("town-2021", "T-23", "QH")
     body = minutes("T-23", "QH", {"QH-T-1": 380, "QH-T-2": 300}, listed=1000, voted=700)

@@ -1,12 +1,12 @@
 """The running sums (RoundTotal) follow every way a tally enters, changes in or leaves the count."""
 
 from elections.models import Candidate
-from results import services, totals
 from results.models import RoundTotal
+from results.outcomes import totals
 from results.permissions import tally_scope
-
-from .conftest import good_qh, payload
-from .result_helpers import load, minutes, qh_votes
+from results.tallies import services
+from tests.results.conftest import good_qh, payload
+from tests.results.result_helpers import load, minutes, qh_votes
 
 
 def qh1(world):

@@ -3,11 +3,10 @@
 import pytest
 from django.test import Client
 
-from results import services
 from results.models import Tally
-
-from ..elections.test_permissions import USERS
-from .conftest import good_qh, payload
+from results.tallies import services
+from tests.elections.test_permissions import USERS
+from tests.results.conftest import good_qh, payload
 
 BASE = "/elections/world-2021"
 REVIEWERS = {"board_qh1", "committee_p", "committee_d1", "committee_c1", "superuser"}

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from voters.services import voter_list_import
+from voters.importing.pipeline import voter_list_import
 
 HEADER = "national_id,full_name,date_of_birth,gender,polling_unit,residence"
 

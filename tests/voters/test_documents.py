@@ -5,9 +5,8 @@ import subprocess
 
 import pytest
 
-from voters.documents import voter_list_pdf
-
-from .conftest import WORLD_ROWS
+from tests.voters.conftest import WORLD_ROWS
+from voters.printing import voter_list_pdf
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 

@@ -16,10 +16,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.voters.conftest import HEADER, WORLD_ROWS, load
+from tests.voters.test_import_voters import snapshot
 from voters.models import Voter, VoterImport, VoterList
-
-from .conftest import HEADER, WORLD_ROWS, load
-from .test_import_voters import snapshot
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [

@@ -8,10 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from elections.models import AuditEntry
-from voters import staging
+from tests.voters.conftest import WORLD_ROWS, load
+from voters.importing import postgres_copy as staging
 from voters.models import Voter, VoterImport, VoterKey, VoterList
-
-from .conftest import WORLD_ROWS, load
 
 SLUG = "world-2021"
 
@@ -236,7 +235,7 @@ def test_dry_run_writes_nothing(world, write_csv):
 
 def test_a_household_coming_back_in_a_later_block_is_still_listed_together(world, write_csv, monkeypatch):
     # given a first load read in tiny blocks, with household H1 coming back after another voter of U1
-    from voters import importers
+    from voters.importing import reading as importers
 
     monkeypatch.setattr(importers, "BLOCK_BYTES", 64)
     path = write_csv(
@@ -258,7 +257,7 @@ def test_a_household_coming_back_in_a_later_block_is_still_listed_together(world
 
 
 def test_a_first_load_with_a_refused_row_late_in_the_file_writes_nothing(world, write_csv, monkeypatch):
-    from voters import importers
+    from voters.importing import reading as importers
 
     monkeypatch.setattr(importers, "BLOCK_BYTES", 64)
     rows = [f"0790900000{i:02d},Người {i},1980-01-01,male,U{1 + i % 3}," for i in range(30)]

@@ -11,11 +11,10 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voters import importers
+from tests.voters.conftest import HEADER
 from voters.crypto import SealBroken, derive, token_order, token_sort
-from voters.importers import FileRefused, name_key
-
-from .conftest import HEADER
+from voters.importing import reading as importers
+from voters.importing.reading import FileRefused, name_key
 
 CIPHER = derive("unit-test-key")
 UNITS = importers.units_frame({"U1": 1, "U2": 2})

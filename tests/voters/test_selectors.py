@@ -48,7 +48,7 @@ def test_struck_voters_do_not_count_and_check_ins_do(listed):
 def test_public_unit_api_reports_the_loaded_list(world):
     url = reverse("api:polling-unit-detail", args=[world.election.slug, "U1"])
     assert Client().get(url).json()["registered_voters"] == 800  # from the structure file
-    from .conftest import WORLD_ROWS, load
+    from tests.voters.conftest import WORLD_ROWS, load
 
     load(world.election, *WORLD_ROWS)
     assert Client().get(url).json()["registered_voters"] == 3

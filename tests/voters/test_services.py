@@ -6,11 +6,10 @@ import pytest
 from django.utils import timezone
 
 from elections.models import AuditEntry
-from voters import services
+from tests.voters.conftest import WORLD_ROWS
+from voters import errors, services
 from voters.models import Certificate, Complaint, Voter, VoterList, VoterStatus
 from voters.services import NewVoter
-
-from .conftest import WORLD_ROWS
 
 
 def voter(world, unit, number):
@@ -42,10 +41,10 @@ def test_add_after_posting_is_added_late(open_world):
 
 def test_add_refuses_someone_on_another_list_and_the_under_age(open_world):
     by = open_world.users["committee_p"]
-    with pytest.raises(services.VoterListError, match="already on a list"):
+    with pytest.raises(errors.VoterListError, match="already on a list"):
         services.voter_add(unit=open_world.units["U3"], person=person("079090000001"), note="x", by=by)
     day = open_world.election.election_day
-    with pytest.raises(services.VoterListError, match="under 18"):
+    with pytest.raises(errors.VoterListError, match="under 18"):
         services.voter_add(
             unit=open_world.units["U3"],
             person=person(born=day.replace(year=day.year - 18) + dt.timedelta(days=1)),
@@ -62,7 +61,7 @@ def test_remove_keeps_the_row_and_audits_why(open_world):
     assert (v.status, v.removal_reason, v.list_number) == ("removed", "deceased", 2)
     entry = AuditEntry.objects.get(action="voters.voter.removed")
     assert entry.data["reason"] == "deceased" and entry.actor == by
-    with pytest.raises(services.VoterListError, match="no longer on the list"):
+    with pytest.raises(errors.VoterListError, match="no longer on the list"):
         services.voter_remove(voter=v, reason="moved", note="", by=by)
 
 
@@ -70,7 +69,7 @@ def test_two_members_at_once_do_not_lose_an_update(open_world):
     v = voter(open_world, "U1", 1)
     seen = v.version  # both members opened the page at this version
     services.voter_remove(voter=v, reason="moved", note="first", by=open_world.users["committee_c1"], version=seen)
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(errors.StaleVersion):
         services.certificate_issue(voter=v, by=open_world.users["committee_d1"], version=seen)
     v.refresh_from_db()
     assert v.status_note == "first" and v.status == "removed"
@@ -81,13 +80,13 @@ def test_changes_close_24_hours_before_voting(open_world):
     closes = services.changes_close_at(election)
     v = voter(open_world, "U1", 1)
     by = open_world.users["committee_c1"]
-    with pytest.raises(services.ListsClosed):
+    with pytest.raises(errors.ListsClosed):
         services.voter_remove(voter=v, reason="moved", note="", by=by, now=closes)
     services.voter_remove(voter=v, reason="moved", note="", by=by, now=closes - dt.timedelta(seconds=1))
 
 
 def test_past_election_refuses_changes(listed):
-    with pytest.raises(services.ListsClosed, match="24 hours"):
+    with pytest.raises(errors.ListsClosed, match="24 hours"):
         services.voter_add(unit=listed.units["U1"], person=person(), note="x", by=listed.users["committee_p"])
 
 
@@ -98,11 +97,11 @@ def test_certificate_moves_the_voter_to_another_list(open_world):
     origin.refresh_from_db()
     assert origin.status == VoterStatus.TRANSFERRED_OUT and len(certificate.number) == 8
     # a wrong ID or number is refused with one message
-    with pytest.raises(services.CertificateRefused):
+    with pytest.raises(errors.CertificateRefused):
         services.certificate_accept(
             unit=open_world.units["U3"], number=certificate.number, national_id="079090000002", by=by
         )
-    with pytest.raises(services.CertificateRefused):
+    with pytest.raises(errors.CertificateRefused):
         services.certificate_accept(unit=open_world.units["U3"], number="NOPE", national_id="079090000001", by=by)
     added = services.certificate_accept(
         unit=open_world.units["U3"], number=certificate.number.lower(), national_id="079090000001", by=by
@@ -112,7 +111,7 @@ def test_certificate_moves_the_voter_to_another_list(open_world):
     assert added.residence == "temporary_short"
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.USED and certificate.added_voter == added
-    with pytest.raises(services.CertificateRefused):
+    with pytest.raises(errors.CertificateRefused):
         services.certificate_accept(
             unit=open_world.units["U2"], number=certificate.number, national_id="079090000001", by=by
         )
@@ -122,7 +121,7 @@ def test_certificate_moves_the_voter_to_another_list(open_world):
 
 def test_complaints_window_and_answer_deadline(open_world):
     unit, by = open_world.units["U1"], open_world.users["committee_c1"]
-    with pytest.raises(services.VoterListError, match="once the list is posted"):
+    with pytest.raises(errors.VoterListError, match="once the list is posted"):
         services.complaint_receive(unit=unit, kind="omitted", complainant="Ông A", text="...", voter=None, by=by)
     posted = timezone.localdate() - dt.timedelta(days=30)
     services.voter_list_post(unit=unit, posted_on=posted, by=by)
@@ -135,7 +134,7 @@ def test_complaints_window_and_answer_deadline(open_world):
         by=by,
     )
     assert complaint.answer_due == timezone.localdate() + dt.timedelta(days=5)
-    with pytest.raises(services.VoterListError, match="window closed"):
+    with pytest.raises(errors.VoterListError, match="window closed"):
         services.complaint_receive(
             unit=unit, kind="omitted", complainant="Ông C", text="...", voter=None, by=by,
             received_on=posted + dt.timedelta(days=31),
@@ -143,7 +142,7 @@ def test_complaints_window_and_answer_deadline(open_world):
     services.complaint_answer(complaint=complaint, upheld=True, answer="Đã sửa", by=by, version=1)
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.UPHELD
-    with pytest.raises(services.VoterListError):
+    with pytest.raises(errors.VoterListError):
         services.complaint_answer(complaint=complaint, upheld=False, answer="again", by=by)
     assert AuditEntry.objects.filter(action__startswith="voters.complaint").count() == 2
     assert "Bà B" not in str(list(AuditEntry.objects.values_list("data", flat=True)))
@@ -152,7 +151,7 @@ def test_complaints_window_and_answer_deadline(open_world):
 def test_posting_once(open_world):
     unit, by = open_world.units["U2"], open_world.users["committee_p"]
     services.voter_list_post(unit=unit, posted_on=timezone.localdate(), by=by)
-    with pytest.raises(services.VoterListError, match="already posted"):
+    with pytest.raises(errors.VoterListError, match="already posted"):
         services.voter_list_post(unit=unit, posted_on=timezone.localdate(), by=by)
 
 
@@ -160,19 +159,19 @@ def test_check_in_once(listed):
     unit, clerk = listed.units["U1"], listed.users["clerk_u1"]
     v = voter(listed, "U1", 1)
     services.voter_check_in(unit=unit, voter_id=v.pk, by=clerk)
-    with pytest.raises(services.AlreadyVoted) as refused:
+    with pytest.raises(errors.AlreadyVoted) as refused:
         services.voter_check_in(unit=unit, voter_id=v.pk, by=clerk)
     assert refused.value.voter.voted_at is not None and refused.value.voter.checked_in_by == clerk
     # a voter of another unit is not found here
     other = voter(listed, "U2", 1)
-    with pytest.raises(services.VoterListError, match="No such voter"):
+    with pytest.raises(errors.VoterListError, match="No such voter"):
         services.voter_check_in(unit=unit, voter_id=other.pk, by=clerk)
 
 
 def test_struck_voter_cannot_check_in(open_world):
     v = voter(open_world, "U1", 1)
     services.voter_remove(voter=v, reason="deceased", note="", by=open_world.users["committee_c1"])
-    with pytest.raises(services.VoterListError, match="struck"):
+    with pytest.raises(errors.VoterListError, match="struck"):
         services.voter_check_in(
             unit=open_world.units["U1"], voter_id=v.pk, by=open_world.users["clerk_u1"], now=timezone.now()
         )
@@ -205,7 +204,7 @@ def test_check_in_search_says_when_it_shows_only_the_first_matches(listed, monke
     from django.test import Client
     from django.urls import reverse
 
-    from voters import views
+    from office.voters import views
 
     client = Client()
     client.force_login(listed.users["clerk_u1"])

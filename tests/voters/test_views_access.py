@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from elections.permissions import Action
 from tests.elections.test_permissions import EXPECTED, USERS
+from tests.voters.conftest import WORLD_ROWS, load
 from voters.models import VoterImport
-
-from .conftest import WORLD_ROWS, load
 
 SLUG = "world-2021"
 V, E, M = Action.VIEW, Action.ENTER, Action.MANAGE

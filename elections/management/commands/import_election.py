@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from elections.importers import parse_election
+from elections.parsing import parse_election
 from elections.services import ElectionLocked, election_import
 
 

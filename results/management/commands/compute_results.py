@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from elections.models import Election
-from results.outcomes import cache_writes_finish, election_outcome
-from results.totals import totals_mismatches, totals_rebuild
+from results.outcomes.cache import cache_writes_finish
+from results.outcomes.contests import election_outcome
+from results.outcomes.totals import totals_mismatches, totals_rebuild
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from results import minutes_jobs
+from results.minutes import jobs as minutes_jobs
 
 
 class Command(BaseCommand):

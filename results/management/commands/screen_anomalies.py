@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from elections.models import Election
-from results.screening import screen_anomalies
+from results.flags.screening import screen_anomalies
 
 
 class Command(BaseCommand):

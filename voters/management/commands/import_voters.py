@@ -11,8 +11,8 @@ from django.utils import translation
 from tqdm import tqdm
 
 from elections.models import Election
-from voters.importers import FileRefused, refused_rows
-from voters.services import ImportRefused, voter_list_import
+from voters.importing.pipeline import ImportRefused, voter_list_import
+from voters.importing.reading import FileRefused, refused_rows
 
 
 class Command(BaseCommand):

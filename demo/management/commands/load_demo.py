@@ -1,0 +1,76 @@
+"""`python manage.py load_demo`: the demo election, through the same import as real files, plus one user per role."""
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from demo.elections import DEMO_PASSWORD, DEMO_USERS, build_demo_election
+from demo.results import load_election_day, publish_demo
+from demo.voters import load_demo_voters
+from elections.models import Election, Role
+from elections.parsing import parse_election
+from elections.services import election_import, role_grant
+from results.flags.screening import screen_anomalies
+
+
+class Command(BaseCommand):
+    help = "Load the demo election and its users (one per role). Running it again changes nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--write-json", metavar="FILE", help="also write the demo structure file (CONTRACT §1)")
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        doc = build_demo_election()
+        if options["write_json"]:
+            with open(options["write_json"], "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, ensure_ascii=False, indent=1)
+        result = parse_election(doc)
+        if result.errors:
+            raise CommandError("the demo file does not parse: " + "; ".join(map(str, result.errors)))
+        report = election_import(spec=result.spec, source="load_demo")
+        election = Election.objects.get(slug=result.spec.slug)
+        self.stdout.write(
+            f'Demo election "{election.slug}": ' + ("loaded." if report.changed else "already loaded, unchanged.")
+        )
+
+        User = get_user_model()
+        for spec in DEMO_USERS:
+            user, created = User.objects.get_or_create(username=spec["username"])
+            if created:
+                user.set_password(spec["password"])
+                user.first_name = spec["label_vi"]
+                if spec["role"] == "admin":
+                    user.is_staff = user.is_superuser = True
+                user.save()
+            if spec["role"] != "admin":
+                role_grant(
+                    user=user, election=election, role=Role(spec["role"]), scope_code=spec["scope"], source="load_demo"
+                )
+
+        voters = load_demo_voters(election, by=User.objects.get(username="uyban.huyen"))
+        self.stdout.write(f"Demo voter lists: {voters['voters']} voters, {voters['loaded']} newly loaded.")
+        day = load_election_day(election)
+        if day:
+            self.stdout.write(
+                "Demo election day: " + ", ".join(f"{n} {state}" for state, n in day.items()) + " tallies."
+            )
+        screened = screen_anomalies(election=election, source="load_demo")  # idempotent: flags for the queue
+        if screened.created:
+            self.stdout.write(f"Demo anomaly screening: {screened.created} flags for the committee to look at.")
+        published = publish_demo(election)
+        if published:
+            self.stdout.write(
+                f"Demo publication: turnout public, {published['published']} results published "
+                f"({published['corrected']} corrected since), {published['proposed']} waiting for a second member; "
+                f"constituency minutes issued for {published['minutes']}."
+            )
+        if not options["quiet_logins"]:
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            for spec in DEMO_USERS:
+                role = f"{spec['role']} {spec['scope'] or ''}"
+                self.stdout.write(f"  {spec['username']:<14} {role:<22} {spec['label_en']}")

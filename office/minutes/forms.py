@@ -1,0 +1,90 @@
+"""The form a board or committee fills in when issuing a minute: time, place, members, witnesses, notes."""
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from results.models import BodyMember
+
+EXTRA_MEMBER_ROWS = 3
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    gender = forms.ChoiceField(
+        label=_("Title"), choices=[("", _("Mr/Ms")), ("male", _("Mr")), ("female", _("Ms"))], required=False
+    )
+    position = forms.ChoiceField(label=_("Position"), choices=BodyMember.Position.choices, initial="member")
+
+
+MemberFormSet = formset_factory(MemberForm, extra=EXTRA_MEMBER_ROWS, max_num=40, validate_max=True)
+
+
+class IssueForm(forms.Form):
+    meeting_at = forms.DateTimeField(
+        label=_("Time of the meeting (leave empty to write it by hand)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place of the meeting"), max_length=300, required=False)
+    witness_1 = forms.CharField(label=_("First witnessing voter"), max_length=200, required=False)
+    witness_2 = forms.CharField(label=_("Second witnessing voter"), max_length=200, required=False)
+    events = forms.CharField(
+        label=_("Events and how they were resolved"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    complaints_resolved = forms.CharField(
+        label=_("Complaints resolved by this body"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    complaints_forwarded = forms.CharField(
+        label=_("Complaints forwarded to the body above"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def inputs(self, members: list[dict[str, Any]]) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "meeting_at": d.get("meeting_at"),
+            "place": d.get("place", ""),
+            "witnesses": [d.get("witness_1", ""), d.get("witness_2", "")],
+            "events": d.get("events", ""),
+            "complaints_resolved": d.get("complaints_resolved", ""),
+            "complaints_forwarded": d.get("complaints_forwarded", ""),
+            "members": members,
+        }
+
+
+def initial_of(inputs: dict[str, Any]) -> dict[str, Any]:
+    witnesses = list(inputs.get("witnesses") or []) + ["", ""]
+    meeting_at = inputs.get("meeting_at")
+    return {
+        "meeting_at": meeting_at[:16] if meeting_at else None,
+        "place": inputs.get("place", ""),
+        "witness_1": witnesses[0],
+        "witness_2": witnesses[1],
+        "events": inputs.get("events", ""),
+        "complaints_resolved": inputs.get("complaints_resolved", ""),
+        "complaints_forwarded": inputs.get("complaints_forwarded", ""),
+    }
+
+
+def members_of_formset(formset: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f.cleaned_data["name"],
+            "gender": f.cleaned_data.get("gender", ""),
+            "position": f.cleaned_data["position"],
+        }
+        for f in formset.forms
+        if f.cleaned_data.get("name")
+    ]

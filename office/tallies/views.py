@@ -1,0 +1,241 @@
+"""Pages of election day: the clerk's entry of the minutes and turnout, the reviewers' queue and tally page."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from elections.permissions import Action, access_election, access_polling_unit, grants_for
+from office.tallies.filters import FlagFilter, ReviewFilter
+from office.tallies.forms import FIELD_LABELS, TallyForm
+from office.tallies.tables import FlagTable, ReviewTable
+from results.models import FIGURES, Tally
+from results.permissions import TallyScope, access_tally, can_tally
+from results.rules import checks
+from results.tallies import selectors, services
+
+
+def _source(request: HttpRequest) -> str:
+    return f"web {request.META.get('REMOTE_ADDR', '')}"
+
+
+def _entry_url(scope: TallyScope) -> str:
+    return reverse("results:tally-entry", args=[scope.election.slug, scope.unit.code, scope.contest.code])
+
+
+def _review_url(scope: TallyScope) -> str:
+    return reverse("results:tally-review", args=[scope.election.slug, scope.unit.code, scope.contest.code])
+
+
+def _initial(scope: TallyScope, tally: Tally | None) -> dict[str, Any]:
+    if tally is None or tally.status == Tally.Status.ANNULLED:
+        loaded = services.loaded_list_count(scope)
+        return {"voters_on_list": loaded if loaded is not None else scope.unit.registered_voters}
+    content = services.tally_figures(tally)
+    initial: dict[str, Any] = {name: content[name] for name in FIGURES}
+    for c in scope.constituency.candidates.all():
+        initial[f"votes_{c.pk}"] = content["votes"].get(c.code)
+    initial["complaints"], initial["version"] = tally.complaints, tally.version
+    return initial
+
+
+@login_required
+def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
+    """The clerk's counting minutes for one contest: save the draft, or review and submit."""
+    scope = access_tally(request.user, slug, unit, contest, need=Action.ENTER)
+    candidates = list(scope.constituency.candidates.order_by("ballot_order"))
+    tally = services.current_tally(scope)
+    editable = tally is None or tally.status in (*services.EDITABLE, Tally.Status.ANNULLED)
+    form = TallyForm(request.POST or None, candidates=candidates, initial=_initial(scope, tally))
+    if request.method == "POST" and form.is_valid():
+        payload, action = form.payload(), request.POST.get("action", "save")
+        version = form.cleaned_data.get("version")
+        by, source = request.user, _source(request)
+        try:
+            if action == "submit":
+                already = tally is not None and tally.status == Tally.Status.SUBMITTED
+                services.tally_submit(scope=scope, payload=payload, version=version, by=by, source=source)
+                if already:  # a retried submission: it counted once
+                    messages.info(request, _("These minutes were already submitted."))
+                else:
+                    messages.success(request, _("Submitted for review. Thank you."))
+            else:
+                if tally is None or tally.status == Tally.Status.ANNULLED or not services.same_content(tally, payload):
+                    services.tally_save(scope=scope, payload=payload, version=version, by=by, source=source)
+                messages.success(request, _("Draft saved."))
+            return redirect(_entry_url(scope))
+        except services.TallyInvalid as exc:
+            for p in exc.problems:
+                for path in p.path.split(", "):
+                    form.add_error(form.field_for_path(path), p.message)
+        except services.TallyConflict as exc:
+            form.add_error(None, exc.message)
+    context = {
+        "scope": scope,
+        "election": scope.election,
+        "tally": tally,
+        "editable": editable,
+        "form": form,
+        "flags": selectors.open_flags(tally) if tally else [],
+        "check_messages": {code: _(msg) for code, msg in checks.MESSAGES.items()},
+        "seats": scope.constituency.seats,
+        "rules": scope.election.rules,
+        "warning_only": sorted(checks.WARNING_ONLY.get(scope.election.rules, ())),
+        "loaded_list": services.loaded_list_count(scope),
+    }
+    return render(request, "results/tally_entry.html", context)
+
+
+@login_required
+def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
+    """A tally beside its flags and history, with the reviewer's and the committee's actions."""
+    scope = access_tally(request.user, slug, unit, contest, need=Action.VIEW)
+    grants = grants_for(request.user, scope.election)
+    tally = services.current_tally(scope)
+    content = services.tally_figures(tally) if tally else None
+    candidates = list(scope.constituency.candidates.order_by("ballot_order"))
+    context = {
+        "scope": scope,
+        "election": scope.election,
+        "tally": tally,
+        "figures": [(FIELD_LABELS[name], content[name]) for name in FIGURES] if content else [],
+        "votes": [(c, content["votes"].get(c.code)) for c in candidates] if content else [],
+        "flags": selectors.open_flags(tally) if tally else [],
+        "history": _labelled(selectors.tally_history(tally)) if tally else [],
+        "versions": tally.versions.select_related("saved_by").order_by("-version") if tally else [],
+        "correction": selectors.pending_correction(tally) if tally else None,
+        "can_review": can_tally(grants, scope, Action.REVIEW),
+        "can_manage": can_tally(grants, scope, Action.MANAGE),
+        "correction_form": TallyForm(candidates=candidates, initial=_initial(scope, tally)) if tally else None,
+    }
+    return render(request, "results/tally_review.html", context)
+
+
+def _labelled(entries: Any) -> list[Any]:
+    rows = list(entries)
+    for e in rows:
+        e.label = selectors.ACTION_LABELS.get(e.action, e.action)
+    return rows
+
+
+@require_POST
+@login_required
+def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, action: str) -> HttpResponse:
+    """Return, approve, annul, and propose or decide a correction; each needs its role."""
+    need = {"return": Action.REVIEW, "approve": Action.REVIEW}.get(action, Action.MANAGE)
+    scope = access_tally(request.user, slug, unit, contest, need=need)
+    by, source, reason = request.user, _source(request), request.POST.get("reason", "")
+    version = request.POST.get("version")
+    version_int = int(version) if version and version.isdigit() else None
+    try:
+        if action == "return":
+            services.tally_return(scope=scope, reason=reason, by=by, version=version_int, source=source)
+            messages.success(request, _("Returned to the polling unit with your reason."))
+        elif action == "approve":
+            services.tally_approve(scope=scope, by=by, version=version_int, source=source)
+            messages.success(request, _("Approved."))
+        elif action == "annul":
+            services.tally_annul(scope=scope, reason=reason, by=by, source=source)
+            messages.success(request, _("The unit's result is annulled; the unit votes again."))
+        elif action == "correct":
+            candidates = list(scope.constituency.candidates.order_by("ballot_order"))
+            form = TallyForm(request.POST, candidates=candidates)
+            if not form.is_valid():
+                messages.error(request, _("The corrected figures are incomplete."))
+                return redirect(_review_url(scope))
+            services.correction_propose(
+                scope=scope, payload=form.payload(), reason=reason, by=by, version=version_int, source=source
+            )
+            messages.success(request, _("Correction proposed; another committee member must approve it."))
+        elif action in ("correction-apply", "correction-reject"):
+            correction_id = request.POST.get("correction", "")
+            services.correction_decide(
+                scope=scope,
+                correction_id=int(correction_id) if correction_id.isdigit() else 0,
+                approve=action == "correction-apply",
+                by=by,
+                note=request.POST.get("note", ""),
+                source=source,
+            )
+            messages.success(request, _("Correction decided."))
+        else:
+            raise PermissionDenied("Unknown action")
+    except services.SeparationOfDuties as exc:
+        messages.error(request, _(exc.message))
+    except services.TallyError as exc:
+        messages.error(request, " ".join([_(exc.message), *(f"{p.path}: {p.message}" for p in exc.problems)]))
+    return redirect(_review_url(scope))
+
+
+@login_required
+def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    election = access_election(request.user, slug)
+    grants = grants_for(request.user, election)
+    if not (
+        grants.board_constituencies or grants.committee_paths or grants.auditor or grants.staff or grants.superuser
+    ):
+        raise PermissionDenied("The review queue is for boards, committees and auditors.")
+    queue = selectors.review_queue(election, grants)
+    counts = selectors.queue_counts(queue)
+    filterset = ReviewFilter(request.GET or None, queryset=queue, election=election)
+    table = ReviewTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {"election": election, "filter": filterset, "table": table, "counts": counts}
+    return render(request, "results/review_queue.html", context)
+
+
+@login_required
+def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
+    """The clerk reports voters who have voted so far at each of the day's reporting times."""
+    polling_unit = access_polling_unit(request.user, slug, unit, need=Action.ENTER)
+    if request.method == "POST":
+        at_text, voted = request.POST.get("at", ""), request.POST.get("voters_voted", "")
+        try:
+            at = dt.time.fromisoformat(at_text)
+            count = int(voted)
+            if count < 0:
+                raise ValueError(voted)
+        except ValueError:
+            messages.error(request, _("Enter a whole number of voters."))
+        else:
+            try:
+                _report, found = services.turnout_report_save(
+                    unit=polling_unit, at=at, voters_voted=count, by=request.user, source=_source(request)
+                )
+                messages.success(request, _("Turnout at %(at)s saved.") % {"at": at_text})
+                for f in found:
+                    messages.warning(request, f.message)
+            except services.TallyError as exc:
+                messages.error(request, "; ".join(p.message for p in exc.problems) or exc.message)
+        return redirect("results:turnout-entry", slug, unit)
+    context = {
+        "election": polling_unit.election,
+        "unit": polling_unit,
+        "series": selectors.turnout_series(polling_unit),
+    }
+    return render(request, "results/turnout_entry.html", context)
+
+
+@login_required
+def flag_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every flag the person may see, with filters: open or resolved, severity, kind, constituency, unit."""
+    election = access_election(request.user, slug)
+    grants = grants_for(request.user, election)
+    flags = selectors.flags_visible(election, grants)
+    codes = sorted(set(flags.order_by().values_list("code", flat=True)))
+    data = request.GET.copy() if request.GET else None
+    filterset = FlagFilter(data, queryset=flags, codes=codes)
+    table = FlagTable(filterset.qs.select_related("election"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    counts = {row["status"]: row["n"] for row in flags.order_by().values("status").annotate(n=Count("pk"))}
+    context = {"election": election, "filter": filterset, "table": table, "counts": counts}
+    return render(request, "results/flag_list.html", context)

@@ -1,0 +1,411 @@
+"""Pages of voter lists. Each view: access check, one service or selector, render.
+
+Voters are addressed by their unit and number on the list, never by national ID or date of birth, so
+neither ever appears in a URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from core.spreadsheets import csv_bytes
+from elections.models import PollingUnit
+from elections.permissions import (
+    Action,
+    access_area,
+    access_election,
+    access_polling_unit,
+    can_polling_unit,
+    grants_for,
+)
+from office.voters.filters import VoterFilter
+from office.voters.forms import (
+    AnswerForm,
+    CertificateAcceptForm,
+    CheckInForm,
+    ComplaintForm,
+    PostForm,
+    RemoveForm,
+    UploadForm,
+    VersionForm,
+    VoterAddForm,
+)
+from office.voters.tables import VoterTable
+from voters import errors, selectors, services
+from voters.importing import pipeline
+from voters.importing.reading import FileRefused
+from voters.models import UNIT_SPAN, Complaint, Voter, VoterImport, voter_pk
+from voters.printing import voter_list_pdf
+
+PAGE_SIZE = 100
+SEARCH_LIMIT = 20
+
+
+def _may(request: HttpRequest, unit: PollingUnit, action: Action) -> bool:
+    ids = set(unit.memberships.values_list("constituency_id", flat=True))
+    return can_polling_unit(grants_for(request.user, unit.election), unit, action, constituency_ids=ids)
+
+
+def _voter(unit: PollingUnit, number: int) -> Voter:
+    if not 1 <= number < UNIT_SPAN:
+        raise Http404("No such voter")
+    return get_object_or_404(Voter.objects.select_related("polling_unit", "election"), pk=voter_pk(unit.pk, number))
+
+
+def _unit_context(request: HttpRequest, unit: PollingUnit, **extra: object) -> dict[str, object]:
+    return {
+        "election": unit.election,
+        "unit": unit,
+        "voter_list": selectors.voter_list_of_unit(unit),
+        "may_manage": _may(request, unit, Action.MANAGE),
+        "may_enter": _may(request, unit, Action.ENTER),
+        "closes_at": services.changes_close_at(unit.election),
+        **extra,
+    }
+
+
+# --- the list of a unit ------------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)
+    voters = VoterFilter(
+        request.GET or None, queryset=selectors.voters_of_unit(unit).select_related("election", "polling_unit")
+    )
+    table = VoterTable(voters.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = _unit_context(request, unit, table=table, filter=voters, summary=selectors.unit_summary(unit))
+    context["post_form"] = PostForm()
+    return render(request, "voters/unit_list.html", context)
+
+
+@login_required
+def unit_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)
+    response = HttpResponse(voter_list_pdf(unit), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="danh-sach-cu-tri-{unit.code}.pdf"'
+    return response
+
+
+@require_POST
+@login_required
+def unit_post(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.MANAGE)
+    form = PostForm(request.POST)
+    if form.is_valid():
+        try:
+            services.voter_list_post(unit=unit, posted_on=form.cleaned_data["posted_on"], by=request.user)
+            messages.success(request, _("The list is recorded as posted."))
+        except errors.VoterListError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Enter the date the list was posted."))
+    return redirect("voters:unit-list", slug, code)
+
+
+# --- changes -----------------------------------------------------------------------------------------
+
+
+@login_required
+def voter_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.MANAGE)
+    form = VoterAddForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = services.NewVoter(
+            national_id=data["national_id"],
+            full_name=data["full_name"],
+            date_of_birth=data["date_of_birth"],
+            gender=data["gender"],
+            residence=data["residence"],
+            household=data["household"],
+            household_head=data["household_head"],
+        )
+        try:
+            voter = services.voter_add(unit=unit, person=person, note=data["note"], by=request.user)
+        except errors.VoterListError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Added as number %(n)d.") % {"n": voter.list_number})
+            return redirect("voters:voter-detail", slug, code, voter.list_number)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "voters/voter_add.html", _unit_context(request, unit, form=form, error=error), status=status)
+
+
+@login_required
+def voter_detail(request: HttpRequest, slug: str, code: str, number: int) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)
+    voter = _voter(unit, number)
+    context = _unit_context(
+        request,
+        unit,
+        voter=voter,
+        remove_form=RemoveForm(initial={"version": voter.version}),
+        version_form=VersionForm(initial={"version": voter.version}),
+        certificate=getattr(voter, "certificate_out", None),
+    )
+    return render(request, "voters/voter_detail.html", context)
+
+
+def _stale_or_error(request: HttpRequest, exc: errors.VoterListError) -> None:
+    messages.error(request, str(exc))
+
+
+@require_POST
+@login_required
+def voter_remove(request: HttpRequest, slug: str, code: str, number: int) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.MANAGE)
+    voter = _voter(unit, number)
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason for the removal."))
+        return redirect("voters:voter-detail", slug, code, number)
+    try:
+        services.voter_remove(
+            voter=voter,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+        messages.success(request, _("Removed from the list."))
+    except errors.VoterListError as exc:
+        _stale_or_error(request, exc)
+    return redirect("voters:voter-detail", slug, code, number)
+
+
+@require_POST
+@login_required
+def voter_certificate(request: HttpRequest, slug: str, code: str, number: int) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.MANAGE)
+    voter = _voter(unit, number)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        raise Http404("bad form")
+    try:
+        certificate = services.certificate_issue(voter=voter, version=form.cleaned_data["version"], by=request.user)
+        messages.success(
+            request,
+            _("Certificate %(number)s issued; the voter is struck from this list.") % {"number": certificate.number},
+        )
+    except errors.VoterListError as exc:
+        _stale_or_error(request, exc)
+    return redirect("voters:voter-detail", slug, code, number)
+
+
+@login_required
+def certificate_accept(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.MANAGE)
+    form = CertificateAcceptForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            voter = services.certificate_accept(
+                unit=unit,
+                number=form.cleaned_data["number"],
+                national_id=form.cleaned_data["national_id"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except errors.VoterListError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Added on the certificate as number %(n)d.") % {"n": voter.list_number})
+            return redirect("voters:voter-detail", slug, code, voter.list_number)
+    context = _unit_context(request, unit, form=form, error=error)
+    return render(request, "voters/certificate_accept.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def complaints(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.MANAGE)
+    form = ComplaintForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        voter = None
+        if data["list_number"]:
+            voter = Voter.objects.of_unit(unit).filter(list_number=data["list_number"]).first()
+        if data["list_number"] and voter is None:
+            error = _("There is no number %(n)d on this list.") % {"n": data["list_number"]}
+        else:
+            try:
+                services.complaint_receive(
+                    unit=unit,
+                    kind=data["kind"],
+                    complainant=data["complainant"],
+                    text=data["text"],
+                    voter=voter,
+                    received_on=data["received_on"],
+                    by=request.user,
+                )
+            except errors.VoterListError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("Complaint received."))
+                return redirect("voters:complaints", slug, code)
+    rows = [(c, AnswerForm(initial={"version": c.version})) for c in selectors.complaints_of_unit(unit)]
+    context = _unit_context(request, unit, form=form, error=error, complaints=rows)
+    return render(request, "voters/complaints.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@login_required
+def complaint_answer(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.MANAGE)
+    complaint = get_object_or_404(Complaint, pk=pk, polling_unit=unit)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and write the answer."))
+        return redirect("voters:complaints", slug, code)
+    try:
+        services.complaint_answer(
+            complaint=complaint,
+            upheld=form.cleaned_data["decision"] == "upheld",
+            answer=form.cleaned_data["answer"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+        messages.success(request, _("Answer recorded."))
+    except errors.VoterListError as exc:
+        messages.error(request, str(exc))
+    return redirect("voters:complaints", slug, code)
+
+
+# --- check-in ----------------------------------------------------------------------------------------
+
+
+@login_required
+def check_in(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    unit = access_polling_unit(request.user, slug, code, need=Action.ENTER)
+    query = (request.POST.get("q") or request.GET.get("q") or "")[:100]
+    done = refused = None
+    error = ""
+    status = 200
+    if request.method == "POST":
+        form = CheckInForm(request.POST)
+        if form.is_valid():
+            try:
+                done = services.voter_check_in(unit=unit, voter_id=form.cleaned_data["voter"], by=request.user)
+            except errors.AlreadyVoted as exc:
+                refused, status = exc.voter, 409
+            except errors.VoterListError as exc:
+                error, status = str(exc), 409
+        else:
+            error, status = _("Choose a voter from the list."), 400
+    results = list(selectors.voters_of_unit(unit, query=query)[: SEARCH_LIMIT + 1]) if query else []
+    context = _unit_context(
+        request,
+        unit,
+        query=query,
+        results=results[:SEARCH_LIMIT],
+        more=len(results) > SEARCH_LIMIT,  # say so: the one sought may be further down
+        shown=SEARCH_LIMIT,
+        done=done,
+        refused=refused,
+        error=error,
+        voted=selectors.checked_in_count(unit),
+        listed=selectors.registered_voters(unit),
+    )
+    return render(request, "voters/check_in.html", context, status=status)
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+@login_required
+def import_upload(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    area = access_area(request.user, slug, code, need=Action.MANAGE)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        skip = form.cleaned_data["skip_invalid"]
+        digest = pipeline.file_digest_of_upload(upload)
+        upload.seek(0)
+        try:
+            report = pipeline.voter_list_import(
+                election=area.election,
+                area=area,
+                source=upload.file,
+                file_name=upload.name,
+                sha256=digest,
+                skip_invalid=skip,
+                by=request.user,
+            )
+        except FileRefused as exc:
+            error = str(exc)
+        except pipeline.ImportRefused as exc:
+            batch = pipeline.voter_import_record_refused(
+                election=area.election,
+                area=area,
+                report=exc.report,
+                file_name=upload.name,
+                sha256=digest,
+                by=request.user,
+                skip=skip,
+            )
+            return redirect("voters:import-report", slug, batch.pk)
+        else:
+            if report.batch is None and report.refusals:
+                report.batch = pipeline.voter_import_record_refused(
+                    election=area.election,
+                    area=area,
+                    report=report,
+                    file_name=upload.name,
+                    sha256=digest,
+                    by=request.user,
+                    skip=skip,
+                )
+            if report.batch is None:
+                messages.success(
+                    request,
+                    _("No changes: all %(n)d rows are already on the lists.") % {"n": report.unchanged},
+                )
+                return redirect("voters:import", slug, code)
+            return redirect("voters:import-report", slug, report.batch.pk)
+    grants = grants_for(request.user, area.election)
+    recent = selectors.imports_of_election(
+        area.election, area_paths=None if grants.superuser else grants.committee_paths
+    )[:20]
+    context = {"election": area.election, "area": area, "form": form, "error": error, "recent": recent}
+    return render(request, "voters/import_upload.html", context, status=400 if error else 200)
+
+
+def _access_import(request: HttpRequest, slug: str, pk: int) -> VoterImport:
+    election = access_election(request.user, slug)
+    batch = VoterImport.objects.filter(election=election, pk=pk).select_related("area", "by").first()
+    if batch is None:
+        raise Http404("No such import")
+    if batch.area is not None:
+        access_area(request.user, slug, batch.area.code, need=Action.MANAGE)
+    else:
+        access_election(request.user, slug, need=Action.MANAGE)
+    return batch
+
+
+@login_required
+def import_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    batch = _access_import(request, slug, pk)
+    page = Paginator(batch.refusals, 200).get_page(request.GET.get("page"))
+    context = {"election": batch.election, "batch": batch, "page": page}
+    return render(request, "voters/import_report.html", context)
+
+
+@login_required
+def import_refused_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    batch = _access_import(request, slug, pk)
+    # The reasons quote the file's own cells, which may hold a formula: csv_bytes neutralises them.
+    response = HttpResponse(csv_bytes(["line", "reason"], batch.refusals), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="refused-rows-{batch.pk}.csv"'
+    return response
+
+
+# --- public lookup -----------------------------------------------------------------------------------

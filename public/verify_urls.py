@@ -1,0 +1,10 @@
+"""Public addresses of issued minutes (no login): the verification page a QR code opens, and its PDF."""
+
+from django.urls import path
+
+from public import verify
+
+urlpatterns = [
+    path("<str:token>/", verify.verify, name="minutes-verify"),
+    path("<str:token>/pdf/", verify.verify_pdf, name="minutes-verify-pdf"),
+]

@@ -1,0 +1,232 @@
+"""Anomaly screening on the database, and resolving flags.
+
+`screen_anomalies` reads the approved tallies of every constituency's current round with two queries
+per contest, runs the pure screenings of `results.flags`, and keeps the screening flags in step: a new
+finding becomes an open flag, a finding already flagged is left as it is (a resolved flag stays
+resolved), and an open screening flag that no longer holds is removed. Running it twice changes
+nothing the second time. A committee member above a flag resolves it with a note.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from elections.audit import audit_log
+from elections.models import Election
+from elections.permissions import Grants
+from results.models import FIGURES, Flag, Tally, TallyVote
+from results.rules import anomalies as flags
+
+SOURCE_PREFIX = "screening:"
+GROUP_CODES = {"last_digit"}  # findings about a constituency, not a unit
+
+
+class FlagRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- who may see and resolve a flag ---------------------------------------------------------------
+
+
+def _flag_paths(flag: Flag) -> list[str]:
+    paths = []
+    if flag.polling_unit_id:
+        paths.append(flag.polling_unit.area.path)
+    if flag.constituency_id:
+        paths.append(flag.constituency.area.path)
+    return paths
+
+
+def can_view_flag(grants: Grants, flag: Flag) -> bool:
+    if grants.superuser or grants.staff or grants.auditor:
+        return True
+    if flag.constituency_id and flag.constituency_id in grants.board_constituencies:
+        return True
+    return any(grants.covers_path(p) for p in _flag_paths(flag))
+
+
+def can_resolve_flag(grants: Grants, flag: Flag) -> bool:
+    """An election committee above the flag's unit (or constituency) resolves it; superusers too."""
+    return grants.superuser or any(grants.covers_path(p) for p in _flag_paths(flag))
+
+
+def can_resolve_any(grants: Grants) -> bool:
+    return grants.superuser or bool(grants.committee_paths)
+
+
+@transaction.atomic
+def flag_resolve(*, flag: Flag, note: str, by: Any, source: str = "") -> Flag:
+    """Open -> resolved, with the committee member's note (required)."""
+    note = (note or "").strip()
+    if not note:
+        raise FlagRefused("A note is required: say what was checked and found.")
+    locked = Flag.objects.select_for_update(of=("self",)).select_related("election", "polling_unit").get(pk=flag.pk)
+    if locked.status != Flag.Status.OPEN:
+        raise FlagRefused("This flag is already resolved.")
+    locked.status, locked.resolved_by, locked.resolved_at, locked.resolution_note = (
+        Flag.Status.RESOLVED,
+        by,
+        timezone.now(),
+        note[:4000],
+    )
+    locked.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    audit_log(
+        "results.flag.resolved",
+        user=by,
+        election_slug=locked.election.slug,
+        object_type="flag",
+        object_key=f"{locked.pk} {locked.code} {locked.polling_unit.code if locked.polling_unit_id else ''}".strip(),
+        before={"status": Flag.Status.OPEN},
+        after={"status": Flag.Status.RESOLVED},
+        data={"note": locked.resolution_note, "message": locked.message, "source": locked.source},
+        source=source,
+    )
+    return locked
+
+
+# --- screening ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScreeningReport:
+    units: int = 0
+    found: Counter = field(default_factory=Counter)
+    created: int = 0
+    kept: int = 0
+    removed: int = 0
+
+
+def _area_groups(paths: list[str]) -> list[tuple[int, int]]:
+    """For each unit's area path: (the deepest area holding at least MIN_GROUP units, its depth-1 area)."""
+    split = [[int(p) for p in path.strip("/").split("/") if p] for path in paths]
+    counts: Counter = Counter()
+    for ids in split:
+        for i in range(len(ids)):
+            counts[ids[i]] += 1
+    out = []
+    for ids in split:
+        area = next((a for a in reversed(ids) if counts[a] >= flags.MIN_GROUP), ids[0] if ids else 0)
+        region = ids[1] if len(ids) > 1 else (ids[0] if ids else 0)
+        out.append((area, region))
+    return out
+
+
+def _units_of(election: Election) -> tuple[list[flags.UnitFigures], dict[int, tuple[int, int]]]:
+    """Every approved tally of a current round as UnitFigures; and tally id -> (unit id, constituency id)."""
+    units: list[flags.UnitFigures] = []
+    where: dict[int, tuple[int, int]] = {}
+    for contest in election.contests.all():
+        rows = list(
+            Tally.objects.filter(
+                contest=contest, status=Tally.Status.APPROVED, round=F("constituency__current_round")
+            ).values_list(
+                "id", "polling_unit_id", "polling_unit__code", "polling_unit__area__path", "constituency_id", *FIGURES
+            )
+        )
+        if not rows:
+            continue
+        votes: dict[int, dict[int, int]] = defaultdict(dict)
+        totals: Counter = Counter()
+        cons_of_tally = {r[0]: r[4] for r in rows}
+        for tally_id, cand_id, n in TallyVote.objects.filter(
+            tally__contest=contest,
+            tally__status=Tally.Status.APPROVED,
+            tally__round=F("tally__constituency__current_round"),
+        ).values_list("tally_id", "candidate_id", "votes"):
+            votes[tally_id][cand_id] = n
+            totals[(cons_of_tally.get(tally_id), cand_id)] += n
+        leader: dict[Hashable, int] = {}
+        best: dict[Hashable, int] = {}
+        for (cons_id, cand_id), n in totals.items():
+            if n > best.get(cons_id, -1):
+                best[cons_id], leader[cons_id] = n, cand_id
+        groups = _area_groups([r[3] for r in rows])
+        for r, (area, region) in zip(rows, groups, strict=True):
+            tally_id, unit_id, code, _path, cons_id = r[:5]
+            figures = dict(zip(FIGURES, r[5:], strict=True))
+            mine = votes.get(tally_id, {})
+            units.append(
+                flags.UnitFigures(
+                    key=tally_id,
+                    code=code,
+                    area=area,
+                    region=(contest.pk, region),
+                    constituency=cons_id,
+                    voters_on_list=figures["voters_on_list"],
+                    voters_voted=figures["voters_voted"],
+                    valid_ballots=figures["valid_ballots"],
+                    leader_votes=mine.get(leader.get(cons_id, 0), 0),
+                    votes=tuple(mine.values()),
+                )
+            )
+            where[tally_id] = (unit_id, cons_id)
+    return units, where
+
+
+def screen_anomalies(*, election: Election, by: Any = None, source: str = "", dry_run: bool = False) -> ScreeningReport:
+    """Run every screening on the election's counted units and keep its flags in step (idempotent)."""
+    units, where = _units_of(election)
+    found = flags.screen(units)
+    report = ScreeningReport(units=len(units), found=Counter(a.code for a in found))
+    wanted: dict[tuple[str, int | None, int | None], tuple[flags.Anomaly, int | None]] = {}
+    for a in found:
+        if a.code in GROUP_CODES:
+            wanted[(a.code, None, int(a.key))] = (a, None)  # type: ignore[call-overload]
+        else:
+            unit_id, cons_id = where[a.key]  # type: ignore[index]
+            wanted[(a.code, unit_id, cons_id)] = (a, a.key)  # type: ignore[assignment]
+    if dry_run:
+        return report
+    with transaction.atomic():
+        existing = {
+            (f.code, f.polling_unit_id, f.constituency_id): f
+            for f in Flag.objects.select_for_update().filter(election=election, source__startswith=SOURCE_PREFIX)
+        }
+        stale = [f.pk for key, f in existing.items() if key not in wanted and f.status == Flag.Status.OPEN]
+        Flag.objects.filter(pk__in=stale).delete()
+        report.removed = len(stale)
+        new = []
+        for key, (a, tally_id) in wanted.items():
+            if key in existing:
+                report.kept += 1
+                continue
+            new.append(
+                Flag(
+                    election=election,
+                    polling_unit_id=key[1],
+                    constituency_id=key[2],
+                    tally_id=tally_id,
+                    code=a.code,
+                    severity=a.severity,
+                    message=a.message,
+                    params=a.params,
+                    source=a.source,
+                )
+            )
+        Flag.objects.bulk_create(new, batch_size=2000)
+        report.created = len(new)
+        if not (report.created or report.removed):
+            return report  # nothing changed: nothing to log either
+        audit_log(
+            "results.flags.screening.ran",
+            user=by,
+            election_slug=election.slug,
+            object_type="election",
+            object_key=election.slug,
+            data={
+                "units": report.units,
+                "found": dict(report.found),
+                "created": report.created,
+                "kept": report.kept,
+                "removed": report.removed,
+            },
+            source=source,
+        )
+    return report

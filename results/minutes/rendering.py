@@ -1,0 +1,333 @@
+"""Official minutes: data -> Django template -> HTML -> PDF (WeasyPrint), in Vietnamese or English.
+
+`render_pdf` is a pure function of the minute's data (the count's `source`, the entered `inputs`, the
+issue's `meta`) and the language: the same data always gives the same bytes. WeasyPrint writes no
+date of its own; the only dates in the file are the issue time from `meta` (as PDF metadata), so
+rendering an issued version again reproduces its SHA-256.
+
+The QR code (segno, as SVG) links to the public verification page of the version; it and the footer
+repeat on every page. A draft (not issued yet) has no QR code and says so across every page.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from weasyprint import HTML
+
+from results.minutes.number_words import in_words
+from results.minutes.text import LEVEL_BODY, POSITIONS, TEXTS
+
+TEMPLATES = {
+    "counting": "pdf/minutes_counting.html",
+    "constituency": "pdf/minutes_constituency.html",
+    "summary": "pdf/minutes_summary.html",
+}
+BODY_OF_KIND = {"counting": "team", "constituency": "board", "summary": "committee"}
+
+
+def language_of(value: str | None) -> str:
+    """ "en", "en-gb" -> "en"; anything else -> "vi" (the official language)."""
+    return "en" if (value or "").lower().startswith("en") else "vi"
+
+
+# --- formatting in the document's language --------------------------------------------------------
+
+
+def num(n: Any) -> str:
+    return formats.number_format(int(n), force_grouping=True)
+
+
+def pct(text: Any) -> str:
+    try:
+        return formats.number_format(Decimal(str(text)), 2)
+    except (InvalidOperation, ValueError):
+        return str(text)
+
+
+def words(n: int, language: str) -> str:
+    text = in_words(int(n), language)
+    return text[:1].upper() + text[1:]
+
+
+def form_number(source: dict[str, Any], settings: Any) -> str:
+    na = source["contest"]["level"] == "national_assembly"
+    field = {
+        "counting": "form_counting_na" if na else "form_counting_council",
+        "constituency": "form_constituency_na" if na else "form_constituency_council",
+        "summary": "form_summary_na" if na else "form_summary_council",
+    }[source["kind"]]
+    return str(getattr(settings, field))
+
+
+def copies_of(source: dict[str, Any], settings: Any) -> int:
+    na = source["contest"]["level"] == "national_assembly"
+    return int(
+        {
+            "counting": settings.copies_counting,
+            "constituency": settings.copies_constituency_na if na else settings.copies_constituency_council,
+            "summary": settings.copies_summary,
+        }[source["kind"]]
+    )
+
+
+def _title(t: dict[str, Any], gender: str) -> str:
+    return t["ong_ba"].get(gender or "", t["ong_ba"][""])
+
+
+def _person(t: dict[str, Any], person: dict[str, Any]) -> str:
+    return " ".join(p for p in (_title(t, person.get("gender", "")), person.get("name", "")) if p)
+
+
+def _opening(t: dict[str, Any], meeting_at: str | None, body: str) -> str:
+    if not meeting_at:
+        return t["opening_blank"].format(body=body)
+    at = dt.datetime.fromisoformat(meeting_at)
+    return t["opening_at"].format(
+        h=f"{at.hour:02d}", m=f"{at.minute:02d}", d=f"{at.day:02d}", mo=f"{at.month:02d}", y=at.year, body=body
+    )
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=0, dark="#000")
+
+
+def _figure_lines(t: dict[str, Any], f: dict[str, Any], language: str, total_label: str) -> list[dict[str, str]]:
+    """Items 1-6 of the counting minutes (3-8 of the constituency minutes), in the law's order."""
+
+    def line(label: str, n: int, unit: str, extra: str = "") -> dict[str, str]:
+        value = f"{num(n)} {unit}".strip()
+        return {"label": label, "value": value + (f", {extra}" if extra else ""), "words": words(n, language)}
+
+    return [
+        line(t[total_label], f["voters_on_list"], t["persons"]),
+        line(t["voters_voted"], f["voters_voted"], t["persons"], t["turnout_of"].format(pct=pct(f["turnout_pct"]))),
+        line(t["ballots_issued"], f["ballots_issued"], t["ballots"]),
+        line(t["ballots_received"], f["ballots_received"], t["ballots"]),
+        line(t["valid_ballots"], f["valid_ballots"], t["ballots"], t["of_received"].format(pct=pct(f["valid_pct"]))),
+        line(
+            t["invalid_ballots"],
+            f["invalid_ballots"],
+            t["ballots"],
+            t["of_received"].format(pct=pct(f["invalid_pct"])),
+        ),
+    ]
+
+
+def _names(t: dict[str, Any], people: list[dict[str, Any]], language: str) -> str:
+    shown = [_person(t, p) for p in people]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + (" và " if language == "vi" else " and ") + shown[-1]
+
+
+def _conclusions(t: dict[str, Any], s: dict[str, Any], language: str) -> dict[str, Any]:
+    """Art. 77 item 10: turnout, winners, seats, and the fixed sentences the rules call for."""
+    codes = {r["code"]: r for r in s["reasons"]}
+    by_code = {c["code"]: c for c in s["candidates"]}
+    turnout = [t["c_turnout"].format(pct=pct(s["figures"]["turnout_pct"]))]
+    if "turnout_not_over_half" in codes:
+        turnout.append(t["c_re_election"])
+    if "turnout_not_over_half_after_re_election" in codes:
+        turnout.append(t["c_re_election_stands"])
+    winners = [
+        t["c_winner"]
+        .format(title=_title(t, w["gender"]), name=w["name"], votes=num(w["votes"]), pct=pct(w["pct"]))
+        .strip()
+        for w in s["winners"]
+    ]
+    earlier = [
+        t["c_winner"]
+        .format(title=_title(t, w["gender"]), name=w["name"], votes=num(w["votes"]), pct=pct(w["pct"]))
+        .strip()
+        for w in s["earlier_winners"]
+    ]
+    seats = [t["c_seats"].format(seats=s["seats"], filled=s["seats_filled"], missing=s["seats_unfilled"])]
+    if {"seats_unfilled_additional_election", "seats_unfilled_below_two_thirds"} & set(codes):
+        seats.append(t["c_additional"])
+    if "seats_vacant_no_action" in codes:
+        seats.append(t["c_vacant"])
+    if "no_further_round" in codes:
+        seats.append(t["c_no_further"])
+    for code in ("tie_broken_by_age", "tie_unresolved"):
+        if code not in codes:
+            continue
+        p = codes[code]["params"]
+        people = [by_code[c] for c in p.get("candidates", []) if c in by_code]
+        if code == "tie_broken_by_age":
+            won = [by_code[c] for c in p.get("winners", []) if c in by_code]
+            seats.append(t["c_tie_by_age"].format(names=_names(t, people, language), winners=_names(t, won, language)))
+        else:
+            decider = t["up_na"] if s["contest"]["level"] == "national_assembly" else t["up_council"]
+            seats.append(
+                t["c_tie"].format(names=_names(t, people, language), seats=p.get("seats_left", 1), decider=decider)
+            )
+    return {"turnout": turnout, "winners": winners, "earlier": earlier, "seats": seats}
+
+
+def _members(t: dict[str, Any], members: list[dict[str, Any]], body: str, language: str) -> list[str]:
+    positions = POSITIONS[language][body]
+    return [f"{_person(t, m)}, {positions.get(m.get('position', ''), '')}".strip(", ") for m in members]
+
+
+def _signers(members: list[dict[str, Any]], position: str) -> list[str]:
+    return [m["name"] for m in members if m.get("position") == position]
+
+
+def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, Any]:
+    """Everything the templates print, worded and formatted in `language`."""
+    t = TEXTS[language]
+    s, inputs, meta = data["source"], data.get("inputs", {}), data.get("meta", {})
+    kind = s["kind"]
+    body_kind = BODY_OF_KIND[kind]
+    members = inputs.get("members", [])
+    level_body = LEVEL_BODY[language][s["contest"]["level"]]
+    ctx: dict[str, Any] = {
+        "t": t,
+        "lang": language,
+        "s": s,
+        "inputs": inputs,
+        "meta": meta,
+        "draft": not meta.get("version"),
+        "form_number": form_number(s, settings),
+        "copies": copies_of(s, settings),
+        "level_body": level_body,
+        "members": _members(t, members, body_kind, language),
+        "heads": _signers(members, "head"),
+        "deputies": _signers(members, "deputy"),
+        "secretaries": _signers(members, "secretary"),
+        "qr": qr_data_uri(meta["verify_url"]) if meta.get("verify_url") else "",
+        "seats_resolution": settings.seats_resolution or t["seats_resolution_blank"],
+        "candidates_resolution": settings.candidates_resolution or t["candidates_resolution_blank"],
+        "place": inputs.get("place") or t["place_blank"],
+        "events": inputs.get("events", "").strip(),
+        "complaints_resolved": inputs.get("complaints_resolved", "").strip(),
+        "complaints_forwarded": inputs.get("complaints_forwarded", "").strip(),
+    }
+    areas = s.get("areas", [])
+    purpose = {"counting": t["counting_purpose"], "constituency": t["cons_purpose"]}.get(kind) or (
+        t["sum_purpose_82"] if s.get("article") == "82" else t["sum_purpose"]
+    )
+    ctx["met"] = t["met_at"].format(place=ctx["place"], purpose=purpose)
+    ctx["copies_count"] = f"{ctx['copies']:02d}" if language == "vi" else str(ctx["copies"])
+    if kind == "counting":
+        commune = areas[-1]["name"] if areas else ""
+        ctx.update(
+            opening=_opening(t, inputs.get("meeting_at"), t["team_of"].format(unit=s["unit"]["name"])),
+            title=(t["counting_title_2"][s["round_kind"]] if s["round"] > 1 else t["counting_title"]).format(
+                contest=s["contest"]["name"]
+            ),
+            where=t["counting_where"].format(
+                unit=s["unit"]["name"], code=s["unit"]["code"], cons=s["constituency"]["name"]
+            ),
+            figures=_figure_lines(t, s["figures"], language, "voters_on_list_unit"),
+            candidate_rows=[{**c, "words": words(c["votes"], language)} for c in s["candidates"]],
+            witnesses=[w for w in inputs.get("witnesses", []) if w] or ["", ""],
+            to=t["counting_to"].format(cons=s["constituency"]["name"], commune=commune),
+        )
+    elif kind == "constituency":
+        province = areas[0]["name"] if areas else ""
+        na = s["contest"]["level"] == "national_assembly"
+        title = t["cons_title_2"][s["round_kind"]] if s["round"] > 1 else t["cons_title"]
+        ctx.update(
+            opening=_opening(t, inputs.get("meeting_at"), f"{t['board']} {s['constituency']['name']}"),
+            title=title.format(contest=s["contest"]["name"], cons=s["constituency"]["name"]),
+            figures=_figure_lines(t, s["figures"], language, "voters_on_list_cons"),
+            conclusions=_conclusions(t, s, language),
+            up=t["up_na"] if na else t["up_council"],
+            to=(t["cons_to_na"] if na else t["cons_to_council"]).format(
+                province=province, area=areas[-1]["name"] if areas else ""
+            ),
+            unit_totals=_unit_totals(s),
+            area_name=areas[-1]["name"] if areas else "",
+            includes=t["cons_includes"].format(places=", ".join(s["communes"])) if s["communes"] else "",
+            forwarded_label=t["c_complaints_forwarded"].format(up=t["up_na"] if na else t["up_council"]),
+            annex_of=t["annex_of"].format(cons=f"{s['constituency']['name']} ({s['constituency']['code']})")
+            + (", " + t["round"].format(n=s["round"]) if s["round"] > 1 else ""),
+        )
+    else:
+        article = s["article"]
+        ctx.update(
+            opening=_opening(t, inputs.get("meeting_at"), f"{t['committee']} {s['area']['name']}"),
+            title=t["sum_title"][article].format(contest=s["contest"]["name"]),
+            where=t["sum_where"].format(area=s["area"]["name"]),
+            figures=_figure_lines(t, s["figures"], language, "voters_on_list_area"),
+            re_elections=_second_rounds(t, s, "re_election", language),
+            additional=_second_rounds(t, s, "additional", language),
+            to=t["sum_to_82"] if article == "82" else t["sum_to"],
+        )
+    ctx["copies_line"] = t["copies"].format(n=ctx["copies_count"], to=ctx["to"])
+    ctx["based_on"] = [t["based_on"].format(what=ctx["seats_resolution"])]
+    if kind != "counting":
+        ctx["based_on"].append(t["based_on"].format(what=ctx["candidates_resolution"]))
+    return ctx
+
+
+def _unit_totals(s: dict[str, Any]) -> dict[str, Any]:
+    f = s["figures"]
+    return {**f, "votes": [c["votes"] for c in s["candidates"]]}
+
+
+def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: str) -> list[str]:
+    """Art. 83 items 2 and 5: constituencies that needed a re-election or an additional election."""
+    lines = []
+    for c in s["constituencies"]:
+        first, later = c["rounds"][0], c["rounds"][1:]
+        needed = "re_election_required" if kind == "re_election" else "additional_election_required"
+        second = next((r for r in later if r["kind"] == kind), None)
+        if first["status"] != needed and second is None:
+            continue
+        if kind == "re_election":
+            if second is None:
+                lines.append(t["sum_re_pending"].format(cons=c["name"]))
+            else:
+                f1, f2 = first["figures"], second["figures"]
+                lines.append(
+                    t["sum_re_row"].format(
+                        cons=c["name"],
+                        pct=pct(f1["turnout_pct"]),
+                        voted=num(f2["voters_voted"]),
+                        listed=num(f2["voters_on_list"]),
+                        pct2=pct(f2["turnout_pct"]),
+                    )
+                )
+        else:
+            first_filled = sum(1 for x in first["candidates"] if x["elected"])
+            if second is None:
+                lines.append(t["sum_add_pending"].format(cons=c["name"], filled=first_filled, seats=c["seats"]))
+            else:
+                won = [x for x in second["candidates"] if x["elected"]]
+                lines.append(
+                    t["sum_add_row"].format(
+                        cons=c["name"],
+                        filled=first_filled,
+                        seats=c["seats"],
+                        n=second["seats"],
+                        winners=_names(t, won, language) or t["c_no_winner"],
+                    )
+                )
+    return lines
+
+
+def render_html(data: dict[str, Any], language: str, *, settings: Any) -> str:
+    language = language_of(language)
+    with translation.override(language):
+        return render_to_string(TEMPLATES[data["source"]["kind"]], context(data, language, settings=settings))
+
+
+def render_pdf(data: dict[str, Any], language: str, *, settings: Any) -> bytes:
+    """The minute as PDF bytes; deterministic for the same data, language and settings."""
+    html = render_html(data, language, settings=settings)
+    return HTML(string=html).write_pdf()
+
+
+def filename(data: dict[str, Any], language: str) -> str:
+    s, meta = data["source"], data.get("meta", {})
+    key = re.sub(r"[^A-Za-z0-9._-]+", "_", meta.get("key") or s["kind"])
+    version = f"v{meta['version']}" if meta.get("version") else "draft"
+    suffix = "-en" if language_of(language) == "en" else ""
+    return f"{s['kind']}_{key}_{version}{suffix}.pdf"

@@ -1,0 +1,36 @@
+"""The models of results, one module per subject; every model is importable from here as Django expects.
+
+- tallies: the counting minutes as entered (Tally, its votes, versions and corrections) and turnout reports;
+- flags: what the checks and the screening found;
+- outcomes: rounds of a constituency, cached results, running sums;
+- publication: proposals, published snapshots, the public counters;
+- minutes: the issued official minutes, their settings, members and ZIP jobs.
+"""
+
+from results.models.flags import Flag
+from results.models.minutes import DEFAULT_FORMS, BodyMember, Minute, MinutesJob, MinutesSettings
+from results.models.outcomes import ConstituencyResult, ConstituencyRound, RoundTotal
+from results.models.publication import PublicationProposal, PublicRevision, ResultPublication, TurnoutPublication
+from results.models.tallies import FIGURES, Tally, TallyCorrection, TallyVersion, TallyVote, TurnoutReport
+
+__all__ = [
+    "DEFAULT_FORMS",
+    "FIGURES",
+    "BodyMember",
+    "ConstituencyResult",
+    "ConstituencyRound",
+    "Flag",
+    "Minute",
+    "MinutesJob",
+    "MinutesSettings",
+    "PublicRevision",
+    "PublicationProposal",
+    "ResultPublication",
+    "RoundTotal",
+    "Tally",
+    "TallyCorrection",
+    "TallyVersion",
+    "TallyVote",
+    "TurnoutPublication",
+    "TurnoutReport",
+]

@@ -1,0 +1,379 @@
+"""Results of constituencies, areas and contests from the approved tallies (CONTRACT §3).
+
+The database side of the results engine. Sums come from a few SQL `GROUP BY` queries over Tally and
+TallyVote (never a Python loop over tallies); the law is applied by the pure `rules.decide` and the
+percentages by `aggregation.percent`.
+
+Counted units are those whose tally for the constituency's round is approved; an annulled unit is not
+counted until its re-vote is approved. A constituency is `incomplete` while any of its units is not
+counted.
+
+Each constituency's result per round is cached in `ConstituencyResult.data` together with a
+fingerprint of what it was computed from (the round, its seats and ballot, the rule set, the number of
+units and candidates, and the count, version sum and newest id of the round's tallies). Every change of
+a tally (approval, correction, annulment, a new attempt) bumps its version or adds a row, so it changes
+the fingerprint, and the next read recomputes just the constituencies that changed.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from elections.models import Candidate, Constituency, PollingUnitConstituency
+from results.models import FIGURES, ConstituencyRound, Flag, Tally
+from results.outcomes.cache import (
+    _refresh,
+    _Target,
+)
+from results.outcomes.rounds import (
+    INCOMPLETE,
+    RoundInfo,
+    _kind,
+    _rounds_of,
+    second_round_deadline,
+)
+from results.rules import margins
+from results.rules import winners as rules
+from results.rules.percentages import percent
+
+APPROVED = Tally.Status.APPROVED
+
+
+# --- rounds -------------------------------------------------------------------------------------
+
+
+# --- computing and caching one round of many constituencies ---------------------------------------
+
+
+# --- what pages and the API show ------------------------------------------------------------------
+
+
+@dataclass
+class CandidateResult:
+    id: int
+    code: str
+    full_name: str
+    date_of_birth: str
+    affiliation: str
+    ballot_order: int
+    votes: int
+    pct_of_valid: str
+    elected: bool
+    tied: bool = False
+    round: int = 1  # the round the figures are from (earlier winners of an additional election: 1)
+
+
+@dataclass
+class Figures:
+    voters_on_list: int = 0
+    voters_voted: int = 0
+    ballots_issued: int = 0
+    ballots_received: int = 0
+    valid_ballots: int = 0
+    invalid_ballots: int = 0
+
+    @property
+    def turnout_pct(self) -> str:
+        return percent(self.voters_voted, self.voters_on_list)
+
+    @property
+    def valid_pct(self) -> str:
+        return percent(self.valid_ballots, self.ballots_received)
+
+    @property
+    def invalid_pct(self) -> str:
+        return percent(self.invalid_ballots, self.ballots_received)
+
+    def add(self, other: "Figures") -> None:
+        for name in FIGURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "voters_on_list": self.voters_on_list,
+            "voters_voted": self.voters_voted,
+            "turnout_pct": self.turnout_pct,
+            "ballots_issued": self.ballots_issued,
+            "ballots_received": self.ballots_received,
+            "valid_ballots": self.valid_ballots,
+            "invalid_ballots": self.invalid_ballots,
+            "valid_pct": self.valid_pct,
+            "invalid_pct": self.invalid_pct,
+        }
+
+
+@dataclass
+class RoundResult:
+    """One round of one constituency as counted (the cached data, with names)."""
+
+    number: int
+    kind: str
+    seats: int
+    polling_units: int
+    polling_units_counted: int
+    figures: Figures
+    status: str
+    elected: list[int]
+    tied: list[int]
+    seats_filled: int
+    reasons: list[rules.Reason]
+    votes: dict[int, int]
+    ballot: list[int]
+
+
+def _round_result(data: dict[str, Any]) -> RoundResult:
+    return RoundResult(
+        number=data["round"],
+        kind=data["round_kind"],
+        seats=data["round_seats"],
+        polling_units=data["polling_units"],
+        polling_units_counted=data["polling_units_counted"],
+        figures=Figures(**data["figures"]),
+        status=data["status"],
+        elected=list(data["elected"]),
+        tied=list(data["tied"]),
+        seats_filled=data["seats_filled"],
+        reasons=[],
+        votes=dict(data["votes"]),
+        ballot=list(data["votes"]),
+    )
+
+
+@dataclass
+class ConstituencyOutcome:
+    """The result of a constituency as CONTRACT §3 gives it, with what the committee pages add."""
+
+    constituency: Constituency
+    current: RoundResult
+    earlier: list[RoundResult]
+    candidates: list[CandidateResult]  # the current round's ballot, most votes first, then ballot order
+    elected_earlier: list[CandidateResult]  # winners of round 1 who stay elected after an additional election
+    seats_filled: int
+    published: bool
+    flags: list[Flag] = field(default_factory=list)
+    pending: list[margins.PendingUnit] = field(default_factory=list)
+    margin: margins.MarginCheck | None = None
+    deadline: dt.date | None = None
+    round_row: ConstituencyRound | None = None
+    next_round: str | None = None  # the kind of round the result calls for and that may be opened now
+
+    @property
+    def status(self) -> str:
+        return self.current.status
+
+    @property
+    def elected(self) -> list[CandidateResult]:
+        return self.elected_earlier + [c for c in self.candidates if c.elected]
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {c.id: c.full_name for c in [*self.candidates, *self.elected_earlier]}
+
+    def as_api(self) -> dict[str, Any]:
+        c = self.constituency
+        return {
+            "election": c.election.slug,
+            "contest": c.contest.code,
+            "constituency": c.code,
+            "name": c.name,
+            "seats": c.seats,
+            "round": self.current.number,
+            "round_kind": self.current.kind,
+            "round_seats": self.current.seats,
+            "polling_units": self.current.polling_units,
+            "polling_units_counted": self.current.polling_units_counted,
+            **self.current.figures.as_dict(),
+            "candidates": [_candidate_api(x) for x in self.candidates],
+            "elected_in_earlier_rounds": [_candidate_api(x) | {"round": x.round} for x in self.elected_earlier],
+            "seats_filled": self.seats_filled,
+            "status": self.status,
+            "published": self.published,
+            "flags": [
+                {
+                    "code": f.code,
+                    "severity": f.severity,
+                    "polling_unit": f.polling_unit.code if f.polling_unit_id else None,
+                    "message": f.message,
+                    "source": f.source,
+                }
+                for f in self.flags
+            ],
+            "reasons": [{"code": r.code, "article": r.article, "message": r.message} for r in self.current.reasons],
+            "second_round_deadline": self.deadline.isoformat() if self.deadline else None,
+            "margin": _margin_api(self.margin),
+        }
+
+
+def _candidate_api(x: CandidateResult) -> dict[str, Any]:
+    return {
+        "code": x.code,
+        "full_name": x.full_name,
+        "date_of_birth": x.date_of_birth,
+        "affiliation": x.affiliation,
+        "votes": x.votes,
+        "pct_of_valid": x.pct_of_valid,
+        "elected": x.elected,
+    }
+
+
+def _margin_api(m: margins.MarginCheck | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {
+        "can_change": m.can_change,
+        "polling_units": list(m.pending_units),
+        "pending_voters": m.pending_voters,
+        "reasons": [{"code": r.code, "message": r.message} for r in m.reasons],
+    }
+
+
+def _candidate_rows(rr: RoundResult, cands: dict[int, Candidate], ids: Iterable[int]) -> list[CandidateResult]:
+    valid = rr.figures.valid_ballots
+    elected, tied = set(rr.elected), set(rr.tied)
+    rows = [
+        CandidateResult(
+            id=cid,
+            code=cands[cid].code,
+            full_name=cands[cid].full_name,
+            date_of_birth=cands[cid].date_of_birth_display,
+            affiliation=cands[cid].affiliation,
+            ballot_order=cands[cid].ballot_order,
+            votes=rr.votes.get(cid, 0),
+            pct_of_valid=percent(rr.votes.get(cid, 0), valid),
+            elected=cid in elected,
+            tied=cid in tied,
+            round=rr.number,
+        )
+        for cid in ids
+        if cid in cands
+    ]
+    rows.sort(key=lambda x: (-x.votes, x.ballot_order))
+    return rows
+
+
+def _contest_input(level: str, rr: RoundResult, cands: dict[int, Candidate]) -> rules.ContestInput:
+    return rules.ContestInput(
+        level=level,
+        seats=rr.seats,
+        voters_on_list=rr.figures.voters_on_list,
+        voters_voted=rr.figures.voters_voted,
+        valid_ballots=rr.figures.valid_ballots,
+        candidates=tuple(
+            rules.CandidateInput(cid, rr.votes.get(cid, 0), cands[cid].date_of_birth, cands[cid].ballot_order)
+            for cid in rr.ballot
+            if cid in cands
+        ),
+        round_kind=rr.kind,
+    )
+
+
+def _reasons(rule_set: str, level: str, rr: RoundResult, cands: dict[int, Candidate]) -> list[rules.Reason]:
+    """The rules' reasons for a counted round, from its cached sums (the same decision, worded)."""
+    if rr.status == INCOMPLETE:
+        return []
+    return list(rules.decide(rule_set, _contest_input(level, rr, cands)).reasons)
+
+
+def constituency_flags(constituency: Constituency) -> QuerySet[Flag]:
+    """Open flags on the constituency, its tallies and its units (a unit's own flags, such as turnout)."""
+    units = PollingUnitConstituency.objects.filter(constituency=constituency).values("polling_unit_id")
+    severity = Case(
+        When(severity=Flag.Severity.ERROR, then=Value(0)),
+        When(severity=Flag.Severity.WARNING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Flag.objects.filter(election_id=constituency.election_id, status=Flag.Status.OPEN)
+        .filter(Q(constituency=constituency) | Q(constituency__isnull=True, polling_unit_id__in=units))
+        .select_related("polling_unit")
+        .order_by(severity, "polling_unit__code", "pk")
+    )
+
+
+def pending_units(constituency: Constituency, round_number: int) -> list[margins.PendingUnit]:
+    """Units of the round not counted yet, with their voters on the list (a tally's figure, else the unit's)."""
+    tallies: dict[int, tuple[str, int]] = {}
+    for unit_id, status, listed in (
+        Tally.objects.filter(constituency=constituency, round=round_number)
+        .order_by("polling_unit_id", "attempt")
+        .values_list("polling_unit_id", "status", "voters_on_list")
+    ):
+        tallies[unit_id] = (status, listed)  # the newest attempt last
+    pending = []
+    for unit_id, code, registered in (
+        PollingUnitConstituency.objects.filter(constituency=constituency)
+        .order_by("polling_unit__code")
+        .values_list("polling_unit_id", "polling_unit__code", "polling_unit__registered_voters")
+    ):
+        status, listed = tallies.get(unit_id, ("", None))
+        if status != APPROVED:
+            voters = listed if listed is not None else registered
+            pending.append(margins.PendingUnit(code, voters, annulled=status == Tally.Status.ANNULLED))
+    return pending
+
+
+def constituency_outcome(constituency: Constituency, *, with_margin: bool = True) -> ConstituencyOutcome:
+    """The result of `constituency` for its current round, with earlier rounds as the law combines them.
+
+    A re-election's result replaces round 1's (Art. 80); after an additional election the winners of
+    round 1 stay elected and the round fills only the seats left (Art. 79).
+    """
+    election = constituency.election
+    rounds = _rounds_of([constituency.pk], election)
+    infos = [
+        RoundInfo(1, rules.REGULAR, constituency.seats, None)
+        if n == 1
+        else rounds.get((constituency.pk, n))
+        or RoundInfo(n, _kind(constituency.current_round_kind), constituency.seats, None)
+        for n in range(1, constituency.current_round + 1)
+    ]
+    targets = [_Target(constituency.pk, constituency.contest.level, info) for info in infos]
+    cached = _refresh(election, targets, constituency=constituency)
+    results = [_round_result(cached[(constituency.pk, info.number)].data) for info in infos]
+    current, earlier = results[-1], results[:-1]
+    cands = {c.pk: c for c in constituency.candidates.all()}
+    for rr in results:
+        rr.reasons = _reasons(election.rules, constituency.contest.level, rr, cands)
+    info = infos[-1]
+    candidates = _candidate_rows(current, cands, current.ballot)
+    elected_earlier: list[CandidateResult] = []
+    if info.kind == rules.ADDITIONAL and earlier:
+        # The winners of round 1 are exactly the candidates left off the additional election's ballot.
+        stay = [cid for cid in cands if info.ballot is not None and cid not in info.ballot]
+        elected_earlier = _candidate_rows(earlier[0], cands, stay)
+        for x in elected_earlier:
+            x.elected = True
+    seats_filled = len(elected_earlier) + current.seats_filled
+    outcome = ConstituencyOutcome(
+        constituency=constituency,
+        current=current,
+        earlier=earlier,
+        candidates=candidates,
+        elected_earlier=elected_earlier,
+        seats_filled=seats_filled,
+        published=cached[(constituency.pk, info.number)].published,
+        flags=list(constituency_flags(constituency)),
+        deadline=second_round_deadline(election),
+        round_row=info.row,
+    )
+    if current.number == 1 and current.status in (rules.RE_ELECTION_REQUIRED, rules.ADDITIONAL_ELECTION_REQUIRED):
+        outcome.next_round = rules.RE_ELECTION if current.status == rules.RE_ELECTION_REQUIRED else rules.ADDITIONAL
+    if with_margin and current.status == INCOMPLETE:
+        outcome.pending = pending_units(constituency, current.number)
+        counted = _contest_input(constituency.contest.level, current, cands)
+        outcome.margin = margins.margin_check(election.rules, counted, outcome.pending)
+    return outcome
+
+
+# --- many constituencies: a contest, an election ----------------------------------------------------

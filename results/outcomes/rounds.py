@@ -1,0 +1,72 @@
+"""A constituency's rounds (the current one, its kind, the deadline of a second round) and the statuses of a result."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from elections.models import Constituency, Election
+from results.models import ConstituencyRound
+from results.rules import winners as rules
+
+INCOMPLETE = "incomplete"
+
+
+STATUSES = (
+    INCOMPLETE,
+    rules.RE_ELECTION_REQUIRED,
+    rules.ADDITIONAL_ELECTION_REQUIRED,
+    rules.TIE_UNRESOLVED,
+    rules.DECIDED,
+)
+
+
+def second_round_deadline(election: Election) -> dt.date:
+    """The last day for a re-election or an additional election: election day + the configured days.
+
+    Arts. 79(2), 80(2) (2015 text): within 15 days of the first election day; the 2025 text is unclear,
+    so the number of days is the election's `second_round_deadline_days`.
+    Example: 23 May 2021 + 15 days -> 7 June 2021.
+    """
+    return election.election_day + dt.timedelta(days=election.second_round_deadline_days)
+
+
+def _kind(kind: str) -> str:
+    """The kind of a round 2 set without a round row: as recorded if it is a further round, else a re-election."""
+    return kind if kind in (rules.RE_ELECTION, rules.ADDITIONAL) else rules.RE_ELECTION
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    number: int
+    kind: str
+    seats: int  # seats this round fills
+    ballot: frozenset[int] | None  # candidate ids on this round's ballot; None: every candidate
+    row: ConstituencyRound | None = None
+
+
+def round_info(constituency: Constituency, number: int | None = None) -> RoundInfo:
+    """The round `number` (the current one by default) of `constituency`: kind, seats and ballot."""
+    number = number or constituency.current_round
+    if number == 1:
+        return RoundInfo(1, rules.REGULAR, constituency.seats, None)
+    row = ConstituencyRound.objects.filter(constituency=constituency, number=number).first()
+    if row is None:  # set by hand without a round row: a re-election of the whole list, the law's default
+        return RoundInfo(number, _kind(constituency.current_round_kind), constituency.seats, None)
+    return RoundInfo(number, row.kind, row.seats, frozenset(row.candidates.values_list("pk", flat=True)), row)
+
+
+def _rounds_of(constituency_ids: Iterable[int] | None, election: Election) -> dict[tuple[int, int], RoundInfo]:
+    qs = ConstituencyRound.objects.filter(election=election)
+    if constituency_ids is not None:
+        qs = qs.filter(constituency_id__in=list(constituency_ids))
+    ballots: dict[int, set[int]] = defaultdict(set)
+    rows = list(qs)
+    through = ConstituencyRound.candidates.through
+    for round_id, cand_id in through.objects.filter(constituencyround__in=[r.pk for r in rows]).values_list(
+        "constituencyround_id", "candidate_id"
+    ):
+        ballots[round_id].add(cand_id)
+    return {
+        (r.constituency_id, r.number): RoundInfo(r.number, r.kind, r.seats, frozenset(ballots[r.pk]), r) for r in rows
+    }

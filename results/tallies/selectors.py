@@ -1,0 +1,119 @@
+"""Reads of election day: the review queue, a unit's contests with their tallies, a tally's history."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from elections.models import AuditEntry, Election, PollingUnit, PollingUnitConstituency
+from elections.permissions import Grants
+from results.models import Flag, Tally, TallyCorrection, TurnoutReport
+
+NOT_REPORTED = "not_reported"
+
+
+def _current_tally(field: str) -> Subquery:
+    return Subquery(
+        Tally.objects.filter(
+            polling_unit=OuterRef("polling_unit"),
+            contest=OuterRef("contest"),
+            round=OuterRef("constituency__current_round"),
+        )
+        .order_by("-attempt")
+        .values(field)[:1]
+    )
+
+
+def review_queue(election: Election, grants: Grants) -> QuerySet[PollingUnitConstituency]:
+    """Every unit x contest a reviewer oversees, with its current tally's status and open flags."""
+    qs = PollingUnitConstituency.objects.filter(polling_unit__election=election)
+    if not (grants.superuser or grants.staff or grants.auditor):
+        scope = Q(constituency_id__in=grants.board_constituencies)
+        for path in grants.committee_paths:
+            scope |= Q(polling_unit__area__path__startswith=path)
+        qs = qs.filter(scope)
+    open_flags = (
+        # Flags of the unit's tally for this contest, and flags of the unit itself (its turnout reports).
+        Flag.objects.filter(polling_unit=OuterRef("polling_unit"), status=Flag.Status.OPEN)
+        .filter(Q(constituency=OuterRef("constituency")) | Q(constituency__isnull=True))
+        .values("polling_unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        qs.select_related("polling_unit__area", "contest", "constituency")
+        .annotate(
+            tally_status=Coalesce(_current_tally("status"), Value(NOT_REPORTED)),
+            tally_version=_current_tally("version"),
+            tally_updated=_current_tally("updated_at"),
+            open_flags=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("polling_unit__code", "contest__position")
+    )
+
+
+def queue_counts(queue: QuerySet[PollingUnitConstituency]) -> dict[str, int]:
+    counts = {row["tally_status"]: row["n"] for row in queue.order_by().values("tally_status").annotate(n=Count("pk"))}
+    counts["flagged"] = queue.filter(open_flags__gt=0).count()
+    return counts
+
+
+@dataclass
+class UnitContest:
+    membership: PollingUnitConstituency
+    tally: Tally | None
+
+
+def unit_contests(unit: PollingUnit) -> list[UnitContest]:
+    memberships = unit.memberships.select_related("contest", "constituency").order_by("contest__position")
+    tallies: dict[int, Tally] = {}
+    for t in Tally.objects.filter(polling_unit=unit).order_by("round", "attempt"):
+        tallies[t.contest_id] = t  # the newest round and attempt last
+    return [UnitContest(m, tallies.get(m.contest_id)) for m in memberships]
+
+
+ACTION_LABELS = {
+    "results.tally.saved": _("saved"),
+    "results.tally.submitted": _("submitted"),
+    "results.tally.returned": _("returned"),
+    "results.tally.approved": _("approved"),
+    "results.tally.annulled": _("annulled"),
+    "results.tally.correction_proposed": _("correction proposed"),
+    "results.tally.corrected": _("corrected"),
+    "results.tally.correction_rejected": _("correction rejected"),
+    "results.tally.imported": _("imported"),
+    "results.tally.imported_approved": _("imported as approved"),
+}
+
+
+def tally_history(tally: Tally) -> QuerySet[AuditEntry]:
+    key = f"{tally.polling_unit.code}/{tally.contest.code}/r{tally.round}.{tally.attempt}"
+    return AuditEntry.objects.filter(election_slug=tally.election.slug, object_type="tally", object_key=key).order_by(
+        "seq"
+    )
+
+
+def open_flags(tally: Tally) -> QuerySet[Flag]:
+    return Flag.objects.filter(tally=tally, status=Flag.Status.OPEN).order_by("-severity", "pk")
+
+
+def pending_correction(tally: Tally) -> TallyCorrection | None:
+    return tally.corrections.filter(status=TallyCorrection.Status.PENDING).select_related("proposed_by").first()
+
+
+def turnout_series(unit: PollingUnit) -> list[dict[str, Any]]:
+    reports = {r.at: r for r in TurnoutReport.objects.filter(polling_unit=unit)}
+    return [{"at": at, "report": reports.get(at)} for at in unit.election.report_times()]
+
+
+def flags_visible(election: Election, grants: Grants) -> QuerySet[Flag]:
+    """Every flag of the election a person may see: boards their constituency's, committees their areas'."""
+    qs = Flag.objects.filter(election=election)
+    if not (grants.superuser or grants.staff or grants.auditor):
+        scope = Q(constituency_id__in=grants.board_constituencies)
+        for path in grants.committee_paths:
+            scope |= Q(polling_unit__area__path__startswith=path) | Q(constituency__area__path__startswith=path)
+        qs = qs.filter(scope)
+    return qs.select_related("polling_unit", "constituency", "tally__contest").order_by("status", "-created_at", "pk")
