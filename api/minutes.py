@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import domain_error_response
 from elections.models import Constituency
 from elections.permissions import Action, can_constituency, grants_for
 from results.minutes import data as md
@@ -102,10 +103,8 @@ def _issue(request: Request, build: Any) -> Response:
             base_url=request.build_absolute_uri("/"),
             source=f"api {request.META.get('REMOTE_ADDR', '')}",
         )
-    except md.MinutesUnavailable as exc:
-        return Response({"detail": exc.message}, status=409)
-    except svc.MinutesConflict as exc:
-        return Response({"detail": exc.message}, status=409)
+    except (md.MinutesUnavailable, svc.MinutesConflict) as exc:
+        return domain_error_response(exc)
     return Response(minute_out(minute, current=True), status=201)
 
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import domain_error_response
 from elections.models import Area, Constituency, Election
 from elections.permissions import Action, can_constituency, grants_for
 from public import cache, selectors
@@ -109,7 +110,7 @@ class PublishView(APIView):
         try:
             state = publication.result_publish(constituency=cons, by=request.user, source=_source(request))
         except publication.PublicationRefused as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+            return domain_error_response(exc)
         code = status.HTTP_202_ACCEPTED if state.action == publication.PROPOSED else status.HTTP_200_OK
         return Response(state_api(state), status=code)
 

@@ -5,37 +5,31 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from elections.parsing import Problem
+from api.errors import domain_error_response
+from core.errors import Problem
 from elections.permissions import Action, access_polling_unit
 from results.models import FIGURES, Flag, Tally
 from results.permissions import TallyScope, access_tally
-from results.tallies import services
+from results.tallies import errors, records, services, turnout
 from results.tallies.parsing import parse_tally
 
 
-def _problems_response(code: int, message: str, problems: list[Problem]) -> Response:
+def _problems_response(code: int, message: Any, problems: list[Problem]) -> Response:
     errors: dict[str, list[str]] = defaultdict(list)
     for p in problems:
         errors[p.path or "non_field_errors"].append(p.message)
     return Response({"detail": message, "errors": errors}, status=code)
 
 
-def _error_response(exc: services.TallyError) -> Response:
-    if isinstance(exc, services.TallyInvalid):
-        return _problems_response(status.HTTP_400_BAD_REQUEST, exc.message, exc.problems)
-    if isinstance(exc, services.SeparationOfDuties):
-        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
-    return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-
-
 def tally_data(scope: TallyScope, tally: Tally) -> dict[str, Any]:
-    content = services.tally_figures(tally)
+    content = records.tally_figures(tally)
     flags = Flag.objects.filter(tally=tally, status=Flag.Status.OPEN).order_by("pk")
     return {
         "polling_unit": scope.unit.code,
@@ -118,7 +112,7 @@ class TallyView(APIView):
     @extend_schema(responses={200: TallyOut, **ERRORS}, summary="A tally (counting minutes)")
     def get(self, request: Request, election: str, unit: str, contest: str) -> Response:
         scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
-        tally = services.current_tally(scope)
+        tally = records.current_tally(scope)
         if tally is None:
             return Response({"detail": "No tally has been saved for this polling unit and contest yet."}, status=404)
         return Response(tally_data(scope, tally))
@@ -129,14 +123,14 @@ class TallyView(APIView):
         payload, problems = parse_tally(request.data, extra=frozenset({"version"}))
         version, version_problems = _version(request.data)
         if problems or version_problems:
-            return _problems_response(400, "The tally is not well formed.", problems + version_problems)
+            return _problems_response(400, _("The tally is not well formed."), problems + version_problems)
         assert payload is not None
         try:
             tally, created = services.tally_save(
                 scope=scope, payload=payload, version=version, by=request.user, source=_source(request)
             )
-        except services.TallyError as exc:
-            return _error_response(exc)
+        except errors.TallyError as exc:
+            return domain_error_response(exc)
         return Response(tally_data(scope, tally), status=201 if created else 200)
 
 
@@ -151,11 +145,11 @@ class _Transition(APIView, abc.ABC):
         scope = access_tally(request.user, election, unit, contest, need=self.need)
         version, problems = _version(request.data)
         if problems:
-            return _problems_response(400, "The request is not well formed.", problems)
+            return _problems_response(400, _("The request is not well formed."), problems)
         try:
             tally = self.act(request, scope, version)
-        except services.TallyError as exc:
-            return _error_response(exc)
+        except errors.TallyError as exc:
+            return domain_error_response(exc)
         return Response(tally_data(scope, tally))
 
 
@@ -179,7 +173,7 @@ class SubmitView(_Transition):
         if isinstance(request.data, dict) and set(request.data) - {"version"}:
             payload, problems = parse_tally(request.data, extra=frozenset({"version"}))
             if problems:
-                raise services.TallyInvalid("The tally is not well formed.", problems)
+                raise errors.TallyInvalid("The tally is not well formed.", problems)
         return services.tally_submit(
             scope=scope, by=request.user, version=version, source=_source(request), payload=payload
         )
@@ -247,16 +241,18 @@ class TurnoutReportView(APIView):
         try:
             when = dt.time.fromisoformat(at)
         except ValueError:
-            return _problems_response(400, "Not a time.", [Problem("at", "must be HH:MM")])
+            return _problems_response(400, _("Not a time."), [Problem("at", _("must be HH:MM"))])
         value = request.data.get("voters_voted") if isinstance(request.data, dict) else None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return _problems_response(400, "Not a count.", [Problem("voters_voted", "must be a whole number >= 0")])
+            return _problems_response(
+                400, _("Not a count."), [Problem("voters_voted", _("must be a whole number >= 0"))]
+            )
         try:
-            report, found = services.turnout_report_save(
+            report, found = turnout.turnout_report_save(
                 unit=polling_unit, at=when, voters_voted=value, by=request.user, source=_source(request)
             )
-        except services.TallyError as exc:
-            return _error_response(exc)
+        except errors.TallyError as exc:
+            return domain_error_response(exc)
         return Response(
             {
                 "at": report.at.isoformat("minutes"),

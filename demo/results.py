@@ -23,7 +23,7 @@ from results.models import ResultPublication, Tally, TurnoutReport
 from results.outcomes import contests, rounds
 from results.permissions import tally_scope
 from results.publication import services as publication
-from results.tallies import services
+from results.tallies import bulk_import, corrections, records, services, turnout
 from results.tallies.parsing import parse_tally
 from voters.selectors import voter_counts
 
@@ -97,7 +97,7 @@ def load_election_day(election: Election) -> dict[str, int]:
         # Two ballots issued to voters who then did not put them in the box: a warning, not an error.
         doubtful = items[2 * len(items) // 3][1]
         doubtful["ballots_issued"] = doubtful["voters_voted"] + 2
-        report = services.tallies_import(election=election, items=items, lenient=True, source="load_demo")
+        report = bulk_import.tallies_import(election=election, items=items, lenient=True, source="load_demo")
         assert not report.problems, report.problems
         counts = {"returned": 0, "approved": 0, "submitted": 0, "annulled": 0}
         for i, m in enumerate(chosen):
@@ -149,15 +149,15 @@ def _turnout(election: Election, rng: random.Random) -> None:
     # One unit's 14:00 report was typed below its 11:00 one: the clerk corrects it through the service.
     unit = election.polling_units.order_by("code")[7]
     earlier = TurnoutReport.objects.get(polling_unit=unit, at=times[1]).voters_voted
-    services.turnout_report_save(unit=unit, at=times[2], voters_voted=earlier - 40, by=None, source="load_demo")
+    turnout.turnout_report_save(unit=unit, at=times[2], voters_voted=earlier - 40, by=None, source="load_demo")
 
 
 def _clerk_draft(election: Election, clerk: Any, rng: random.Random) -> None:
     scope = tally_scope(election.slug, *DRAFTED)
-    if services.current_tally(scope) is not None:
+    if records.current_tally(scope) is not None:
         return
     codes = [c.code for c in scope.constituency.candidates.order_by("ballot_order")]
-    on_list = services.loaded_list_count(scope) or scope.unit.registered_voters or 800
+    on_list = records.loaded_list_count(scope) or scope.unit.registered_voters or 800
     body = _figures(rng, on_list, scope.constituency.seats, codes)
     payload, _problems = parse_tally(body)
     assert payload is not None
@@ -205,17 +205,17 @@ def publish_demo(election: Election) -> dict[str, int]:
         cons = election.constituencies.get(pk=communes[0].pk)
         tally = Tally.objects.filter(constituency=cons, status=Tally.Status.APPROVED).order_by("polling_unit__code")[0]
         scope = tally_scope(election.slug, tally.polling_unit.code, tally.contest.code)
-        content = services.tally_figures(tally)
+        content = records.tally_figures(tally)
         codes = sorted(content["votes"])
         moved = min(12, content["votes"][codes[0]])
         content["votes"][codes[0]] -= moved
         content["votes"][codes[1]] += moved
         payload, problems = parse_tally(content)
         assert payload is not None, problems
-        correction = services.correction_propose(
+        correction = corrections.correction_propose(
             scope=scope, payload=payload, reason=CORRECTED_REASON, by=district, source="load_demo"
         )
-        services.correction_decide(
+        corrections.correction_decide(
             scope=scope, correction_id=correction.pk, approve=True, by=province, source="load_demo"
         )
         counts["corrected"] = 1

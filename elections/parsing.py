@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.errors import Problem
 from elections import rules
 from elections.models import EARLIEST_OPENING, LATEST_CLOSING, DatePrecision, Gender, Level, RuleSet
 
@@ -77,15 +78,6 @@ class ElectionSpec:
     constituencies: list[ConstituencySpec] = field(default_factory=list)
     polling_units: list[PollingUnitSpec] = field(default_factory=list)
     candidates: list[CandidateSpec] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from core.errors import Conflict, Invalid
 from elections.audit import audit_log
 from elections.models import (
     Area,
@@ -28,11 +29,11 @@ BATCH = 2000
 _CODES_IN_AUDIT = 200  # codes listed per kind and change in the audit entry; the count is always exact
 
 
-class ElectionLocked(Exception):
+class ElectionLocked(Conflict):
     """The election already has tallies: its structure may no longer change by import."""
 
 
-class RoleScopeError(Exception):
+class RoleScopeError(Invalid):
     """A role was asked for with a scope that does not exist or does not fit the role."""
 
 

@@ -145,7 +145,7 @@ def setup_database(url: str, communes: int, units_per_commune: int) -> dict:
     from results.models import ResultPublication, TurnoutReport
     from results.outcomes import contests, rounds
     from results.publication import services as publication
-    from results.tallies import services
+    from results.tallies import bulk_import
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
@@ -160,7 +160,7 @@ def setup_database(url: str, communes: int, units_per_commune: int) -> dict:
     )
     t0 = time.perf_counter()
     items = tallies(doc)
-    report = services.tallies_import(election=election, items=items, approve=True, source="bench")
+    report = bulk_import.tallies_import(election=election, items=items, approve=True, source="bench")
     assert not report.problems, report.problems[:3]
     print(f"  {report.created:,} approved tallies in {time.perf_counter() - t0:.1f} s")
     User = get_user_model()

@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from core.errors import Conflict
 from voters.models import Voter
 
 
-class VoterListError(Exception):
+class VoterListError(Conflict):
     """A change to a voter list that the law or the list's state does not allow; the message says why."""
 
 

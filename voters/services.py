@@ -21,7 +21,7 @@ from elections.models import Election, PollingUnit
 from voters import rules
 from voters.crypto import id_cipher
 from voters.errors import AlreadyVoted, CertificateRefused, ListsClosed, StaleVersion, VoterListError
-from voters.importing.reading import Reason
+from voters.importing.reasons import Reason
 from voters.models import (
     ACTIVE_STATUSES,
     Certificate,

@@ -98,7 +98,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first; English one click away (LocaleMiddleware + the set_language view).
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# KP_LOCALE_DIR lets bin/test extract the messages into a copy of the catalogue and check it is complete.
+LOCALE_PATHS = [Path(env_str("KP_LOCALE_DIR", str(BASE_DIR / "locale")))]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -120,6 +121,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Domain refusals (core.errors.DomainError) answer 400/403/409 with their message in the request's language.
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kiểm Phiếu API",

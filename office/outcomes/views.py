@@ -90,7 +90,7 @@ def result_publish(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     try:
         state = publication.result_publish(constituency=constituency, by=request.user, source=_source(request))
     except publication.PublicationRefused as exc:
-        messages.error(request, _(exc.message))
+        messages.error(request, exc.message)
     else:
         if state.action == publication.PROPOSED:
             messages.success(request, _("Publication proposed; another member must confirm it."))
@@ -136,7 +136,7 @@ def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             source=_source(request),
         )
     except further_rounds.RoundRefused as exc:
-        messages.error(request, _(exc.message))
+        messages.error(request, exc.message)
         return redirect("results:constituency-result", slug, code)
     messages.success(request, _("Round 2 is open; the polling units now enter its counting minutes."))
     if row.voting_day > row.deadline:
@@ -230,7 +230,7 @@ def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
                 flag=flag, note=request.POST.get("note", ""), by=request.user, source=_source(request)
             )
         except screening.FlagRefused as exc:
-            messages.error(request, _(exc.message))
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("Flag resolved."))
             if back:

@@ -21,7 +21,7 @@ from office.tallies.tables import FlagTable, ReviewTable
 from results.models import FIGURES, Tally
 from results.permissions import TallyScope, access_tally, can_tally
 from results.rules import checks
-from results.tallies import selectors, services
+from results.tallies import corrections, errors, records, selectors, services, turnout
 
 
 def _source(request: HttpRequest) -> str:
@@ -38,9 +38,9 @@ def _review_url(scope: TallyScope) -> str:
 
 def _initial(scope: TallyScope, tally: Tally | None) -> dict[str, Any]:
     if tally is None or tally.status == Tally.Status.ANNULLED:
-        loaded = services.loaded_list_count(scope)
+        loaded = records.loaded_list_count(scope)
         return {"voters_on_list": loaded if loaded is not None else scope.unit.registered_voters}
-    content = services.tally_figures(tally)
+    content = records.tally_figures(tally)
     initial: dict[str, Any] = {name: content[name] for name in FIGURES}
     for c in scope.constituency.candidates.all():
         initial[f"votes_{c.pk}"] = content["votes"].get(c.code)
@@ -53,8 +53,8 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
     """The clerk's counting minutes for one contest: save the draft, or review and submit."""
     scope = access_tally(request.user, slug, unit, contest, need=Action.ENTER)
     candidates = list(scope.constituency.candidates.order_by("ballot_order"))
-    tally = services.current_tally(scope)
-    editable = tally is None or tally.status in (*services.EDITABLE, Tally.Status.ANNULLED)
+    tally = records.current_tally(scope)
+    editable = tally is None or tally.status in (*records.EDITABLE, Tally.Status.ANNULLED)
     form = TallyForm(request.POST or None, candidates=candidates, initial=_initial(scope, tally))
     if request.method == "POST" and form.is_valid():
         payload, action = form.payload(), request.POST.get("action", "save")
@@ -73,11 +73,11 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
                     services.tally_save(scope=scope, payload=payload, version=version, by=by, source=source)
                 messages.success(request, _("Draft saved."))
             return redirect(_entry_url(scope))
-        except services.TallyInvalid as exc:
+        except errors.TallyInvalid as exc:
             for p in exc.problems:
                 for path in p.path.split(", "):
                     form.add_error(form.field_for_path(path), p.message)
-        except services.TallyConflict as exc:
+        except errors.TallyConflict as exc:
             form.add_error(None, exc.message)
     context = {
         "scope": scope,
@@ -90,7 +90,7 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
         "seats": scope.constituency.seats,
         "rules": scope.election.rules,
         "warning_only": sorted(checks.WARNING_ONLY.get(scope.election.rules, ())),
-        "loaded_list": services.loaded_list_count(scope),
+        "loaded_list": records.loaded_list_count(scope),
     }
     return render(request, "results/tally_entry.html", context)
 
@@ -100,8 +100,8 @@ def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> Ht
     """A tally beside its flags and history, with the reviewer's and the committee's actions."""
     scope = access_tally(request.user, slug, unit, contest, need=Action.VIEW)
     grants = grants_for(request.user, scope.election)
-    tally = services.current_tally(scope)
-    content = services.tally_figures(tally) if tally else None
+    tally = records.current_tally(scope)
+    content = records.tally_figures(tally) if tally else None
     candidates = list(scope.constituency.candidates.order_by("ballot_order"))
     context = {
         "scope": scope,
@@ -152,13 +152,13 @@ def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, actio
             if not form.is_valid():
                 messages.error(request, _("The corrected figures are incomplete."))
                 return redirect(_review_url(scope))
-            services.correction_propose(
+            corrections.correction_propose(
                 scope=scope, payload=form.payload(), reason=reason, by=by, version=version_int, source=source
             )
             messages.success(request, _("Correction proposed; another committee member must approve it."))
         elif action in ("correction-apply", "correction-reject"):
             correction_id = request.POST.get("correction", "")
-            services.correction_decide(
+            corrections.correction_decide(
                 scope=scope,
                 correction_id=int(correction_id) if correction_id.isdigit() else 0,
                 approve=action == "correction-apply",
@@ -169,10 +169,10 @@ def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, actio
             messages.success(request, _("Correction decided."))
         else:
             raise PermissionDenied("Unknown action")
-    except services.SeparationOfDuties as exc:
-        messages.error(request, _(exc.message))
-    except services.TallyError as exc:
-        messages.error(request, " ".join([_(exc.message), *(f"{p.path}: {p.message}" for p in exc.problems)]))
+    except errors.SeparationOfDuties as exc:
+        messages.error(request, exc.message)
+    except errors.TallyError as exc:
+        messages.error(request, exc.words())
     return redirect(_review_url(scope))
 
 
@@ -208,14 +208,14 @@ def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
             messages.error(request, _("Enter a whole number of voters."))
         else:
             try:
-                _report, found = services.turnout_report_save(
+                _report, found = turnout.turnout_report_save(
                     unit=polling_unit, at=at, voters_voted=count, by=request.user, source=_source(request)
                 )
                 messages.success(request, _("Turnout at %(at)s saved.") % {"at": at_text})
                 for f in found:
                     messages.warning(request, f.message)
-            except services.TallyError as exc:
-                messages.error(request, "; ".join(p.message for p in exc.problems) or exc.message)
+            except errors.TallyError as exc:
+                messages.error(request, "; ".join(str(p.message) for p in exc.problems) or exc.message)
         return redirect("results:turnout-entry", slug, unit)
     context = {
         "election": polling_unit.election,

@@ -10,25 +10,32 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import Conflict, lazy_format
 from elections.audit import audit_log
 from elections.models import Constituency
 from elections.permissions import Grants
 from results.models import ConstituencyRound
 from results.outcomes import constituency as outcomes
 from results.outcomes import rounds
+from results.outcomes.rounds import INCOMPLETE
 from results.publication.counters import public_changed
 from results.rules import winners as rules
 
 KINDS = {rules.RE_ELECTION: rules.RE_ELECTION_REQUIRED, rules.ADDITIONAL: rules.ADDITIONAL_ELECTION_REQUIRED}
+ROUND_WORDS = {rules.RE_ELECTION: _("re-election"), rules.ADDITIONAL: _("additional election")}
+STATUS_WORDS = {
+    rules.DECIDED: _("decided"),
+    rules.RE_ELECTION_REQUIRED: _("re-election required"),
+    rules.ADDITIONAL_ELECTION_REQUIRED: _("additional election required"),
+    rules.TIE_UNRESOLVED: _("tie unresolved"),
+    INCOMPLETE: _("incomplete"),
+}
 
 
-class RoundRefused(Exception):
+class RoundRefused(Conflict):
     """The round cannot be opened (wrong status, already opened, no third round)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def can_decide_round(grants: Grants, constituency: Constituency) -> bool:
@@ -48,19 +55,23 @@ def round_open(
     and warned about, not refused: the committee may have a lawful reason, and the log keeps it.
     """
     if kind not in KINDS:
-        raise RoundRefused(f"Unknown kind of round: {kind}.")
+        raise RoundRefused(lazy_format(_("Unknown kind of round: %(kind)s."), kind=kind))
     cons = (
         Constituency.objects.select_for_update(of=("self",))
         .select_related("election", "contest", "area")
         .get(pk=constituency.pk)
     )
     if cons.current_round != 1:
-        raise RoundRefused("A further round is already open; the law allows no third round.")
+        raise RoundRefused(_("A further round is already open; the law allows no third round."))
     outcome = outcomes.constituency_outcome(cons, with_margin=False)
     if outcome.status != KINDS[kind]:
         raise RoundRefused(
-            f"The result is {outcome.status.replace('_', ' ')}; a {kind.replace('_', '-')} needs "
-            f"{KINDS[kind].replace('_', ' ')}."
+            lazy_format(
+                _("The result is %(status)s; a %(kind)s needs %(needed)s."),
+                status=STATUS_WORDS.get(outcome.status, outcome.status),
+                kind=ROUND_WORDS[kind],
+                needed=STATUS_WORDS[KINDS[kind]],
+            )
         )
     candidates = list(cons.candidates.order_by("ballot_order"))
     if kind == rules.RE_ELECTION:

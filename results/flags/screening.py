@@ -15,7 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import Conflict
 from elections.audit import audit_log
 from elections.models import Election
 from elections.permissions import Grants
@@ -26,10 +28,8 @@ SOURCE_PREFIX = "screening:"
 GROUP_CODES = {"last_digit"}  # findings about a constituency, not a unit
 
 
-class FlagRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class FlagRefused(Conflict):
+    """The flag cannot be resolved so (HTTP 409)."""
 
 
 # --- who may see and resolve a flag ---------------------------------------------------------------
@@ -66,10 +66,10 @@ def flag_resolve(*, flag: Flag, note: str, by: Any, source: str = "") -> Flag:
     """Open -> resolved, with the committee member's note (required)."""
     note = (note or "").strip()
     if not note:
-        raise FlagRefused("A note is required: say what was checked and found.")
+        raise FlagRefused(_("A note is required: say what was checked and found."))
     locked = Flag.objects.select_for_update(of=("self",)).select_related("election", "polling_unit").get(pk=flag.pk)
     if locked.status != Flag.Status.OPEN:
-        raise FlagRefused("This flag is already resolved.")
+        raise FlagRefused(_("This flag is already resolved."))
     locked.status, locked.resolved_by, locked.resolved_at, locked.resolution_note = (
         Flag.Status.RESOLVED,
         by,

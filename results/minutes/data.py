@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from core.errors import Conflict
 from elections.models import Area, Candidate, Constituency, Contest, Level
 from results.models import FIGURES, BodyMember, Minute, MinutesSettings, Tally, TallyVote
 from results.outcomes import constituency as outcomes
@@ -31,12 +32,8 @@ from results.rules.percentages import percent, percents_to_100
 APPROVED = Tally.Status.APPROVED
 
 
-class MinutesUnavailable(Exception):
+class MinutesUnavailable(Conflict):
     """The minute cannot be made from the data as it stands (HTTP 409); `message` says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def canonical(value: Any) -> str:

@@ -23,7 +23,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import Conflict, lazy_format
 from elections.audit import audit_log
 from elections.models import Area, Constituency, Contest, Election
 from results.minutes import data as md
@@ -38,12 +40,8 @@ MAX_TEXT = 4000
 MAX_MEMBERS = 40
 
 
-class MinutesConflict(Exception):
+class MinutesConflict(Conflict):
     """Two issues of the same minute at once, or a state that does not allow issuing (HTTP 409)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -321,8 +319,10 @@ def minutes_issue(
     """Issue the next version of `document` with the entered `inputs`; audit-logged as results.minutes.issued."""
     if not document.final:
         raise MinutesConflict(
-            "The summary minutes wait until every constituency is decided (second rounds, ties): "
-            + ", ".join(document.waiting[:10])
+            lazy_format(
+                _("The summary minutes wait until every constituency is decided (second rounds, ties): %(codes)s"),
+                codes=", ".join(document.waiting[:10]),
+            )
         )
     _anchor_lock(document)
     inputs = clean_inputs(inputs)

@@ -26,7 +26,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import Conflict
 from elections.audit import audit_log
 from elections.models import Constituency, Election, PollingUnitConstituency
 from elections.permissions import Action, Grants, can_constituency, can_election
@@ -54,12 +56,8 @@ CAUSE_TALLY_APPROVED = "tally_approved"
 CAUSE_REPUBLISHED = "republished"
 
 
-class PublicationRefused(Exception):
+class PublicationRefused(Conflict):
     """The result cannot be published now (HTTP 409): incomplete, or not the person's to publish."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- who may -------------------------------------------------------------------------------------------
@@ -250,7 +248,7 @@ def result_publish(*, constituency: Constituency, by: Any, source: str = "") -> 
     outcome = outcomes.constituency_outcome(cons)  # again under the lock: nothing can change it now
     cr.refresh_from_db()
     if outcome.status == rounds.INCOMPLETE:
-        raise PublicationRefused("The result is incomplete: every polling unit must be counted before publication.")
+        raise PublicationRefused(_("The result is incomplete: every polling unit must be counted before publication."))
     pub = current_publication(cons)
     if cr.published and pub is not None and pub.round == rnd and pub.fingerprint == cr.fingerprint:
         return PublishState(UNCHANGED, cons, rnd, outcome.status, True, pub, None)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from elections.parsing import Problem
+from core.errors import Problem
 from results.rules.checks import FIELDS
 
 MAX_COUNT = 2_000_000_000

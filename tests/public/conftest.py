@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from results.models import TurnoutReport
 from results.publication import services as publication
-from results.tallies import services
+from results.tallies import turnout
 from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 from tests.voters.conftest import WORLD_ROWS
 from tests.voters.conftest import load as load_voters
@@ -60,9 +60,9 @@ def published(counted) -> Counted:
     publish(world, "XA1")
     publication.turnout_publish(election=world.election, publish=True, by=world.users["committee_p"])
     u1, u2 = world.units["U1"], world.units["U2"]
-    services.turnout_report_save(unit=u1, at=dt.time(9, 0), voters_voted=300, by=None)
-    services.turnout_report_save(unit=u2, at=dt.time(9, 0), voters_voted=200, by=None)
-    services.turnout_report_save(unit=u1, at=dt.time(11, 0), voters_voted=500, by=None)
+    turnout.turnout_report_save(unit=u1, at=dt.time(9, 0), voters_voted=300, by=None)
+    turnout.turnout_report_save(unit=u2, at=dt.time(9, 0), voters_voted=200, by=None)
+    turnout.turnout_report_save(unit=u1, at=dt.time(11, 0), voters_voted=500, by=None)
     assert TurnoutReport.objects.count() == 3
     return counted
 

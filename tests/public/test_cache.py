@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from results.publication import services as publication
-from results.tallies import services
+from results.tallies import turnout as turnout_reports
 from tests.public.conftest import publish
 from tests.results.result_helpers import load, minutes, xa_votes
 
@@ -74,7 +74,7 @@ def test_a_turnout_report_invalidates_turnout_but_not_results(published):
     c = Client()
     turnout = c.get("/api/v1/elections/world-2021/turnout/")
     result = c.get("/api/v1/elections/world-2021/results/XA1/")
-    services.turnout_report_save(unit=published.world.units["U2"], at=dt.time(11, 0), voters_voted=450, by=None)
+    turnout_reports.turnout_report_save(unit=published.world.units["U2"], at=dt.time(11, 0), voters_voted=450, by=None)
     again = c.get("/api/v1/elections/world-2021/turnout/", HTTP_IF_NONE_MATCH=turnout["ETag"])
     assert again.status_code == 200 and again.json()["voters_voted"] == 950
     assert c.get("/api/v1/elections/world-2021/results/XA1/", HTTP_IF_NONE_MATCH=result["ETag"]).status_code == 304

@@ -9,7 +9,7 @@ from django.test import Client
 
 from public import nist
 from results.permissions import tally_scope
-from results.tallies import services
+from results.tallies import corrections
 from tests.public.conftest import publish
 from tests.results.conftest import payload
 from tests.results.result_helpers import minutes
@@ -82,10 +82,12 @@ def test_status_and_sequence_follow_publications_and_corrections(counted):
     assert nist.report_status(election, "QH") == ("certified", 1)
     scope = tally_scope("world-2021", "U1", "QH")
     body = minutes("U1", "QH", {"QH1-01": 600, "QH1-02": 590, "QH1-03": 541, "QH1-04": 229, "QH1-05": 97})
-    correction = services.correction_propose(
+    correction = corrections.correction_propose(
         scope=scope, payload=payload(body), reason="typo", by=world.users["committee_p"]
     )
-    services.correction_decide(scope=scope, correction_id=correction.pk, approve=True, by=world.users["committee_d1"])
+    corrections.correction_decide(
+        scope=scope, correction_id=correction.pk, approve=True, by=world.users["committee_d1"]
+    )
     assert nist.report_status(election, "QH") == ("correction", 2)
     doc = nist.report(election, contest="QH")
     assert (doc["Status"], doc["SequenceEnd"]) == ("correction", 2)

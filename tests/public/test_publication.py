@@ -1,13 +1,14 @@
 """Publication of a result (CONTRACT §9): two members, the proposer again, incomplete, roles, corrections."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from elections.models import AuditEntry
 from results.models import ConstituencyResult, PublicationProposal, ResultPublication
 from results.permissions import tally_scope
 from results.publication import services as publication
-from results.tallies import services
+from results.tallies import corrections, services
 from tests.results.conftest import payload
 from tests.results.result_helpers import minutes, xa_votes
 
@@ -75,7 +76,9 @@ def test_publishing_a_published_result_again_changes_nothing(counted):
 
 def test_an_incomplete_result_is_refused(counted):
     # XA3's unit U3 has no tally
-    response = client(counted.world, "committee_p").post(URL.format("XA3"))
+    english = client(counted.world, "committee_p")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message follows the reader's language
+    response = english.post(URL.format("XA3"))
     assert response.status_code == 409
     assert "incomplete" in response.json()["detail"]
     assert not PublicationProposal.objects.exists()
@@ -113,10 +116,12 @@ def test_a_proposal_for_figures_that_changed_is_not_confirmed(counted):
     # a second unit... XA1 has only U1: the result changes through a correction before confirmation
     scope = tally_scope("world-2021", "U1", "XA")
     body = minutes("U1", "XA", xa_votes("XA1", 590, 510, 100))
-    correction = services.correction_propose(
+    correction = corrections.correction_propose(
         scope=scope, payload=payload(body), reason="typo", by=world.users["committee_c1"]
     )
-    services.correction_decide(scope=scope, correction_id=correction.pk, approve=True, by=world.users["committee_d1"])
+    corrections.correction_decide(
+        scope=scope, correction_id=correction.pk, approve=True, by=world.users["committee_d1"]
+    )
     # the second member's call finds the proposal stale: it proposes the new figures instead of publishing
     response = client(world, "committee_p").post(URL.format("XA1"))
     assert response.status_code == 202
@@ -130,10 +135,12 @@ def test_a_correction_after_publication_is_published_with_its_reason(published):
     scope = tally_scope("world-2021", "U1", "XA")
     body = minutes("U1", "XA", xa_votes("XA1", 590, 510, 100))
     reason = "Chép nhầm số phiếu của hai người ứng cử"
-    correction = services.correction_propose(
+    correction = corrections.correction_propose(
         scope=scope, payload=payload(body), reason=reason, by=world.users["committee_c1"]
     )
-    services.correction_decide(scope=scope, correction_id=correction.pk, approve=True, by=world.users["committee_d1"])
+    corrections.correction_decide(
+        scope=scope, correction_id=correction.pk, approve=True, by=world.users["committee_d1"]
+    )
     pubs = list(ResultPublication.objects.filter(constituency=published.xa1).order_by("sequence"))
     assert [(p.sequence, p.kind, p.current) for p in pubs] == [(1, "original", False), (2, "correction", True)]
     assert (pubs[1].cause, pubs[1].reason, pubs[1].polling_unit_code) == ("tally_corrected", reason, "U1")

@@ -1,6 +1,6 @@
 """Helpers for the results tests: tallies of the `world` fixture loaded through the real import."""
 
-from results.tallies import services
+from results.tallies import bulk_import
 
 
 def minutes(unit, contest, votes, *, listed=800, voted=700, invalid=10):
@@ -20,7 +20,7 @@ def minutes(unit, contest, votes, *, listed=800, voted=700, invalid=10):
 
 
 def load(election, *items, approve=True):
-    report = services.tallies_import(
+    report = bulk_import.tallies_import(
         election=election, items=[(f"[{i}]", t) for i, t in enumerate(items)], approve=approve, lenient=True
     )
     assert not report.problems, report.problems

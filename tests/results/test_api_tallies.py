@@ -1,6 +1,7 @@
 """The tally workflow API, CONTRACT §7: statuses, versions, 400/403/409, separation of duties."""
 
 import pytest
+from django.conf import settings
 
 from elections.models import AuditEntry
 from results.models import Flag, Tally, TallyVersion
@@ -59,6 +60,7 @@ def test_full_workflow(api, world):
 
 def test_stale_version_is_409(api):
     clerk = api("clerk_u1")
+    clerk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message follows the reader's language
     put(clerk, good_qh())
     put(clerk, good_qh(complaints="a"), version=1)
     r = put(clerk, good_qh(complaints="b"), version=1)
@@ -154,6 +156,7 @@ def test_nobody_approves_what_they_submitted(world, api):
     both = world.users["committee_c1"]
     RoleAssignment.objects.create(user=both, election=world.election, role=Role.CLERK, polling_unit=world.units["U1"])
     c = api("committee_c1")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message follows the reader's language
     put(c, good_qh())
     post(c, "submit")
     r = post(c, "approve")

@@ -3,7 +3,7 @@
 import pytest
 
 from results.models import TallyCorrection, TallyVersion
-from results.tallies import services
+from results.tallies import corrections, errors, records, services
 from tests.results.conftest import good_qh, payload
 
 
@@ -19,17 +19,17 @@ def test_correction_needs_a_second_member_and_makes_a_new_version(world, scope_u
     first, second = world.users["committee_p"], world.users["committee_d1"]
     fixed = payload(good_qh(valid_ballots=689, invalid_ballots=11))
     # a reason is required
-    with pytest.raises(services.TallyInvalid):
-        services.correction_propose(scope=scope_u1_qh, payload=fixed, reason=" ", by=first)
-    correction = services.correction_propose(
+    with pytest.raises(errors.TallyInvalid):
+        corrections.correction_propose(scope=scope_u1_qh, payload=fixed, reason=" ", by=first)
+    correction = corrections.correction_propose(
         scope=scope_u1_qh, payload=fixed, reason="Biên bản giấy ghi 689 phiếu hợp lệ", by=first
     )
     # the proposer cannot apply it
-    with pytest.raises(services.SeparationOfDuties):
-        services.correction_decide(scope=scope_u1_qh, correction_id=correction.pk, approve=True, by=first)
+    with pytest.raises(errors.SeparationOfDuties):
+        corrections.correction_decide(scope=scope_u1_qh, correction_id=correction.pk, approve=True, by=first)
     # a second member applies it
-    services.correction_decide(scope=scope_u1_qh, correction_id=correction.pk, approve=True, by=second)
-    tally = services.current_tally(scope_u1_qh)
+    corrections.correction_decide(scope=scope_u1_qh, correction_id=correction.pk, approve=True, by=second)
+    tally = records.current_tally(scope_u1_qh)
     assert (tally.valid_ballots, tally.status, tally.version) == (689, "approved", approved.version + 1)
     # the old version is kept
     old = TallyVersion.objects.get(tally=tally, version=approved.version)
@@ -39,21 +39,23 @@ def test_correction_needs_a_second_member_and_makes_a_new_version(world, scope_u
 
 def test_a_correction_must_add_up_and_only_one_waits(world, scope_u1_qh, approved):
     member = world.users["committee_p"]
-    with pytest.raises(services.TallyInvalid):
-        services.correction_propose(
+    with pytest.raises(errors.TallyInvalid):
+        corrections.correction_propose(
             scope=scope_u1_qh, payload=payload(good_qh(invalid_ballots=1)), reason="x", by=member
         )
-    services.correction_propose(scope=scope_u1_qh, payload=payload(good_qh(complaints="a")), reason="x", by=member)
-    with pytest.raises(services.TallyConflict):
-        services.correction_propose(scope=scope_u1_qh, payload=payload(good_qh(complaints="b")), reason="y", by=member)
+    corrections.correction_propose(scope=scope_u1_qh, payload=payload(good_qh(complaints="a")), reason="x", by=member)
+    with pytest.raises(errors.TallyConflict):
+        corrections.correction_propose(
+            scope=scope_u1_qh, payload=payload(good_qh(complaints="b")), reason="y", by=member
+        )
 
 
 def test_a_rejected_correction_changes_nothing(world, scope_u1_qh, approved):
-    c = services.correction_propose(
+    c = corrections.correction_propose(
         scope=scope_u1_qh, payload=payload(good_qh(complaints="a")), reason="x", by=world.users["committee_p"]
     )
-    services.correction_decide(
+    corrections.correction_decide(
         scope=scope_u1_qh, correction_id=c.pk, approve=False, by=world.users["committee_d1"], note="không đúng"
     )
-    tally = services.current_tally(scope_u1_qh)
+    tally = records.current_tally(scope_u1_qh)
     assert (tally.complaints, tally.version) == ("", approved.version)

@@ -190,12 +190,12 @@ def test_a_correction_makes_the_minute_outdated_and_a_new_version_is_kept_beside
     body = minutes("U1", "QH", qh_votes(601, 550, 500, 300, 99))
     figures = {k: body[k] for k in ("voters_on_list", "voters_voted", "ballots_issued", "ballots_received",
                                     "valid_ballots", "invalid_ballots")}  # fmt: skip
-    from results.tallies import services
+    from results.tallies import corrections
 
-    correction = services.correction_propose(
+    correction = corrections.correction_propose(
         scope=scope, payload=TallyPayload(figures, body["votes"], ""), reason="typo", by=committee
     )
-    services.correction_decide(scope=scope, correction_id=correction.pk, approve=True, by=other)
+    corrections.correction_decide(scope=scope, correction_id=correction.pk, approve=True, by=other)
     state = svc.currency(first)
     assert not state.current and state.newest and not state.data_matches
     second = issue(counting(counted), board)

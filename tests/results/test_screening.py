@@ -9,7 +9,7 @@ from elections.models import AuditEntry, Level, Role, RoleAssignment
 from elections.permissions import grants_for
 from results.flags import screening
 from results.models import Flag
-from results.tallies import selectors, services
+from results.tallies import corrections, selectors
 from tests.factories import (
     AreaFactory,
     CandidateFactory,
@@ -96,8 +96,8 @@ def test_a_resolved_flag_stays_resolved_and_a_finding_gone_is_removed(town):
     body = minutes("T-23", "QH", {"QH-T-1": 380, "QH-T-2": 300}, listed=1000, voted=700)
     other = UserFactory(username="committee_t2")
     RoleAssignment.objects.create(user=other, election=town, role=Role.COMMITTEE, area=scope.unit.area.parent)
-    correction = services.correction_propose(scope=scope, payload=payload(body), reason="nhập sai", by=committee)
-    services.correction_decide(scope=scope, correction_id=correction.pk, approve=True, by=other)
+    correction = corrections.correction_propose(scope=scope, payload=payload(body), reason="nhập sai", by=committee)
+    corrections.correction_decide(scope=scope, correction_id=correction.pk, approve=True, by=other)
     report = screening.screen_anomalies(election=town)
     assert report.removed >= 1
     assert not Flag.objects.filter(pk=fingerprint.pk).exists()

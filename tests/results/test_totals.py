@@ -4,7 +4,7 @@ from elections.models import Candidate
 from results.models import RoundTotal
 from results.outcomes import totals
 from results.permissions import tally_scope
-from results.tallies import services
+from results.tallies import corrections, services
 from tests.results.conftest import good_qh, payload
 from tests.results.result_helpers import load, minutes, qh_votes
 
@@ -26,13 +26,13 @@ def test_approval_correction_and_annulment_move_the_sums(world):
     first = str(Candidate.objects.get(election=world.election, code="QH1-01").pk)
     assert row.votes[first] == 600
     # when a correction is applied, the old figures leave and the new ones come in
-    c = services.correction_propose(
+    c = corrections.correction_propose(
         scope=scope,
         payload=payload(good_qh(valid_ballots=689, invalid_ballots=11, votes={**good_qh()["votes"], "QH1-01": 599})),
         reason="paper minutes say so",
         by=world.users["committee_p"],
     )
-    services.correction_decide(scope=scope, correction_id=c.pk, approve=True, by=world.users["committee_d1"])
+    corrections.correction_decide(scope=scope, correction_id=c.pk, approve=True, by=world.users["committee_d1"])
     row = qh1(world)
     assert (row.counted, row.valid_ballots, row.invalid_ballots, row.votes[first]) == (1, 689, 11, 599)
     # and an annulment takes it out of the count

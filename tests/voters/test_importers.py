@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.voters.conftest import HEADER
 from voters.crypto import SealBroken, derive, token_order, token_sort
+from voters.importing import checks, ordering, reasons, scanning
 from voters.importing import reading as importers
 from voters.importing.reading import FileRefused, name_key
 
@@ -22,18 +23,17 @@ ELECTION_DAY = dt.date(2021, 5, 23)
 CUTOFF = dt.date(2003, 5, 23)
 
 
-def scan(data: bytes | str) -> importers.Scan:
+def scan(data: bytes | str) -> scanning.Scan:
     fh = io.BytesIO(data.encode() if isinstance(data, str) else data)
     with translation.override("en"):
         width = importers.read_header(fh)
-        return importers.scan(fh, width=width, units=UNITS, cutoff=CUTOFF)
+        return scanning.scan(fh, width=width, units=UNITS, cutoff=CUTOFF)
 
 
-def refusals(found: importers.Scan) -> list[tuple[int, str]]:
+def refusals(found: scanning.Scan) -> list[tuple[int, str]]:
     with translation.override("en"):
         return [
-            (line, importers.message(code, arg, width=6, cutoff=CUTOFF))
-            for line, code, arg in found.refused.iter_rows()
+            (line, reasons.message(code, arg, width=6, cutoff=CUTOFF)) for line, code, arg in found.refused.iter_rows()
         ]
 
 
@@ -41,7 +41,7 @@ def checked(text: str) -> pl.DataFrame:
     fh = io.BytesIO(text.encode())
     width = importers.read_header(fh)
     frames = [
-        importers.check(raw, width=width, units=UNITS, cutoff=CUTOFF) for raw in importers.raw_frames(fh, width=width)
+        checks.check(raw, width=width, units=UNITS, cutoff=CUTOFF) for raw in importers.raw_frames(fh, width=width)
     ]
     return pl.concat(frames)
 
@@ -235,8 +235,8 @@ def test_numbering_block_by_block_agrees_with_the_whole_file_or_declines(rows, c
         schema={"line": pl.Int64, "unit_id": pl.Int64, "household": pl.String, "head": pl.Boolean},
         orient="row",
     )
-    whole = importers.list_order(frame, pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64}))
-    order, parts, at = importers.RunningOrder(), [], 0
+    whole = ordering.list_order(frame, pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64}))
+    order, parts, at = ordering.RunningOrder(), [], 0
     for size in cuts * 10:
         if at >= frame.height:
             break
@@ -263,14 +263,14 @@ def test_households_kept_together_never_stop_the_stream():
             "head": [True] + [False] * 4,
         }
     )
-    order = importers.RunningOrder()
+    order = ordering.RunningOrder()
     assert order.number(frame.slice(0, 3)) is not None and order.number(frame.slice(3)) is not None
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=30), max_size=60), st.integers(min_value=1, max_value=9))
 def test_seen_ids_name_the_first_line_of_each_id(ids, block):
-    seen, found = importers.SeenIds(), []
+    seen, found = checks.SeenIds(), []
     lines = np.arange(2, len(ids) + 2)
     for start in range(0, len(ids), block):
         found += list(seen.first_lines(lines[start : start + block], np.array(ids[start : start + block], np.int64)))

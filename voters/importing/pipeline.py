@@ -24,9 +24,10 @@ from elections.models import Area, Election, PollingUnit
 from voters import rules
 from voters.crypto import hex_tokens, id_cipher, token_order, token_sort
 from voters.errors import VoterListError
+from voters.importing import ordering, reasons, scanning
 from voters.importing import postgres_copy as staging
 from voters.importing import reading as importers
-from voters.importing.reading import Code
+from voters.importing.reasons import Code
 from voters.models import (
     UNIT_SPAN,
     VoterImport,
@@ -102,7 +103,7 @@ def voter_list_import(
     width = importers.read_header(source)
     has_keys = staging.election_has_keys(election.pk)
     ctx = ImportContext(file_name, sha256, by, area, skip_invalid, dry_run, on_phase, on_progress)
-    scanner = importers.Scanner(width=width, units=units, cutoff=cutoff, details=has_keys, spill=None)
+    scanner = scanning.Scanner(width=width, units=units, cutoff=cutoff, details=has_keys, spill=None)
     spill = Path(tempfile.mkdtemp(prefix="kp-voters-"))
     scanner.spill = spill
     try:
@@ -121,7 +122,7 @@ def voter_list_import(
 def _first_load(
     election: Election,
     source: IO[bytes],
-    scanner: importers.Scanner,
+    scanner: scanning.Scanner,
     code_of: dict[int, str],
     width: int,
     cutoff: dt.date,
@@ -145,7 +146,7 @@ def _first_load(
         skip_invalid=ctx.skip_invalid,
         by=ctx.by if getattr(ctx.by, "pk", None) else None,
     )
-    order = importers.RunningOrder()
+    order = ordering.RunningOrder()
     cipher = id_cipher()
     keys: list[tuple[Any, Any, Any]] = []  # numpy: tokens, units, list numbers (no strings held)
     streaming, out_of_order = True, False
@@ -249,7 +250,7 @@ def _voter_rows(rows: pl.DataFrame, election_id: int, batch_id: int) -> pl.DataF
 
 def _messages(refused: pl.DataFrame, width: int, cutoff: dt.date) -> list[tuple[int, str]]:
     return [
-        (line, importers.message(code, arg, width=width, cutoff=cutoff))
+        (line, reasons.message(code, arg, width=width, cutoff=cutoff))
         for line, code, arg in refused.sort("line").iter_rows()
     ]
 
@@ -296,7 +297,7 @@ class ImportContext:
 
 def _checked_and_loaded(
     election: Election,
-    scan: importers.Scan,
+    scan: scanning.Scan,
     spill: Path,
     code_of: dict[int, str],
     width: int,
@@ -321,7 +322,7 @@ def _checked_and_loaded(
     list(VoterList.objects.select_for_update().filter(polling_unit_id__in=unit_ids).values_list("pk", flat=True))
     if has_keys:
         found = staging.matches(election.pk, good.select("line", token=_hex(tokens, good.get_column("tok"))))
-        found = found.select("line", details=importers.details_hash(found))
+        found = found.select("line", details=ordering.details_hash(found))
         same = good.join(found, on=["line", "details"], how="semi").select("line")
         other = found.join(same, on="line", how="anti").select("line").unique()
         report.unchanged = same.height
@@ -369,7 +370,7 @@ def _checked_and_loaded(
         by=ctx.by if getattr(ctx.by, "pk", None) else None,
     )
     top = staging.tops(unit_ids) if has_keys else pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64})
-    numbered = importers.list_order(good.select("line", "unit_id", "household", "head", "tok", "rank"), top)
+    numbered = ordering.list_order(good.select("line", "unit_id", "household", "head", "tok", "rank"), top)
     numbered = numbered.select("line", "unit_id", "tok", "rank", "list_number").sort("line")
     by_token = numbered.sort("rank")
     keys = by_token.select(
@@ -383,7 +384,7 @@ def _checked_and_loaded(
 
     def voter_frames() -> Iterable[pl.DataFrame]:
         lines = numbered.get_column("line")
-        for rows in importers.spilled(spill):
+        for rows in scanning.spilled(spill):
             if rows.height == 0:
                 continue
             first, last = rows.item(0, "line"), rows.item(rows.height - 1, "line")

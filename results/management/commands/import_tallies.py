@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from elections.models import Election
+from results.tallies.bulk_import import tallies_import
 from results.tallies.parsing import read_tally_file
-from results.tallies.services import tallies_import
 
 SHOWN = 200  # problems printed in full; the count is always exact
 

@@ -12,7 +12,8 @@ from tqdm import tqdm
 
 from elections.models import Election
 from voters.importing.pipeline import ImportRefused, voter_list_import
-from voters.importing.reading import FileRefused, refused_rows
+from voters.importing.reading import FileRefused
+from voters.importing.scanning import refused_rows
 
 
 class Command(BaseCommand):

@@ -1,0 +1,293 @@
+"""Loading many tallies from a file (CONTRACT §2), all or nothing, in batches."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from core.errors import Problem
+from elections.audit import AuditRecord, audit_log_many
+from elections.models import Candidate, Election, PollingUnitConstituency
+from results.models import FIGURES, Flag, Tally, TallyVersion, TallyVote
+from results.outcomes.totals import tally_change, totals_apply
+from results.publication import services as publication
+from results.rules import checks
+from results.tallies.parsing import TallyPayload, parse_tally
+from results.tallies.records import _candidate_problems, _check_input, _hash
+
+Status = Tally.Status
+
+
+BATCH = 2000
+
+
+@dataclass
+class TallyImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    flagged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    path: str
+    payload: TallyPayload
+    membership: PollingUnitConstituency
+    findings: list[checks.Finding]
+
+
+def tallies_import(
+    *,
+    election: Election,
+    items: list[tuple[str, Any]],
+    approve: bool = False,
+    lenient: bool = False,
+    by: Any = None,
+    source: str = "",
+    dry_run: bool = False,
+) -> TallyImportReport:
+    """Load tallies as a committee would receive them, all or nothing (CONTRACT §2).
+
+    Without `approve` they arrive submitted, for review; with it, approved by the committee as an
+    import. With `lenient`, a tally that breaks a rule of the minutes is recorded as given and raises
+    an error flag instead of refusing the file; unknown codes and malformed values are still refused.
+    Importing the same file again changes nothing.
+    """
+    report = TallyImportReport()
+    rows = _read_rows(election, items, lenient=lenient, report=report)
+    if report.problems or dry_run:
+        return report
+    with transaction.atomic():
+        _write_rows(election, rows, approve=approve, by=by, source=source, report=report)
+    return report
+
+
+def _read_rows(
+    election: Election, items: list[tuple[str, Any]], *, lenient: bool, report: TallyImportReport
+) -> list[_Row]:
+    memberships = {
+        (m.polling_unit.code, m.contest.code): m
+        for m in PollingUnitConstituency.objects.filter(polling_unit__election=election).select_related(
+            "polling_unit", "contest", "constituency"
+        )
+    }
+    candidates: dict[int, set[str]] = defaultdict(set)
+    for cons_id, code in Candidate.objects.filter(election=election).values_list("constituency_id", "code"):
+        candidates[cons_id].add(code)
+    seen: dict[tuple[str, str], str] = {}
+    rows = []
+    for path, obj in items:
+        payload, problems = parse_tally(obj, path=path, with_keys=True)
+        if problems:
+            report.problems += problems
+            continue
+        assert payload is not None
+        key = (payload.polling_unit, payload.contest)
+        membership = memberships.get(key)
+        if membership is None:
+            units = {u for u, _ in memberships}
+            what = "contest" if payload.polling_unit in units else "polling_unit"
+            value = payload.contest if what == "contest" else payload.polling_unit
+            report.problems.append(
+                Problem(
+                    f"{path}.{what}",
+                    f'unknown {what.replace("_", " ")} "{value}"'
+                    + (" for this polling unit" if what == "contest" else ""),
+                )
+            )
+            continue
+        if key in seen:
+            report.problems.append(Problem(path, f"a second tally for {key[0]}/{key[1]} (first at {seen[key]})"))
+            continue
+        seen[key] = path
+        problems = _candidate_problems(payload, candidates[membership.constituency_id], prefix=f"{path}.")
+        if problems:
+            report.problems += problems
+            continue
+        findings = checks.check_tally(_check_input(payload, membership.constituency.seats, None), rules=election.rules)
+        broken = checks.errors(findings)
+        if broken and not lenient:
+            report.problems += [Problem(_at(path, f.fields), f.message) for f in broken]
+            continue
+        report.warnings += [Problem(_at(path, f.fields), f.message) for f in findings if f not in broken]
+        rows.append(_Row(path, payload, membership, findings))
+    return rows
+
+
+def _at(path: str, fields: tuple[str, ...]) -> str:
+    return f"{path}." + "+".join(fields)
+
+
+def _write_rows(
+    election: Election, rows: list[_Row], *, approve: bool, by: Any, source: str, report: TallyImportReport
+) -> None:
+    target = Status.APPROVED if approve else Status.SUBMITTED
+    existing: dict[tuple[int, int], Tally] = {}
+    # Only the constituencies' current rounds are imported into; the newest attempt of a unit wins.
+    for t in (
+        Tally.objects.select_for_update(of=("self",))
+        .filter(election=election, round=F("constituency__current_round"))
+        .order_by("polling_unit_id", "contest_id", "attempt")
+    ):
+        existing[(t.polling_unit_id, t.contest_id)] = t
+    current_votes: dict[int, dict[str, int]] = defaultdict(dict)
+    if existing:
+        ids = [t.pk for t in existing.values()]
+        for start in range(0, len(ids), 20000):
+            for tally_id, code, votes in TallyVote.objects.filter(tally_id__in=ids[start : start + 20000]).values_list(
+                "tally_id", "candidate__code", "votes"
+            ):
+                current_votes[tally_id][code] = votes
+    ids_by_code = dict(Candidate.objects.filter(election=election).values_list("code", "id"))
+    user = by if getattr(by, "pk", None) else None
+
+    to_create: list[tuple[_Row, Tally]] = []
+    to_update: list[tuple[_Row, Tally, dict[str, Any]]] = []
+    for row in rows:
+        m = row.membership
+        old = existing.get((m.polling_unit_id, m.contest_id))
+        if old is not None and old.status != Status.ANNULLED:
+            old_content = {
+                **{n: getattr(old, n) for n in FIGURES},
+                "votes": dict(sorted(current_votes[old.pk].items())),
+                "complaints": old.complaints,
+            }
+            if old_content == row.payload.canonical() and old.status == target:
+                report.unchanged += 1
+                continue
+            if old.status == Status.APPROVED:
+                report.problems.append(
+                    Problem(
+                        row.path,
+                        f"{m.polling_unit.code}/{m.contest.code} is already approved with other "
+                        "figures; correct it through the correction workflow",
+                    )
+                )
+                continue
+            to_update.append((row, old, {"status": old.status, "version": old.version, **old_content}))
+        else:
+            attempt = old.attempt + 1 if old is not None else 1
+            to_create.append(
+                (
+                    row,
+                    Tally(
+                        election=election,
+                        polling_unit_id=m.polling_unit_id,
+                        contest_id=m.contest_id,
+                        constituency_id=m.constituency_id,
+                        round=m.constituency.current_round,
+                        attempt=attempt,
+                        status=target,
+                        entered_by=user,
+                        submitted_by=user,
+                        approved_by=None,
+                        imported=True,
+                        **row.payload.figures,
+                        complaints=row.payload.complaints,
+                    ),
+                )
+            )
+    if report.problems:
+        transaction.set_rollback(True)
+        return
+
+    Tally.objects.bulk_create([t for _, t in to_create], batch_size=BATCH)
+    if to_create and to_create[0][1].pk is None:  # backends without RETURNING
+        keys = {(t.polling_unit_id, t.contest_id, t.round, t.attempt): t for _, t in to_create}
+        for pk, u, c, r, a in Tally.objects.filter(election=election).values_list(
+            "pk", "polling_unit_id", "contest_id", "round", "attempt"
+        ):
+            if (u, c, r, a) in keys:
+                keys[(u, c, r, a)].pk = pk
+    for row, tally, _before in to_update:
+        for name, value in row.payload.figures.items():
+            setattr(tally, name, value)
+        tally.complaints = row.payload.complaints
+        tally.status = target
+        tally.version += 1
+        tally.imported = True
+        tally.submitted_by = user
+    Tally.objects.bulk_update(
+        [t for _, t, _ in to_update],
+        [*FIGURES, "complaints", "status", "version", "imported", "submitted_by"],
+        batch_size=BATCH,
+    )
+    updated_ids = [t.pk for _, t, _ in to_update]
+    for start in range(0, len(updated_ids), 20000):
+        TallyVote.objects.filter(tally_id__in=updated_ids[start : start + 20000]).delete()
+        Flag.objects.filter(tally_id__in=updated_ids[start : start + 20000], status=Flag.Status.OPEN).delete()
+
+    written = [(row, t) for row, t in to_create] + [(row, t) for row, t, _ in to_update]
+    befores = {t.pk: before for _, t, before in to_update}
+    TallyVote.objects.bulk_create(
+        (
+            TallyVote(tally_id=t.pk, candidate_id=ids_by_code[code], votes=n)
+            for row, t in written
+            for code, n in row.payload.votes.items()
+        ),
+        batch_size=10000,
+    )
+    TallyVersion.objects.bulk_create(
+        (
+            TallyVersion(
+                tally_id=t.pk,
+                version=t.version,
+                status=t.status,
+                figures=row.payload.canonical(),
+                payload_hash=_hash(row.payload.canonical()),
+                saved_by=user,
+                action="imported",
+            )
+            for row, t in written
+        ),
+        batch_size=BATCH,
+    )
+    if approve:  # every written tally becomes approved now (already approved ones were refused or unchanged)
+        totals_apply(
+            tally_change(t, {ids_by_code[code]: n for code, n in row.payload.votes.items()}, +1) for row, t in written
+        )
+    flags = [
+        Flag(
+            election=election,
+            polling_unit_id=t.polling_unit_id,
+            constituency_id=t.constituency_id,
+            tally_id=t.pk,
+            code=f.code,
+            severity=f.severity,
+            message=f.message,
+            params=f.params,
+            source=f"check: {f.source}" + ("; lenient import" if f.severity == checks.ERROR else ""),
+        )
+        for row, t in written
+        for f in row.findings
+    ]
+    Flag.objects.bulk_create(flags, batch_size=BATCH)
+    report.flagged = len({f.tally_id for f in flags if f.severity == checks.ERROR})
+    report.created, report.updated = len(to_create), len(to_update)
+    if approve and written:
+        publication.public_changed(election.pk, results=True)
+        publication.sync_published(
+            {row.membership.constituency_id for row, _t in written},
+            change=publication.Change(publication.CAUSE_TALLY_APPROVED),
+            by=by,
+            source=source,
+        )
+    action = "results.tally.imported_approved" if approve else "results.tally.imported"
+    audit_log_many(
+        AuditRecord(
+            action,
+            user=by,
+            election_slug=election.slug,
+            object_type="tally",
+            object_key=f"{row.membership.polling_unit.code}/{row.membership.contest.code}/r{t.round}.{t.attempt}",
+            before=befores.get(t.pk),
+            after={"status": t.status, "version": t.version, **row.payload.canonical()},
+            source=source,
+        )
+        for row, t in written
+    )
