@@ -18,6 +18,7 @@ from api.errors import domain_error_response
 from elections.models import Area, Constituency, Election
 from elections.permissions import Action, can_constituency, grants_for
 from public import cache, selectors
+from results import permissions
 from results.publication import services as publication
 
 
@@ -102,7 +103,7 @@ class PublishView(APIView):
         grants = grants_for(request.user, cons.election)
         if not can_constituency(grants, cons, Action.VIEW):
             raise Http404("No such constituency")
-        if not publication.can_publish(grants, cons):
+        if not permissions.can_publish(grants, cons):
             return Response(
                 {"detail": "Only a board member of this constituency or a committee member above it publishes."},
                 status=status.HTTP_403_FORBIDDEN,

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from core.errors import Conflict, Invalid
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import (
     Area,
     Candidate,
@@ -137,7 +138,7 @@ def election_import(
         election.save(update_fields=[*report.election_fields, "updated_at"])
     _apply(election, spec, existing, plans)
     audit_log(
-        "elections.election.imported",
+        AuditAction.ELECTION_IMPORTED,
         user=by,
         election_slug=election.slug,
         object_type="election",
@@ -417,7 +418,7 @@ def role_grant(
     assignment, created = RoleAssignment.objects.get_or_create(user=user, election=election, role=role, **scope)
     if created:
         audit_log(
-            "elections.role.granted",
+            AuditAction.ROLE_GRANTED,
             user=by,
             election_slug=election.slug,
             object_type="role",
@@ -437,7 +438,7 @@ def role_revoke(
     deleted, _ = RoleAssignment.objects.filter(user=user, election=election, role=role, **scope).delete()
     if deleted:
         audit_log(
-            "elections.role.revoked",
+            AuditAction.ROLE_REVOKED,
             user=by,
             election_slug=election.slug,
             object_type="role",

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from elections.models import Constituency, Contest, Election, PollingUnit, PollingUnitConstituency
-from elections.permissions import Action, Grants, grants_for
+from elections.models import Area, Constituency, Contest, Election, PollingUnit, PollingUnitConstituency
+from elections.permissions import Action, Grants, can_area, can_constituency, can_election, grants_for
+from results.models import Flag
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,53 @@ def access_tally(user: object, slug: str, unit_code: str, contest_code: str, *, 
     if not can_tally(grants_for(user, scope.election), scope, need):
         raise PermissionDenied("Your role does not allow this on this tally.")
     return scope
+
+
+# --- results beyond one tally: publication, flags, further rounds, an area's minutes ----------------------------
+
+
+def can_publish(grants: Grants, constituency: Constituency) -> bool:
+    """A board member of the constituency or a committee member above it (CONTRACT §9)."""
+    return can_constituency(grants, constituency, Action.MANAGE)
+
+
+def can_publish_turnout(grants: Grants) -> bool:
+    """The election committee of a top-level area (it manages the whole election)."""
+    return can_election(grants, Action.MANAGE)
+
+
+def _flag_paths(flag: Flag) -> list[str]:
+    paths = []
+    if flag.polling_unit_id:
+        paths.append(flag.polling_unit.area.path)
+    if flag.constituency_id:
+        paths.append(flag.constituency.area.path)
+    return paths
+
+
+def can_view_flag(grants: Grants, flag: Flag) -> bool:
+    if grants.superuser or grants.staff or grants.auditor:
+        return True
+    if flag.constituency_id and flag.constituency_id in grants.board_constituencies:
+        return True
+    return any(grants.covers_path(p) for p in _flag_paths(flag))
+
+
+def can_resolve_flag(grants: Grants, flag: Flag) -> bool:
+    """An election committee above the flag's unit (or constituency) resolves it; superusers too."""
+    return grants.superuser or any(grants.covers_path(p) for p in _flag_paths(flag))
+
+
+def can_resolve_any(grants: Grants) -> bool:
+    return grants.superuser or bool(grants.committee_paths)
+
+
+def can_decide_round(grants: Grants, constituency: Constituency) -> bool:
+    """Only an election committee above the constituency decides a further round (Arts. 79-80), not its board."""
+    return grants.superuser or grants.covers_path(constituency.area.path)
+
+
+def can_build_minutes_zip(grants: Grants, area: Area) -> bool:
+    """Starting (or retrying) the ZIP of an area's minutes writes a job and spends the server's time: a committee
+    of the area or above, not a read-only auditor who may only look at the area."""
+    return can_area(grants, area, Action.MANAGE)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Election, PollingUnit
 from voters.crypto import id_cipher
 from voters.models import ACTIVE_STATUSES, Voter, VoterKey, voter_pk
@@ -60,7 +61,7 @@ def _raise_alarm(election: Election, total: int) -> None:
     )
     cache.set(f"kp:lookup:alarm:{election.pk}", time.time(), timeout=3600)
     audit_log(
-        "voters.lookup.alarm_raised",
+        AuditAction.LOOKUP_ALARM_RAISED,
         election_slug=election.slug,
         object_type="election",
         object_key=election.slug,

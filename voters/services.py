@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Election, PollingUnit
 from voters import rules
 from voters.crypto import id_cipher
@@ -143,7 +144,7 @@ def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Any, now: d
         status_note=note[:300],
     )
     _key_listed(voter)
-    _audit("voters.voter.added", voter, by, status=voter.status, note=note[:300])
+    _audit(AuditAction.VOTER_ADDED, voter, by, status=voter.status, note=note[:300])
     return voter
 
 
@@ -163,7 +164,7 @@ def voter_remove(
     voter.version += 1
     voter.save(update_fields=["status", "removal_reason", "status_note", "version", "updated_at"])
     _key_struck(voter)
-    _audit("voters.voter.removed", voter, by, before=before, reason=reason, note=note[:300])
+    _audit(AuditAction.VOTER_REMOVED, voter, by, before=before, reason=reason, note=note[:300])
     return voter
 
 
@@ -179,7 +180,7 @@ def voter_list_post(*, unit: PollingUnit, posted_on: dt.date, by: Any) -> VoterL
     voter_list.save(update_fields=["posted_on", "posted_by"])
     late = posted_on > rules.posting_deadline(unit.election.election_day)
     audit_log(
-        "voters.list.posted",
+        AuditAction.VOTER_LIST_POSTED,
         user=by,
         election_slug=unit.election.slug,
         object_type="voter_list",
@@ -217,7 +218,7 @@ def certificate_issue(
     certificate = Certificate.objects.create(
         election=voter.election, number=number, voter=voter, issued_at=now, issued_by=by
     )
-    _audit("voters.certificate.issued", voter, by, certificate=number)
+    _audit(AuditAction.CERTIFICATE_ISSUED, voter, by, certificate=number)
     return certificate
 
 
@@ -273,7 +274,7 @@ def certificate_accept(
     )
     certificate.save(update_fields=["status", "added_voter", "used_at", "used_by"])
     _audit(
-        "voters.certificate.used",
+        AuditAction.CERTIFICATE_USED,
         voter,
         by,
         certificate=certificate.number,
@@ -318,7 +319,7 @@ def complaint_receive(
         received_by=by,
     )
     audit_log(
-        "voters.complaint.received",
+        AuditAction.COMPLAINT_RECEIVED,
         user=by,
         election_slug=unit.election.slug,
         object_type="voter_complaint",
@@ -348,7 +349,7 @@ def complaint_answer(
     complaint.version += 1
     complaint.save(update_fields=["status", "answer", "answered_on", "answered_by", "version"])
     audit_log(
-        "voters.complaint.answered",
+        AuditAction.COMPLAINT_ANSWERED,
         user=by,
         election_slug=complaint.election.slug,
         object_type="voter_complaint",

@@ -20,6 +20,7 @@ from elections.permissions import (
     grants_for,
 )
 from office.elections.tables import ConstituencyTable, PollingUnitTable
+from results import permissions
 from results.publication import services as publication
 from results.tallies.selectors import unit_contests
 
@@ -59,7 +60,7 @@ def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cons_filter": cons_filter,
         "unit_filter": unit_filter,
         "findings_count": len(selectors.structure_findings(election, grants=grants)),
-        "can_publish_turnout": publication.can_publish_turnout(grants),
+        "can_publish_turnout": permissions.can_publish_turnout(grants),
         "turnout_public": publication.turnout_is_public(election),
     }
     return render(request, "elections/election_detail.html", context)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from elections.models import Area, Contest
 from elections.permissions import Action, access_area, access_constituency, can_area, can_constituency, grants_for
 from office.minutes.forms import IssueForm, MemberFormSet, initial_of, members_of_formset
+from results import permissions
 from results.minutes import data as md
 from results.minutes import jobs as minutes_jobs
 from results.minutes import services as svc
@@ -229,7 +230,10 @@ def summary_pdf(request: HttpRequest, slug: str, area: str, contest: str) -> Htt
 @login_required
 def area_minutes(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     obj = access_area(request.user, slug, area, need=Action.VIEW)
+    may_build = permissions.can_build_minutes_zip(grants_for(request.user, obj.election), obj)
     if request.method == "POST":
+        if not may_build:
+            raise PermissionDenied("Only a committee of the area starts its ZIP.")
         job = minutes_jobs.job_create(
             election=obj.election,
             area=obj,
@@ -258,7 +262,14 @@ def area_minutes(request: HttpRequest, slug: str, area: str) -> HttpResponse:
         )
         .count()
     )
-    context = {"election": obj.election, "area": obj, "contests": contests, "job": job, "issued": issued}
+    context = {
+        "election": obj.election,
+        "area": obj,
+        "contests": contests,
+        "job": job,
+        "issued": issued,
+        "may_build": may_build,
+    }
     return render(request, "results/minutes_area.html", context)
 
 
@@ -297,6 +308,8 @@ def job_zip(request: HttpRequest, slug: str, job_id: int) -> FileResponse:
 @login_required
 def job_retry(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     job = _job(request, slug, job_id)
+    if not permissions.can_build_minutes_zip(grants_for(request.user, job.election), job.area):
+        raise PermissionDenied("Only a committee of the area starts its ZIP.")
     minutes_jobs.job_start(job.pk)
     return redirect(f"{reverse('results:minutes-area', args=[slug, job.area.code])}?job={job.pk}")
 

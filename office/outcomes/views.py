@@ -23,6 +23,7 @@ from elections.permissions import Action, access_constituency, access_election, 
 from elections.selectors import constituencies_visible
 from office.tallies.filters import ContestConstituencyFilter
 from office.tallies.tables import ContestConstituencyTable
+from results import permissions
 from results.decisions import further_rounds
 from results.flags import screening
 from results.minutes import data as minutes_data
@@ -66,8 +67,8 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         if outcome.margin
         else [],
         "chart": chart,
-        "can_decide": further_rounds.can_decide_round(grants, constituency),
-        "can_resolve": screening.can_resolve_any(grants),
+        "can_decide": permissions.can_decide_round(grants, constituency),
+        "can_resolve": permissions.can_resolve_any(grants),
         "today": today,
         "days_left": (deadline - today).days if deadline else None,
         "default_day": min(deadline, max(today, constituency.election.election_day + dt.timedelta(days=7)))
@@ -75,7 +76,7 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         else today,
         "round_kinds": {rules.RE_ELECTION: _("re-election"), rules.ADDITIONAL: _("additional election")},
         "publication": publication.publication_state(constituency),
-        "can_publish": publication.can_publish(grants, constituency),
+        "can_publish": permissions.can_publish(grants, constituency),
     }
     return render(request, "results/constituency_result.html", context)
 
@@ -85,7 +86,7 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
 def result_publish(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The publish button: propose, or confirm another member's proposal (CONTRACT §9)."""
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
-    if not publication.can_publish(grants_for(request.user, constituency.election), constituency):
+    if not permissions.can_publish(grants_for(request.user, constituency.election), constituency):
         raise PermissionDenied("Only a board member of the constituency or a committee member above it publishes.")
     try:
         state = publication.result_publish(constituency=constituency, by=request.user, source=_source(request))
@@ -106,7 +107,7 @@ def result_publish(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def turnout_publish(request: HttpRequest, slug: str) -> HttpResponse:
     """The election committee makes turnout during the day public for the whole election, or stops it."""
     election = access_election(request.user, slug)
-    if not publication.can_publish_turnout(grants_for(request.user, election)):
+    if not permissions.can_publish_turnout(grants_for(request.user, election)):
         raise PermissionDenied("Only the election committee of a top-level area publishes turnout.")
     publish = request.POST.get("publish") == "1"
     publication.turnout_publish(election=election, publish=publish, by=request.user, source=_source(request))
@@ -119,7 +120,7 @@ def turnout_publish(request: HttpRequest, slug: str) -> HttpResponse:
 def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The election committee opens the re-election or the additional election the result calls for."""
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
-    if not further_rounds.can_decide_round(grants_for(request.user, constituency.election), constituency):
+    if not permissions.can_decide_round(grants_for(request.user, constituency.election), constituency):
         raise PermissionDenied("Only the election committee above the constituency opens a further round.")
     try:
         voting_day = dt.date.fromisoformat(request.POST.get("voting_day", ""))
@@ -216,9 +217,9 @@ def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
         .first()
     )
     grants = grants_for(request.user, election)
-    if flag is None or not screening.can_view_flag(grants, flag):
+    if flag is None or not permissions.can_view_flag(grants, flag):
         raise Http404("No such flag")
-    may_resolve = screening.can_resolve_flag(grants, flag)
+    may_resolve = permissions.can_resolve_flag(grants, flag)
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from elections import audit_codes
 from elections.permissions import Action, access_election, access_polling_unit, grants_for
 from office.tallies.filters import FlagFilter, ReviewFilter
 from office.tallies.forms import FIELD_LABELS, TallyForm
@@ -123,7 +124,7 @@ def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> Ht
 def _labelled(entries: Any) -> list[Any]:
     rows = list(entries)
     for e in rows:
-        e.label = selectors.ACTION_LABELS.get(e.action, e.action)
+        e.label = audit_codes.label(e.action)
     return rows
 
 

@@ -18,9 +18,7 @@ from elections.models import PollingUnit
 from elections.permissions import (
     Action,
     access_area,
-    access_election,
     access_polling_unit,
-    can_polling_unit,
     grants_for,
 )
 from office.voters.filters import VoterFilter
@@ -39,16 +37,12 @@ from office.voters.tables import VoterTable
 from voters import errors, selectors, services
 from voters.importing import pipeline
 from voters.importing.reading import FileRefused
-from voters.models import UNIT_SPAN, Complaint, Voter, VoterImport, voter_pk
+from voters.models import UNIT_SPAN, Complaint, Voter, voter_pk
+from voters.permissions import access_voter_import, can_voter_list
 from voters.printing import voter_list_pdf
 
 PAGE_SIZE = 100
 SEARCH_LIMIT = 20
-
-
-def _may(request: HttpRequest, unit: PollingUnit, action: Action) -> bool:
-    ids = set(unit.memberships.values_list("constituency_id", flat=True))
-    return can_polling_unit(grants_for(request.user, unit.election), unit, action, constituency_ids=ids)
 
 
 def _voter(unit: PollingUnit, number: int) -> Voter:
@@ -62,8 +56,8 @@ def _unit_context(request: HttpRequest, unit: PollingUnit, **extra: object) -> d
         "election": unit.election,
         "unit": unit,
         "voter_list": selectors.voter_list_of_unit(unit),
-        "may_manage": _may(request, unit, Action.MANAGE),
-        "may_enter": _may(request, unit, Action.ENTER),
+        "may_manage": can_voter_list(request.user, unit, Action.MANAGE),
+        "may_enter": can_voter_list(request.user, unit, Action.ENTER),
         "closes_at": services.changes_close_at(unit.election),
         **extra,
     }
@@ -379,21 +373,9 @@ def import_upload(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return render(request, "voters/import_upload.html", context, status=400 if error else 200)
 
 
-def _access_import(request: HttpRequest, slug: str, pk: int) -> VoterImport:
-    election = access_election(request.user, slug)
-    batch = VoterImport.objects.filter(election=election, pk=pk).select_related("area", "by").first()
-    if batch is None:
-        raise Http404("No such import")
-    if batch.area is not None:
-        access_area(request.user, slug, batch.area.code, need=Action.MANAGE)
-    else:
-        access_election(request.user, slug, need=Action.MANAGE)
-    return batch
-
-
 @login_required
 def import_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    batch = _access_import(request, slug, pk)
+    batch = access_voter_import(request.user, slug, pk)
     page = Paginator(batch.refusals, 200).get_page(request.GET.get("page"))
     context = {"election": batch.election, "batch": batch, "page": page}
     return render(request, "voters/import_report.html", context)
@@ -401,7 +383,7 @@ def import_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def import_refused_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    batch = _access_import(request, slug, pk)
+    batch = access_voter_import(request.user, slug, pk)
     # The reasons quote the file's own cells, which may hold a formula: csv_bytes neutralises them.
     response = HttpResponse(csv_bytes(["line", "reason"], batch.refusals), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="refused-rows-{batch.pk}.csv"'

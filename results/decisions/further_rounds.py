@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, lazy_format
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Constituency
-from elections.permissions import Grants
 from results.models import ConstituencyRound
 from results.outcomes import constituency as outcomes
 from results.outcomes import rounds
@@ -36,11 +36,6 @@ STATUS_WORDS = {
 
 class RoundRefused(Conflict):
     """The round cannot be opened (wrong status, already opened, no third round)."""
-
-
-def can_decide_round(grants: Grants, constituency: Constituency) -> bool:
-    """Only an election committee above the constituency decides a further round (Arts. 79-80), not its board."""
-    return grants.superuser or grants.covers_path(constituency.area.path)
 
 
 @transaction.atomic
@@ -98,7 +93,7 @@ def round_open(
     cons.save(update_fields=["current_round", "current_round_kind"])
     public_changed(election.pk, results=True)  # the public page says a further round is under way
     audit_log(
-        "results.round.opened",
+        AuditAction.ROUND_OPENED,
         user=by,
         election_slug=election.slug,
         object_type="constituency",

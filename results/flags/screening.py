@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Election
-from elections.permissions import Grants
 from results.models import FIGURES, Flag, Tally, TallyVote
 from results.rules import anomalies as flags
 
@@ -33,32 +33,6 @@ class FlagRefused(Conflict):
 
 
 # --- who may see and resolve a flag ---------------------------------------------------------------
-
-
-def _flag_paths(flag: Flag) -> list[str]:
-    paths = []
-    if flag.polling_unit_id:
-        paths.append(flag.polling_unit.area.path)
-    if flag.constituency_id:
-        paths.append(flag.constituency.area.path)
-    return paths
-
-
-def can_view_flag(grants: Grants, flag: Flag) -> bool:
-    if grants.superuser or grants.staff or grants.auditor:
-        return True
-    if flag.constituency_id and flag.constituency_id in grants.board_constituencies:
-        return True
-    return any(grants.covers_path(p) for p in _flag_paths(flag))
-
-
-def can_resolve_flag(grants: Grants, flag: Flag) -> bool:
-    """An election committee above the flag's unit (or constituency) resolves it; superusers too."""
-    return grants.superuser or any(grants.covers_path(p) for p in _flag_paths(flag))
-
-
-def can_resolve_any(grants: Grants) -> bool:
-    return grants.superuser or bool(grants.committee_paths)
 
 
 @transaction.atomic
@@ -78,7 +52,7 @@ def flag_resolve(*, flag: Flag, note: str, by: Any, source: str = "") -> Flag:
     )
     locked.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
     audit_log(
-        "results.flag.resolved",
+        AuditAction.FLAG_RESOLVED,
         user=by,
         election_slug=locked.election.slug,
         object_type="flag",
@@ -215,7 +189,7 @@ def screen_anomalies(*, election: Election, by: Any = None, source: str = "", dr
         if not (report.created or report.removed):
             return report  # nothing changed: nothing to log either
         audit_log(
-            "results.flags.screening.ran",
+            AuditAction.SCREENING_RAN,
             user=by,
             election_slug=election.slug,
             object_type="election",

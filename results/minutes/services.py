@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, lazy_format
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Area, Constituency, Contest, Election
 from results.minutes import data as md
 from results.minutes import rendering as documents
@@ -380,7 +381,7 @@ def minutes_issue(
     if inputs["members"]:
         _save_members(document, inputs["members"])
     audit_log(
-        "results.minutes.services.issued",
+        AuditAction.MINUTES_ISSUED,
         user=by,
         election_slug=election.slug,
         object_type="minute",

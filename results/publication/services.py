@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Constituency, Election, PollingUnitConstituency
-from elections.permissions import Action, Grants, can_constituency, can_election
 from results.models import (
     ConstituencyResult,
     PublicationProposal,
@@ -58,19 +58,6 @@ CAUSE_REPUBLISHED = "republished"
 
 class PublicationRefused(Conflict):
     """The result cannot be published now (HTTP 409): incomplete, or not the person's to publish."""
-
-
-# --- who may -------------------------------------------------------------------------------------------
-
-
-def can_publish(grants: Grants, constituency: Constituency) -> bool:
-    """A board member of the constituency or a committee member above it (CONTRACT §9)."""
-    return can_constituency(grants, constituency, Action.MANAGE)
-
-
-def can_publish_turnout(grants: Grants) -> bool:
-    """The election committee of a top-level area (it manages the whole election)."""
-    return can_election(grants, Action.MANAGE)
 
 
 # --- snapshots -------------------------------------------------------------------------------------------
@@ -262,7 +249,7 @@ def result_publish(*, constituency: Constituency, by: Any, source: str = "") -> 
         pending.status, pending.decided_at = PublicationProposal.Status.SUPERSEDED, timezone.now()
         pending.save(update_fields=["status", "decided_at"])
         _audit(
-            "results.result.publication_superseded",
+            AuditAction.PUBLICATION_SUPERSEDED,
             cons,
             by,
             source,
@@ -274,7 +261,7 @@ def result_publish(*, constituency: Constituency, by: Any, source: str = "") -> 
             election=cons.election, constituency=cons, round=rnd, fingerprint=cr.fingerprint, proposed_by=by
         )
         _audit(
-            "results.result.publication_proposed",
+            AuditAction.PUBLICATION_PROPOSED,
             cons,
             by,
             source,
@@ -300,7 +287,7 @@ def result_publish(*, constituency: Constituency, by: Any, source: str = "") -> 
         cause=CAUSE_REPUBLISHED if again else "",
     )
     _audit(
-        "results.result.published",
+        AuditAction.RESULT_PUBLISHED,
         cons,
         by,
         source,
@@ -367,7 +354,7 @@ def sync_published(
             unit_code=change.unit_code,
         )
         _audit(
-            "results.result.correction_published",
+            AuditAction.CORRECTION_PUBLISHED,
             cons,
             by,
             source,
@@ -398,7 +385,7 @@ def turnout_publish(*, election: Election, publish: bool, by: Any, source: str =
     row.save()
     public_changed(election.pk, turnout=True)
     audit_log(
-        "results.turnout.published" if publish else "results.turnout.unpublished",
+        AuditAction.TURNOUT_PUBLISHED if publish else AuditAction.TURNOUT_UNPUBLISHED,
         user=by,
         election_slug=election.slug,
         object_type="election",

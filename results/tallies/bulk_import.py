@@ -9,6 +9,7 @@ from django.db.models import F
 
 from core.errors import Problem
 from elections.audit import AuditRecord, audit_log_many
+from elections.audit_codes import AuditAction
 from elections.models import Candidate, Election, PollingUnitConstituency
 from results.models import FIGURES, Flag, Tally, TallyVersion, TallyVote
 from results.outcomes.totals import tally_change, totals_apply
@@ -277,7 +278,7 @@ def _write_rows(
             by=by,
             source=source,
         )
-    action = "results.tally.imported_approved" if approve else "results.tally.imported"
+    action = AuditAction.TALLY_IMPORTED_APPROVED if approve else AuditAction.TALLY_IMPORTED
     audit_log_many(
         AuditRecord(
             action,

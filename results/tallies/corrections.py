@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Problem
+from elections.audit_codes import AuditAction
 from elections.models import Candidate
 from results.models import FIGURES, Tally, TallyCorrection, TallyVote
 from results.outcomes.totals import tally_change, tally_votes, totals_apply
@@ -49,7 +50,7 @@ def correction_propose(
         tally=tally, based_on_version=tally.version, figures=payload.canonical(), reason=reason, proposed_by=by
     )
     _audit(
-        "results.tally.correction_proposed",
+        AuditAction.TALLY_CORRECTION_PROPOSED,
         scope,
         tally,
         by,
@@ -98,7 +99,7 @@ def correction_decide(
         _problems, findings = validate(scope, payload, loaded=loaded_list_count(scope))
         _replace_check_flags(tally, findings)
         _audit(
-            "results.tally.corrected",
+            AuditAction.TALLY_CORRECTED,
             scope,
             tally,
             by,
@@ -115,7 +116,7 @@ def correction_decide(
         )
     else:
         _audit(
-            "results.tally.correction_rejected",
+            AuditAction.TALLY_CORRECTION_REJECTED,
             scope,
             tally,
             by,

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
 
 from elections.models import AuditEntry, Election, PollingUnit, PollingUnitConstituency
 from elections.permissions import Grants
@@ -72,20 +71,6 @@ def unit_contests(unit: PollingUnit) -> list[UnitContest]:
     for t in Tally.objects.filter(polling_unit=unit).order_by("round", "attempt"):
         tallies[t.contest_id] = t  # the newest round and attempt last
     return [UnitContest(m, tallies.get(m.contest_id)) for m in memberships]
-
-
-ACTION_LABELS = {
-    "results.tally.saved": _("saved"),
-    "results.tally.submitted": _("submitted"),
-    "results.tally.returned": _("returned"),
-    "results.tally.approved": _("approved"),
-    "results.tally.annulled": _("annulled"),
-    "results.tally.correction_proposed": _("correction proposed"),
-    "results.tally.corrected": _("corrected"),
-    "results.tally.correction_rejected": _("correction rejected"),
-    "results.tally.imported": _("imported"),
-    "results.tally.imported_approved": _("imported as approved"),
-}
 
 
 def tally_history(tally: Tally) -> QuerySet[AuditEntry]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Problem, lazy_format
 from elections.audit import AuditRecord, audit_log_many
+from elections.audit_codes import AuditAction
 from results.models import FIGURES, Flag, Tally, TallyVote
 from results.outcomes.totals import tally_change, tally_votes, totals_apply
 from results.permissions import TallyScope
@@ -143,9 +144,8 @@ def _save_locked(
     action = "submitted" if submit else "saved"
     _snapshot(tally, content, by, action)
     _replace_check_flags(tally, findings)
-    record = _record(
-        f"results.tally.{action}", scope, tally, by, source, before=before, after={**_state(tally), **content}
-    )
+    code = AuditAction.TALLY_SUBMITTED if submit else AuditAction.TALLY_SAVED
+    record = _record(code, scope, tally, by, source, before=before, after={**_state(tally), **content})
     return _Saved(tally, created, content, findings, record)
 
 
@@ -213,7 +213,7 @@ def tally_submit(
     tally.save(update_fields=["status", "submitted_by", "return_reason", "version", "updated_at"])
     _snapshot(tally, content, by, "submitted")
     _replace_check_flags(tally, findings)
-    _audit("results.tally.submitted", scope, tally, by, source, before=before, after=_state(tally))
+    _audit(AuditAction.TALLY_SUBMITTED, scope, tally, by, source, before=before, after=_state(tally))
     return tally
 
 
@@ -240,7 +240,14 @@ def tally_return(*, scope: TallyScope, reason: str, by: Any, version: int | None
     tally.save(update_fields=["status", "return_reason", "version", "updated_at"])
     _snapshot(tally, tally_figures(tally), by, "returned", note=reason)
     _audit(
-        "results.tally.returned", scope, tally, by, source, before=before, after=_state(tally), data={"reason": reason}
+        AuditAction.TALLY_RETURNED,
+        scope,
+        tally,
+        by,
+        source,
+        before=before,
+        after=_state(tally),
+        data={"reason": reason},
     )
     return tally
 
@@ -269,7 +276,7 @@ def tally_approve(*, scope: TallyScope, by: Any, version: int | None = None, sou
     tally.save(update_fields=["status", "approved_by", "version", "updated_at"])
     totals_apply([tally_change(tally, tally_votes([tally.pk])[tally.pk], +1)])
     _snapshot(tally, tally_figures(tally), by, "approved")
-    _audit("results.tally.approved", scope, tally, by, source, before=before, after=_state(tally))
+    _audit(AuditAction.TALLY_APPROVED, scope, tally, by, source, before=before, after=_state(tally))
     _results_changed(scope, by, source, _approval_change(scope, tally))
     return tally
 
@@ -323,7 +330,14 @@ def tally_annul(*, scope: TallyScope, reason: str, by: Any, source: str = "") ->
         source="committee: Art. 81",
     )
     _audit(
-        "results.tally.annulled", scope, tally, by, source, before=before, after=_state(tally), data={"reason": reason}
+        AuditAction.TALLY_ANNULLED,
+        scope,
+        tally,
+        by,
+        source,
+        before=before,
+        after=_state(tally),
+        data={"reason": reason},
     )
     _results_changed(scope, by, source, publication.Change(publication.CAUSE_UNIT_ANNULLED, scope.unit.code, reason))
     return tally

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Problem
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import PollingUnit
 from results.models import Flag, Tally, TurnoutReport
 from results.publication import services as publication
@@ -59,7 +60,7 @@ def turnout_report_save(
     )
     publication.public_changed(election.pk, turnout=True)
     audit_log(
-        "results.turnout.reported",
+        AuditAction.TURNOUT_REPORTED,
         user=by,
         election_slug=election.slug,
         object_type="turnout",

@@ -172,7 +172,7 @@ def test_issuing_keeps_data_hashes_and_logs(counted):
     assert minute.data_sha256 == md.sha256_of(minute.data["source"])
     assert minute.pdf_size > 1000 and len(minute.pdf_sha256) == 64
     assert minute.verify_url == f"http://testserver/verify/{minute.token}/"
-    entry = AuditEntry.objects.get(action="results.minutes.services.issued")
+    entry = AuditEntry.objects.get(action="results.minutes.issued")
     assert entry.object_key == "counting:U1/QH/r1.1" and entry.after["pdf_sha256"] == minute.pdf_sha256
     assert "Hoàng Văn Lợi" not in str(entry.data)  # names stay in the minute, not in the log
     # the members are kept for the next minute of the same team

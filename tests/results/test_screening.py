@@ -68,7 +68,7 @@ def test_screening_writes_flags_with_their_reference(town):
     assert outlier.polling_unit.code == "T-23" and outlier.constituency.code == "QH-T" and outlier.tally_id
     assert "Iglewicz" in outlier.source and outlier.status == "open"
     assert screening_flags(town).filter(code="fingerprint_outlier", polling_unit__code="T-23").exists()
-    assert AuditEntry.objects.get(action="results.flags.screening.ran").data["created"] == report.created
+    assert AuditEntry.objects.get(action="results.screening.ran").data["created"] == report.created
 
 
 def test_screening_twice_changes_nothing(town):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Area, Election, PollingUnit
 from voters import rules
 from voters.crypto import hex_tokens, id_cipher, token_order, token_sort
@@ -263,7 +264,7 @@ def _finish(batch: VoterImport, report: ImportReport, ctx: "ImportContext") -> N
     batch.save(update_fields=["rows", "loaded", "unchanged", "refused", "refusals"])
     report.batch = batch
     audit_log(
-        "voters.list.imported",
+        AuditAction.VOTER_LIST_IMPORTED,
         user=ctx.by,
         election_slug=batch.election.slug,
         object_type="voter_import",
