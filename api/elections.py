@@ -99,7 +99,7 @@ class ElectionDetailView(APIView):
 
 
 class PollingUnitDetailView(APIView):
-    """A polling unit (CONTRACT §8): public, so voters can find where they vote."""
+    """A polling unit (interfaces §8): public, so voters can find where they vote."""
 
     permission_classes = [AllowAny]
 
@@ -113,7 +113,7 @@ class PollingUnitDetailView(APIView):
                     "code": unit.code,
                     "name": unit.name,
                     "area": unit.area.code,
-                    # A loaded voter list replaces the figure of the structure file (CONTRACT §8).
+                    # A loaded voter list replaces the figure of the structure file (interfaces §8).
                     "registered_voters": (
                         unit.registered_voters if (listed := registered_voters(unit)) is None else listed
                     ),

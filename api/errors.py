@@ -2,7 +2,7 @@
 
 `{"detail": message}` with the error's status (400, 403, 409); a refusal of the input (400) adds
 `"errors": {path: [message, ...]}`, the path naming the field or JSON path ("non_field_errors" for the whole).
-Messages are in the language of the request (Accept-Language or the session's choice).
+Messages are in the reader's language: the choice of the language switch (its cookie), Vietnamese by default.
 """
 
 from collections import defaultdict

@@ -1,9 +1,9 @@
-"""Official minutes in the API (CONTRACT §9): the PDFs, the list of issued versions, and issuing.
+"""Official minutes in the API (interfaces §9): the PDFs, the list of issued versions, and issuing.
 
 - `GET .../tallies/{unit}/{contest}/minutes.pdf`: the counting minutes of an approved tally. Access as
-  for the tally itself (CONTRACT §7): 403 for a role that may not see it, 404 for an unknown unit.
+  for the tally itself (interfaces §7): 403 for a role that may not see it, 404 for an unknown unit.
 - `GET .../results/{constituency}/minutes.pdf`: the constituency minutes once every unit is counted.
-  Access as for the result (CONTRACT §3): committees above, the board, auditors and staff; everyone
+  Access as for the result (interfaces §3): committees above, the board, auditors and staff; everyone
   once the result is published (then only issued versions, never a draft); 404 otherwise.
 
 Both take `?version=N` (an issued version), `?round=N` (an earlier round) and `?lang=en` (the English
@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import domain_error_response
+from core.http import request_source
 from elections.models import Constituency
 from elections.permissions import Action, can_constituency, grants_for
 from results.minutes import data as md
@@ -101,7 +102,7 @@ def _issue(request: Request, build: Any) -> Response:
             inputs=dict(body.validated_data),
             by=request.user,
             base_url=request.build_absolute_uri("/"),
-            source=f"api {request.META.get('REMOTE_ADDR', '')}",
+            source=request_source(request, "api"),
         )
     except (md.MinutesUnavailable, svc.MinutesConflict) as exc:
         return domain_error_response(exc)

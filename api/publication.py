@@ -1,4 +1,4 @@
-"""Publication API (CONTRACT §9): publish a constituency's result (two members), and the public turnout."""
+"""Publication API (interfaces §9): publish a constituency's result (two members), and the public turnout."""
 
 import json
 from collections.abc import Callable
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import domain_error_response
+from core.http import request_source
 from elections.models import Area, Constituency, Election
 from elections.permissions import Action, can_constituency, grants_for
 from public import cache, selectors
@@ -109,15 +110,13 @@ class PublishView(APIView):
                 status=status.HTTP_403_FORBIDDEN,
             )
         try:
-            state = publication.result_publish(constituency=cons, by=request.user, source=_source(request))
+            state = publication.result_publish(
+                constituency=cons, by=request.user, source=request_source(request, "api")
+            )
         except publication.PublicationRefused as exc:
             return domain_error_response(exc)
         code = status.HTTP_202_ACCEPTED if state.action == publication.PROPOSED else status.HTTP_200_OK
         return Response(state_api(state), status=code)
-
-
-def _source(request: Request) -> str:
-    return f"api {request.META.get('REMOTE_ADDR', '')}"
 
 
 class TurnoutPointOut(serializers.Serializer):
@@ -166,7 +165,7 @@ class PublicTurnoutOut(serializers.Serializer):
 
 
 def turnout_api(election: Election, overview: selectors.TurnoutOverview) -> dict[str, Any]:
-    """Published turnout for the election and each area (CONTRACT §9); figures are null until published."""
+    """Published turnout for the election and each area (interfaces §9); figures are null until published."""
     shown = overview.published
     total = overview.total
 

@@ -1,9 +1,10 @@
-"""Results API (CONTRACT §3): one constituency, or a whole contest with its constituencies and affiliations.
+"""Results API (interfaces §3): one constituency, or a whole contest with its constituencies and affiliations.
 
 Allowed at once to the committees above, the constituency's board, auditors and staff; to everyone once
 the result is published. Anything else answers 404, exactly like a code that does not exist.
 """
 
+import dataclasses
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -22,8 +23,12 @@ from public import cache
 from results.models import ConstituencyResult, ResultPublication
 from results.outcomes import constituency as outcomes
 from results.outcomes import contests, rounds
+from results.outcomes.constituency import ConstituencyOutcome
+from results.outcomes.contests import ContestOutcome
 from results.publication import services as publication
+from results.publication.record import result_record
 from results.publication.services import current_publication
+from results.rules import margins
 
 
 class CandidateResultOut(serializers.Serializer):
@@ -124,6 +129,71 @@ class ContestResultOut(TotalsOut):
     affiliations = AffiliationOut(many=True)
 
 
+# --- the JSON of results: built here from the domain's values ------------------------------------------------
+
+
+def constituency_result_json(outcome: ConstituencyOutcome) -> dict[str, Any]:
+    """A constituency's live result (ConstituencyResultOut): the published record's fields, with the committees'
+    working notes (flags, margin check) that a publication leaves out."""
+    return result_record(outcome) | {
+        "flags": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "polling_unit": f.polling_unit.code if f.polling_unit_id else None,
+                "message": f.message,
+                "source": f.source,
+            }
+            for f in outcome.flags
+        ],
+        "margin": _margin_json(outcome.margin),
+    }
+
+
+def _margin_json(m: margins.MarginCheck | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {
+        "can_change": m.can_change,
+        "polling_units": list(m.pending_units),
+        "pending_voters": m.pending_voters,
+        "reasons": [{"code": r.code, "message": r.message} for r in m.reasons],
+    }
+
+
+def contest_result_json(outcome: ContestOutcome) -> dict[str, Any]:
+    """A contest's result (ContestResultOut)."""
+    return {
+        "election": outcome.contest.election.slug,
+        "contest": outcome.contest.code,
+        "name": outcome.contest.name,
+        "level": outcome.contest.level,
+        "seats": outcome.seats,
+        "seats_filled": outcome.seats_filled,
+        "polling_units": outcome.polling_units,
+        "polling_units_counted": outcome.polling_units_counted,
+        **outcome.figures.as_dict(),
+        "published": outcome.published,
+        "status_counts": outcome.status_counts,
+        "constituencies": [
+            {
+                "code": c.constituency.code,
+                "name": c.constituency.name,
+                "status": c.status,
+                "seats": c.seats,
+                "seats_filled": c.seats_filled,
+                "round": c.round,
+                "round_kind": c.round_kind,
+                "polling_units": c.polling_units,
+                "polling_units_counted": c.polling_units_counted,
+                "published": c.published,
+            }
+            for c in outcome.constituencies
+        ],
+        "affiliations": [dataclasses.asdict(a) for a in outcome.affiliations],
+    }
+
+
 NOT_FOUND = OpenApiResponse(description="no such election or constituency, or not published and not yours to see")
 
 
@@ -157,7 +227,7 @@ class ConstituencyResultView(APIView):
             raise Http404("No such constituency")
         if not can_constituency(grants_for(request.user, cons.election), cons, Action.VIEW):
             return _public_result(request, election, constituency)
-        data = outcomes.constituency_outcome(cons).as_api()
+        data = constituency_result_json(outcomes.constituency_outcome(cons))
         state = publication.publication_state(cons)
         data["publication"] = publication_api(current_publication(cons))
         data["publication_proposal"] = (
@@ -182,7 +252,7 @@ def _public_result(request: Request, election: str, code: str) -> HttpResponse:
         if pub is None:
             if not _published(obj):  # published by hand, without a snapshot: the live figures, as before
                 raise Http404("No such constituency")
-            return json_bytes(outcomes.constituency_outcome(obj).as_api())
+            return json_bytes(constituency_result_json(outcomes.constituency_outcome(obj)))
         history = ResultPublication.objects.filter(constituency=obj).order_by("sequence")
         data = {
             **pub.data,
@@ -203,14 +273,14 @@ class ContestResultView(APIView):
         if obj is None:
             raise Http404("No such contest")
         if _sees_whole_contest(request.user, obj.election, obj):
-            return cache.private(Response(contests.contest_outcome(obj).as_api()))
+            return cache.private(Response(contest_result_json(contests.contest_outcome(obj))))
         rev = cache.revision(election)
 
         def build() -> tuple[bytes, str]:
             outcome = contests.contest_outcome(obj)
             if not outcome.published:  # every constituency of the contest must be published
                 raise Http404("No such contest")
-            return json_bytes(outcome.as_api())
+            return json_bytes(contest_result_json(outcome))
 
         return cache.respond(request, rev, build, uses=("results",), headers={"Access-Control-Allow-Origin": "*"})
 

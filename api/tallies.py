@@ -1,4 +1,4 @@
-"""The tally workflow API (CONTRACT §7) and turnout reports: parse, check access, one service call."""
+"""The tally workflow API (interfaces §7) and turnout reports: parse, check access, one service call."""
 
 import abc
 import datetime as dt
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from api.errors import domain_error_response
 from core.errors import Problem
+from core.http import request_source
 from elections.permissions import Action, access_polling_unit
 from results.models import FIGURES, Flag, Tally
 from results.permissions import TallyScope, access_tally
@@ -100,12 +101,8 @@ def _version(data: Any) -> tuple[int | None, list[Problem]]:
         return None, []
     value = data["version"]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return None, [Problem("version", "must be a positive whole number")]
+        return None, [Problem("version", _("must be a positive whole number"))]
     return value, []
-
-
-def _source(request: Request) -> str:
-    return f"api {request.META.get('REMOTE_ADDR', '')}"
 
 
 class TallyView(APIView):
@@ -114,7 +111,7 @@ class TallyView(APIView):
         scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
         tally = records.current_tally(scope)
         if tally is None:
-            return Response({"detail": "No tally has been saved for this polling unit and contest yet."}, status=404)
+            return Response({"detail": _("No tally has been saved for this polling unit and contest yet.")}, status=404)
         return Response(tally_data(scope, tally))
 
     @extend_schema(request=TallyIn, responses={200: TallyOut, 201: TallyOut, **ERRORS}, summary="Save the draft")
@@ -127,7 +124,7 @@ class TallyView(APIView):
         assert payload is not None
         try:
             tally, created = services.tally_save(
-                scope=scope, payload=payload, version=version, by=request.user, source=_source(request)
+                scope=scope, payload=payload, version=version, by=request.user, source=request_source(request, "api")
             )
         except errors.TallyError as exc:
             return domain_error_response(exc)
@@ -175,7 +172,7 @@ class SubmitView(_Transition):
             if problems:
                 raise errors.TallyInvalid("The tally is not well formed.", problems)
         return services.tally_submit(
-            scope=scope, by=request.user, version=version, source=_source(request), payload=payload
+            scope=scope, by=request.user, version=version, source=request_source(request, "api"), payload=payload
         )
 
 
@@ -191,7 +188,7 @@ class ReturnView(_Transition):
             reason=reason if isinstance(reason, str) else "",
             by=request.user,
             version=version,
-            source=_source(request),
+            source=request_source(request, "api"),
         )
 
 
@@ -201,7 +198,9 @@ class ApproveView(_Transition):
         return super().post(request, election, unit, contest)
 
     def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
-        return services.tally_approve(scope=scope, by=request.user, version=version, source=_source(request))
+        return services.tally_approve(
+            scope=scope, by=request.user, version=version, source=request_source(request, "api")
+        )
 
 
 class AnnulView(_Transition):
@@ -214,7 +213,10 @@ class AnnulView(_Transition):
     def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
         reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
         return services.tally_annul(
-            scope=scope, reason=reason if isinstance(reason, str) else "", by=request.user, source=_source(request)
+            scope=scope,
+            reason=reason if isinstance(reason, str) else "",
+            by=request.user,
+            source=request_source(request, "api"),
         )
 
 
@@ -249,7 +251,7 @@ class TurnoutReportView(APIView):
             )
         try:
             report, found = turnout.turnout_report_save(
-                unit=polling_unit, at=when, voters_voted=value, by=request.user, source=_source(request)
+                unit=polling_unit, at=when, voters_voted=value, by=request.user, source=request_source(request, "api")
             )
         except errors.TallyError as exc:
             return domain_error_response(exc)

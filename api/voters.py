@@ -1,4 +1,4 @@
-"""API of voter lists: the public "where do I vote" lookup (CONTRACT §8)."""
+"""API of voter lists: the public "where do I vote" lookup (interfaces §8)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema

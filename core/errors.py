@@ -6,7 +6,7 @@ them. `status` is the HTTP answer it stands for; the API's exception handler (ap
 (core/http.py) both read it, so a refusal looks the same on a page and through the API.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,9 +50,22 @@ class DomainError(Exception):
     def __str__(self) -> str:
         return str(self.message)
 
-    def words(self) -> str:
-        """The message and every problem, in the active language, as one line."""
-        return " ".join([str(self.message), *(str(p) for p in self.problems if str(p) != str(self.message))])
+    def words(self, labels: Mapping[str, Any] | None = None) -> str:
+        """The message and its problems as one line for a page, in the active language.
+
+        A problem is named by its field's label when `labels` has one ("Lý do: là bắt buộc"), by the code after
+        the last dot of its path otherwise ("votes.QH1-01" -> "QH1-01: ..."); a bare field name is never shown.
+        """
+        labels = labels or {}
+        parts = [str(self.message)]
+        for p in self.problems:
+            if p.path in labels:
+                parts.append(f"{labels[p.path]}: {p.message}")
+            elif "." in p.path:
+                parts.append(f"{p.path.rsplit('.', 1)[1]}: {p.message}")
+            elif not p.path and str(p.message) != parts[0]:
+                parts.append(str(p.message))
+        return " ".join(parts)
 
 
 class Invalid(DomainError):

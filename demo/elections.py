@@ -1,4 +1,4 @@
-"""A synthetic demo election in the structure format of CONTRACT §1 (2021-style, Phú Thọ province).
+"""A synthetic demo election in the structure format of interfaces §1 (2021-style, Phú Thọ province).
 
 Everything here is invented for demonstrations and tests. The place names are plausible, but the
 polling units, voter counts, constituencies and candidates are made up and are not real figures.
@@ -300,7 +300,7 @@ def _split_commune(rng: random.Random, units: int) -> tuple[int, ...]:
 
 
 def build_demo_election() -> dict[str, Any]:
-    """The whole demo election as a JSON-ready dict (CONTRACT §1); the same on every call."""
+    """The whole demo election as a JSON-ready dict (interfaces §1); the same on every call."""
     rng = random.Random(SEED)
     level = {code: lvl for code, _, lvl in CONTESTS}
     areas: list[dict[str, Any]] = [{"code": PROVINCE[0], "name": PROVINCE[1], "parent": None}]

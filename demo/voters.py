@@ -10,10 +10,10 @@ import csv
 import datetime as dt
 import io
 import random
-from typing import Any
 
 from django.db import transaction
 
+from core.types import Actor
 from demo.elections import FAMILY_NAMES, FEMALE_GIVEN_NAMES, FEMALE_MIDDLE_NAMES, MALE_GIVEN_NAMES, MALE_MIDDLE_NAMES
 from elections.models import Election, PollingUnit
 from voters import services
@@ -47,7 +47,7 @@ def _person(rng: random.Random, female: bool, family: str | None = None) -> str:
 
 
 def demo_voter_rows(units: list[tuple[str, int]], election_day: dt.date) -> list[list[str]]:
-    """Rows of a voter file (CONTRACT §8 plus household columns) for `units` [(code, voters)]; deterministic."""
+    """Rows of a voter file (interfaces §8 plus household columns) for `units` [(code, voters)]; deterministic."""
     rng = random.Random(SEED)  # noqa: S311 - seeded on purpose: the same invented voters every time
     rows: list[list[str]] = []
     serial = 0
@@ -102,7 +102,7 @@ def demo_voter_rows(units: list[tuple[str, int]], election_day: dt.date) -> list
 
 
 @transaction.atomic
-def load_demo_voters(election: Election, *, by: Any = None) -> dict[str, int]:
+def load_demo_voters(election: Election, *, by: Actor = None) -> dict[str, int]:
     """Load the demo lists (idempotent), post them, and apply the demo's few changes and check-ins."""
     units = list(
         PollingUnit.objects.filter(election=election).order_by("code").values_list("code", "registered_voters")

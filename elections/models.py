@@ -163,7 +163,7 @@ class PollingUnit(models.Model):
     code = models.CharField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="polling_units", verbose_name=_("area"))
-    # The voter count used while no voter list is loaded (CONTRACT §1).
+    # The voter count used while no voter list is loaded (interfaces §1).
     registered_voters = models.PositiveIntegerField(_("registered voters"), null=True, blank=True)
     constituencies = models.ManyToManyField(
         Constituency, through="PollingUnitConstituency", related_name="polling_units", verbose_name=_("constituencies")
@@ -180,7 +180,7 @@ class PollingUnit(models.Model):
 
 
 class PollingUnitConstituency(models.Model):
-    """The constituency a unit votes in for one contest: at most one per contest (CONTRACT §1)."""
+    """The constituency a unit votes in for one contest: at most one per contest (interfaces §1)."""
 
     polling_unit = models.ForeignKey(PollingUnit, on_delete=models.CASCADE, related_name="memberships")
     constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="memberships")
@@ -210,7 +210,7 @@ class Candidate(models.Model):
     code = models.CharField(_("code"), max_length=64)
     ballot_order = models.PositiveSmallIntegerField(_("ballot order"))
     full_name = models.CharField(_("full name"), max_length=200)
-    # With an incomplete date the unknown day/month are stored as 1 (Art. 2 guidance, spec §3).
+    # With an incomplete date the unknown day/month are stored as 1 (Art. 2 and the NEC's guidance).
     date_of_birth = models.DateField(_("date of birth"))
     date_of_birth_precision = models.CharField(
         _("precision of the date of birth"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -247,7 +247,7 @@ class Role(models.TextChoices):
 
 
 class RoleAssignment(models.Model):
-    """A person's role in one election, with its scope (CONTRACT §6)."""
+    """A person's role in one election, with its scope (interfaces §6)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="election_roles")
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="role_assignments")

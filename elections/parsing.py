@@ -1,4 +1,4 @@
-"""Reading the election structure file (CONTRACT §1) into plain data, with every problem and its JSON path.
+"""Reading the election structure file (interfaces §1) into plain data, with every problem and its JSON path.
 
 Pure: no database. `parse_election` never stops at the first problem; it reports them all, so a
 committee fixes its file once.

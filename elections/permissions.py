@@ -1,4 +1,4 @@
-"""Who may do what, one access function per object type (CONTRACT §6).
+"""Who may do what, one access function per object type (interfaces §6).
 
 Every page and API endpoint calls these. An object that does not exist and one the user may not
 reach look the same (404), so codes cannot be probed.

@@ -5,7 +5,7 @@ are lawfully small, so real data breaks them (see the foundation issue).
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from elections.models import DatePrecision, Level
 
@@ -25,8 +25,9 @@ UNIT_MAX_VOTERS = 4000
 @dataclass(frozen=True)
 class Finding:
     code: str
-    message: str
+    message: str  # in English, for logs and commands; pages word it from `code` and `params` (elections/wording.py)
     article: str
+    params: dict[str, int] = field(default_factory=dict)
 
 
 def max_seats_for_level(level: str) -> int:
@@ -60,6 +61,7 @@ def check_constituency(*, level: str, seats: int, candidates: int) -> list[Findi
                 "seats_above_legal_maximum",
                 f"{seats} seats; the law allows at most {limit} for this level",
                 "Art. 10(4)",
+                {"seats": seats, "limit": limit},
             )
         )
     needed = required_candidates(level, seats)
@@ -70,6 +72,7 @@ def check_constituency(*, level: str, seats: int, candidates: int) -> list[Findi
                 "too_few_candidates",
                 f"{candidates} candidates for {seats} seats; the law asks for at least {needed}",
                 article,
+                {"candidates": candidates, "seats": seats, "needed": needed},
             )
         )
     return found
@@ -86,15 +89,23 @@ def check_polling_unit(*, voters: int | None) -> list[Finding]:
                 f"{voters} voters, fewer than {UNIT_MIN_VOTERS} "
                 "(lawful only in mountainous, island or scattered areas)",
                 "Art. 11",
+                {"voters": voters, "limit": UNIT_MIN_VOTERS},
             )
         ]
     if voters > UNIT_MAX_VOTERS:
-        return [Finding("polling_unit_large", f"{voters} voters, more than {UNIT_MAX_VOTERS}", "Art. 11")]
+        return [
+            Finding(
+                "polling_unit_large",
+                f"{voters} voters, more than {UNIT_MAX_VOTERS}",
+                "Art. 11",
+                {"voters": voters, "limit": UNIT_MAX_VOTERS},
+            )
+        ]
     return []
 
 
 def parse_birth_date(text: str) -> tuple[dt.date, DatePrecision]:
-    """Read `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; an unknown day or month counts as the 1st (spec §3).
+    """Read `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; an unknown day or month counts as the 1st (Art. 2; NEC guidance).
 
     `1968-03` -> (1968-03-01, month); `1968` -> (1968-01-01, year). Raises ValueError otherwise.
     """

@@ -1,4 +1,4 @@
-"""Writes to the election structure: the import of CONTRACT §1 and role grants of §6.
+"""Writes to the election structure: the import of interfaces §1 and role grants of §6.
 
 Each service runs in one transaction, locks what it changes and writes the audit log.
 """
@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from core.errors import Conflict, Invalid
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import (
@@ -411,7 +412,7 @@ def _resolve_scope(election: Election, role: Role, scope_code: str | None) -> di
 
 @transaction.atomic
 def role_grant(
-    *, user: Any, election: Election, role: Role, scope_code: str | None, by: Any = None, source: str = ""
+    *, user: Any, election: Election, role: Role, scope_code: str | None, by: Actor = None, source: str = ""
 ) -> tuple[RoleAssignment, bool]:
     """Give `user` a role; granting the same role twice changes nothing (returns created=False)."""
     scope = _resolve_scope(election, role, scope_code)
@@ -431,7 +432,7 @@ def role_grant(
 
 @transaction.atomic
 def role_revoke(
-    *, user: Any, election: Election, role: Role, scope_code: str | None, by: Any = None, source: str = ""
+    *, user: Any, election: Election, role: Role, scope_code: str | None, by: Actor = None, source: str = ""
 ) -> bool:
     """Take a role away; returns False when the user did not have it."""
     scope = _resolve_scope(election, role, scope_code)

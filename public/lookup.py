@@ -1,4 +1,4 @@
-"""The public "where do I vote" page (CONTRACT §8); the checks, limits and timing are voters/lookup.py."""
+"""The public "where do I vote" page (interfaces §8); the checks, limits and timing are voters/lookup.py."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render

@@ -1,15 +1,16 @@
-"""Access to the tallies of a polling unit for one contest (CONTRACT §6-7).
+"""Access to the tallies of a polling unit for one contest (interfaces §6-7).
 
 A tally belongs to a unit and to the unit's constituency for the contest: the unit's clerk enters
 it; the board of that constituency (not of the unit's other constituencies) or a committee above
 the unit reviews it; a committee above the unit annuls or corrects it. The API answers 403 to
-anyone else (CONTRACT §7); an unknown unit or contest is 404.
+anyone else (interfaces §7); an unknown unit or contest is 404.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from elections.models import Area, Constituency, Contest, Election, PollingUnit, PollingUnitConstituency
 from elections.permissions import Action, Grants, can_area, can_constituency, can_election, grants_for
@@ -64,7 +65,7 @@ def tally_scope(slug: str, unit_code: str, contest_code: str) -> TallyScope:
 def access_tally(user: object, slug: str, unit_code: str, contest_code: str, *, need: Action) -> TallyScope:
     scope = tally_scope(slug, unit_code, contest_code)
     if not can_tally(grants_for(user, scope.election), scope, need):
-        raise PermissionDenied("Your role does not allow this on this tally.")
+        raise PermissionDenied(_("Your role does not allow this on this tally."))
     return scope
 
 
@@ -72,7 +73,7 @@ def access_tally(user: object, slug: str, unit_code: str, contest_code: str, *, 
 
 
 def can_publish(grants: Grants, constituency: Constituency) -> bool:
-    """A board member of the constituency or a committee member above it (CONTRACT §9)."""
+    """A board member of the constituency or a committee member above it (interfaces §9)."""
     return can_constituency(grants, constituency, Action.MANAGE)
 
 

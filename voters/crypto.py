@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core.errors import Conflict
+
 TOKEN_BYTES = 16
 PREFIX = b"KPID"
 # The ASCII digits of 000-999: an ID is four such groups, so its 12 digits come from four table look-ups.
@@ -30,8 +32,8 @@ _TRIPLES = np.frombuffer("".join(f"{i:03d}" for i in range(1000)).encode(), dtyp
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
-class SealBroken(Exception):
-    """A token does not open with this key (wrong key, or the stored value was damaged)."""
+class SealBroken(Conflict):
+    """A token does not open with this key (wrong key, or the stored value was damaged): the operator's to fix."""
 
 
 @dataclass(frozen=True)

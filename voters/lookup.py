@@ -1,4 +1,4 @@
-"""The public "where do I vote" lookup (CONTRACT §8): rate limits, an alarm, and a constant answer time.
+"""The public "where do I vote" lookup (interfaces §8): rate limits, an alarm, and a constant answer time.
 
 A lookup names only the polling unit, and only when the national ID and the date of birth both match an
 active row. Each client gets a handful of guesses per minute; across all clients, more lookups per minute

@@ -16,7 +16,7 @@ from elections.models import DatePrecision, Election, Gender, PollingUnit
 
 
 class Residence(models.TextChoices):
-    """Where the voter lives, which decides the contests they vote in (voters/rules.py, spec §3)."""
+    """Where the voter lives, which decides the contests they vote in (voters/rules.py, Art. 30)."""
 
     PERMANENT = "permanent", _("permanent resident")
     TEMPORARY = "temporary", _("temporary resident, 12 months or more")

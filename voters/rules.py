@@ -1,4 +1,4 @@
-"""Voter-list law as pure functions (Law 85/2015/QH13 as amended by Law 83/2025/QH15; spec §3)."""
+"""Voter-list law as pure functions (Law 85/2015/QH13 as amended by Law 83/2025/QH15, Arts. 2 and 29-34)."""
 
 import datetime as dt
 import zoneinfo
@@ -12,10 +12,10 @@ COMPLAINT_ANSWER_DAYS = 5  # Art. 33: the listing body answers within 5 days
 POSTING_DAYS_BEFORE = 40  # Art. 32: posted at the latest 40 days before election day
 CHANGES_CLOSE_HOURS = 24  # Art. 32: additions and removals until 24 hours before voting starts
 
-# Which contests a voter votes in, by residence (spec §3 table; CONTRACT §8). A temporary resident of under
-# 12 months votes for the National Assembly and the provincial council only. The table has no district
-# column (abolished in 2025); for 2021-style elections that still hold district councils we follow the
-# contract's wording, which names only the National Assembly and the provincial council.
+# Which contests a voter votes in, by residence (Arts. 29-30 and the NEC's guidance; interfaces §8).
+# A temporary resident of under 12 months votes for the National Assembly and the provincial council only.
+# The table has no district column (abolished in 2025); for 2021-style elections that still hold district
+# councils we follow the interface's wording, which names only the National Assembly and the provincial council.
 _ALL_LEVELS = frozenset(Level.values)
 LEVELS_BY_RESIDENCE: dict[str, frozenset[str]] = {
     Residence.PERMANENT: _ALL_LEVELS,

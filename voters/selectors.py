@@ -18,7 +18,7 @@ def voter_counts(election: Election) -> dict[tuple[int, str], int]:
     """Voters on the list per (polling unit id, contest level), for every unit with a loaded list.
 
     A temporary resident of under 12 months is counted for the National Assembly and the provincial
-    council, not for the commune council (spec §3). Units without a list are absent: callers fall back
+    council, not for the commune council (Art. 30). Units without a list are absent: callers fall back
     to PollingUnit.registered_voters.
     """
     levels = set(Contest.objects.filter(election=election).values_list("level", flat=True))
@@ -46,7 +46,7 @@ def voters_on_list(unit: PollingUnit, contest: Contest) -> int | None:
 
 
 def registered_voters(unit: PollingUnit) -> int | None:
-    """Everyone on the unit's list (any contest), or None while no list is loaded (CONTRACT §8)."""
+    """Everyone on the unit's list (any contest), or None while no list is loaded (interfaces §8)."""
     if not VoterList.objects.filter(polling_unit=unit).exists():
         return None
     return _active(Voter.objects.of_unit(unit)).count()

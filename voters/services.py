@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Election, PollingUnit
@@ -69,7 +70,7 @@ def _next_number(unit: PollingUnit) -> int:
     return (Voter.objects.of_unit(unit).aggregate(n=Max("list_number"))["n"] or 0) + 1
 
 
-def _audit(action: str, voter: Voter, by: Any, **data: Any) -> None:
+def _audit(action: str, voter: Voter, by: Actor, **data: Any) -> None:
     audit_log(
         action,
         user=by,
@@ -121,7 +122,7 @@ class NewVoter:
 
 
 @transaction.atomic
-def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Any, now: dt.datetime | None = None) -> Voter:
+def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Actor, now: dt.datetime | None = None) -> Voter:
     """Add one person to a unit's list (Art. 32: moved in, asked to vote where they live, late listing)."""
     election = unit.election
     _check_open(election, now)
@@ -150,7 +151,7 @@ def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Any, now: d
 
 @transaction.atomic
 def voter_remove(
-    *, voter: Voter, reason: str, note: str, by: Any, version: int | None = None, now: dt.datetime | None = None
+    *, voter: Voter, reason: str, note: str, by: Actor, version: int | None = None, now: dt.datetime | None = None
 ) -> Voter:
     """Strike a voter off their list, keeping the row (and its number) as history (Art. 30, 32)."""
     _check_open(voter.election, now)
@@ -169,7 +170,7 @@ def voter_remove(
 
 
 @transaction.atomic
-def voter_list_post(*, unit: PollingUnit, posted_on: dt.date, by: Any) -> VoterList:
+def voter_list_post(*, unit: PollingUnit, posted_on: dt.date, by: Actor) -> VoterList:
     """Record that the unit's list is posted (Art. 32): the 30-day complaint window starts."""
     voter_list = VoterList.objects.select_for_update().filter(polling_unit=unit).first()
     if voter_list is None or not Voter.objects.of_unit(unit).exists():
@@ -199,7 +200,7 @@ def _certificate_number() -> str:
 
 @transaction.atomic
 def certificate_issue(
-    *, voter: Voter, by: Any, version: int | None = None, now: dt.datetime | None = None
+    *, voter: Voter, by: Actor, version: int | None = None, now: dt.datetime | None = None
 ) -> Certificate:
     """Issue the certificate for voting elsewhere (Art. 34): the voter is struck from this list."""
     now = _check_open(voter.election, now)
@@ -224,7 +225,7 @@ def certificate_issue(
 
 @transaction.atomic
 def certificate_accept(
-    *, unit: PollingUnit, number: str, national_id: str, by: Any, note: str = "", now: dt.datetime | None = None
+    *, unit: PollingUnit, number: str, national_id: str, by: Actor, note: str = "", now: dt.datetime | None = None
 ) -> Voter:
     """Add the holder of a certificate to this unit's list on showing it and their ID card (Art. 34)."""
     now = _check_open(unit.election, now)
@@ -249,7 +250,7 @@ def certificate_accept(
     if origin.polling_unit_id == unit.pk:
         raise VoterListError(_("The certificate was issued by this polling unit: the voter votes elsewhere."))
     _locked_list(unit)
-    # Someone voting outside their commune keeps the national and provincial votes only (spec §3 table);
+    # Someone voting outside their commune keeps the national and provincial votes only (Art. 30);
     # within the same commune their residence stays what it was.
     same_commune = origin.polling_unit.area_id == unit.area_id
     voter = Voter(
@@ -292,7 +293,7 @@ def complaint_receive(
     complainant: str,
     text: str,
     voter: Voter | None,
-    by: Any,
+    by: Actor,
     received_on: dt.date | None = None,
 ) -> Complaint:
     """Receive a complaint about a posted list (Art. 33): within 30 days of posting; answer due in 5 days."""
@@ -336,7 +337,7 @@ def complaint_receive(
 
 @transaction.atomic
 def complaint_answer(
-    *, complaint: Complaint, upheld: bool, answer: str, by: Any, version: int | None = None
+    *, complaint: Complaint, upheld: bool, answer: str, by: Actor, version: int | None = None
 ) -> Complaint:
     """Answer a complaint (Art. 33). An upheld complaint is then put right with an addition or a removal."""
     complaint = Complaint.objects.select_for_update().select_related("polling_unit", "election").get(pk=complaint.pk)
@@ -367,7 +368,7 @@ def complaint_answer(
 
 
 @transaction.atomic
-def voter_check_in(*, unit: PollingUnit, voter_id: int, by: Any, now: dt.datetime | None = None) -> Voter:
+def voter_check_in(*, unit: PollingUnit, voter_id: int, by: Actor, now: dt.datetime | None = None) -> Voter:
     """Mark a voter of this unit as voted, once. A second check-in raises AlreadyVoted with the first time.
 
     Check-ins are not written to the audit log: millions of them on one day would serialise every polling

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django_tables2 import RequestConfig
 
-from elections import selectors
+from elections import selectors, wording
 from elections.filters import ConstituencyFilter, PollingUnitFilter
 from elections.models import Election
 from elections.permissions import (
@@ -70,7 +70,8 @@ def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def election_checks(request: HttpRequest, slug: str) -> HttpResponse:
     election = access_election(request.user, slug)
     findings = selectors.structure_findings(election, grants=grants_for(request.user, election))
-    return render(request, "elections/checks.html", {"election": election, "findings": findings})
+    words = [(f, wording.finding_text(f.finding), wording.finding_article(f.finding)) for f in findings]
+    return render(request, "elections/checks.html", {"election": election, "findings": words})
 
 
 @login_required

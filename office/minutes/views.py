@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import request_source, show_refusal
 from elections.models import Area, Contest
 from elections.permissions import Action, access_area, access_constituency, can_area, can_constituency, grants_for
 from office.minutes.forms import IssueForm, MemberFormSet, initial_of, members_of_formset
@@ -37,11 +38,6 @@ from results.minutes.serving import (
 )
 from results.models import Minute, MinutesJob
 from results.permissions import TallyScope, access_tally, can_tally
-
-
-def _source(request: HttpRequest) -> str:
-    return f"web {request.META.get('REMOTE_ADDR', '')}"
-
 
 # --- one minute: its page, its PDF ---------------------------------------------------------------------
 
@@ -99,10 +95,10 @@ def _page(
                         inputs=form.inputs(members_of_formset(formset)),
                         by=request.user,
                         base_url=request.build_absolute_uri("/"),
-                        source=_source(request),
+                        source=request_source(request),
                     )
                 except svc.MinutesConflict as exc:
-                    messages.error(request, exc.message)
+                    show_refusal(request, exc)
                 else:
                     messages.success(request, _("Version %(n)s of the minutes is issued.") % {"n": minute.version})
                     return redirect(request.get_full_path())

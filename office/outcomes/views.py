@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.http import request_source, show_refusal
 from elections.models import Constituency
 from elections.permissions import Action, access_constituency, access_election, can_area, grants_for
 from elections.selectors import constituencies_visible
@@ -33,10 +34,6 @@ from results.outcomes import constituency as outcomes
 from results.outcomes import wording as explain
 from results.publication import services as publication
 from results.rules import winners as rules
-
-
-def _source(request: HttpRequest) -> str:
-    return f"web {request.META.get('REMOTE_ADDR', '')}"
 
 
 @login_required
@@ -84,14 +81,14 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
 @require_POST
 @login_required
 def result_publish(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The publish button: propose, or confirm another member's proposal (CONTRACT §9)."""
+    """The publish button: propose, or confirm another member's proposal (interfaces §9)."""
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
     if not permissions.can_publish(grants_for(request.user, constituency.election), constituency):
         raise PermissionDenied("Only a board member of the constituency or a committee member above it publishes.")
     try:
-        state = publication.result_publish(constituency=constituency, by=request.user, source=_source(request))
+        state = publication.result_publish(constituency=constituency, by=request.user, source=request_source(request))
     except publication.PublicationRefused as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     else:
         if state.action == publication.PROPOSED:
             messages.success(request, _("Publication proposed; another member must confirm it."))
@@ -110,7 +107,7 @@ def turnout_publish(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_publish_turnout(grants_for(request.user, election)):
         raise PermissionDenied("Only the election committee of a top-level area publishes turnout.")
     publish = request.POST.get("publish") == "1"
-    publication.turnout_publish(election=election, publish=publish, by=request.user, source=_source(request))
+    publication.turnout_publish(election=election, publish=publish, by=request.user, source=request_source(request))
     messages.success(request, _("Turnout is now public.") if publish else _("Turnout is no longer public."))
     return redirect("elections:election-detail", slug)
 
@@ -134,10 +131,10 @@ def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             voting_day=voting_day,
             reason=request.POST.get("reason", "")[:2000],
             by=request.user,
-            source=_source(request),
+            source=request_source(request),
         )
     except further_rounds.RoundRefused as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return redirect("results:constituency-result", slug, code)
     messages.success(request, _("Round 2 is open; the polling units now enter its counting minutes."))
     if row.voting_day > row.deadline:
@@ -228,10 +225,10 @@ def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
             raise PermissionDenied("Only an election committee above the flag resolves it.")
         try:
             screening.flag_resolve(
-                flag=flag, note=request.POST.get("note", ""), by=request.user, source=_source(request)
+                flag=flag, note=request.POST.get("note", ""), by=request.user, source=request_source(request)
             )
         except screening.FlagRefused as exc:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Flag resolved."))
             if back:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.http import request_source, show_refusal
 from elections import audit_codes
 from elections.permissions import Action, access_election, access_polling_unit, grants_for
 from office.tallies.filters import FlagFilter, ReviewFilter
@@ -23,10 +24,6 @@ from results.models import FIGURES, Tally
 from results.permissions import TallyScope, access_tally, can_tally
 from results.rules import checks
 from results.tallies import corrections, errors, records, selectors, services, turnout
-
-
-def _source(request: HttpRequest) -> str:
-    return f"web {request.META.get('REMOTE_ADDR', '')}"
 
 
 def _entry_url(scope: TallyScope) -> str:
@@ -60,7 +57,7 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
     if request.method == "POST" and form.is_valid():
         payload, action = form.payload(), request.POST.get("action", "save")
         version = form.cleaned_data.get("version")
-        by, source = request.user, _source(request)
+        by, source = request.user, request_source(request)
         try:
             if action == "submit":
                 already = tally is not None and tally.status == Tally.Status.SUBMITTED
@@ -134,7 +131,7 @@ def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, actio
     """Return, approve, annul, and propose or decide a correction; each needs its role."""
     need = {"return": Action.REVIEW, "approve": Action.REVIEW}.get(action, Action.MANAGE)
     scope = access_tally(request.user, slug, unit, contest, need=need)
-    by, source, reason = request.user, _source(request), request.POST.get("reason", "")
+    by, source, reason = request.user, request_source(request), request.POST.get("reason", "")
     version = request.POST.get("version")
     version_int = int(version) if version and version.isdigit() else None
     try:
@@ -171,9 +168,9 @@ def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, actio
         else:
             raise PermissionDenied("Unknown action")
     except errors.SeparationOfDuties as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     except errors.TallyError as exc:
-        messages.error(request, exc.words())
+        show_refusal(request, exc, {**FIELD_LABELS, "reason": _("Reason")})
     return redirect(_review_url(scope))
 
 
@@ -210,7 +207,7 @@ def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
         else:
             try:
                 _report, found = turnout.turnout_report_save(
-                    unit=polling_unit, at=at, voters_voted=count, by=request.user, source=_source(request)
+                    unit=polling_unit, at=at, voters_voted=count, by=request.user, source=request_source(request)
                 )
                 messages.success(request, _("Turnout at %(at)s saved.") % {"at": at_text})
                 for f in found:

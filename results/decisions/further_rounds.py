@@ -7,12 +7,12 @@ the current round, so they then collect the second round's tallies. There is nev
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, lazy_format
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Constituency
@@ -40,7 +40,7 @@ class RoundRefused(Conflict):
 
 @transaction.atomic
 def round_open(
-    *, constituency: Constituency, kind: str, voting_day: dt.date, reason: str = "", by: Any, source: str = ""
+    *, constituency: Constituency, kind: str, voting_day: dt.date, reason: str = "", by: Actor, source: str = ""
 ) -> ConstituencyRound:
     """Open round 2 of `constituency` as `kind` (`re_election` or `additional`), as its result asks.
 

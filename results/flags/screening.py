@@ -10,7 +10,6 @@ nothing the second time. A committee member above a flag resolves it with a note
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Election
@@ -36,7 +36,7 @@ class FlagRefused(Conflict):
 
 
 @transaction.atomic
-def flag_resolve(*, flag: Flag, note: str, by: Any, source: str = "") -> Flag:
+def flag_resolve(*, flag: Flag, note: str, by: Actor, source: str = "") -> Flag:
     """Open -> resolved, with the committee member's note (required)."""
     note = (note or "").strip()
     if not note:
@@ -144,7 +144,9 @@ def _units_of(election: Election) -> tuple[list[flags.UnitFigures], dict[int, tu
     return units, where
 
 
-def screen_anomalies(*, election: Election, by: Any = None, source: str = "", dry_run: bool = False) -> ScreeningReport:
+def screen_anomalies(
+    *, election: Election, by: Actor = None, source: str = "", dry_run: bool = False
+) -> ScreeningReport:
     """Run every screening on the election's counted units and keep its flags in step (idempotent)."""
     units, where = _units_of(election)
     found = flags.screen(units)

@@ -43,6 +43,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.types import Actor
 from elections.models import Area, Constituency, Contest, Election
 from results.minutes import data as md
 from results.minutes import rendering as documents
@@ -253,7 +254,7 @@ def _build(job: MinutesJob, workers: int) -> None:
 # --- starting jobs ----------------------------------------------------------------------------------------
 
 
-def job_create(*, election: Election, area: Area, language: str, by: Any, base_url: str = "") -> MinutesJob:
+def job_create(*, election: Election, area: Area, language: str, by: Actor, base_url: str = "") -> MinutesJob:
     job = MinutesJob.objects.create(
         election=election, area=area, language=documents.language_of(language), requested_by=by, base_url=base_url
     )

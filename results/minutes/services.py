@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, lazy_format
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Area, Constituency, Contest, Election
@@ -315,7 +316,7 @@ def _save_members(document: Document, members: list[dict[str, Any]]) -> None:
 
 @transaction.atomic
 def minutes_issue(
-    *, document: Document, inputs: dict[str, Any], by: Any, base_url: str = "", source: str = ""
+    *, document: Document, inputs: dict[str, Any], by: Actor, base_url: str = "", source: str = ""
 ) -> Minute:
     """Issue the next version of `document` with the entered `inputs`; audit-logged as results.minutes.issued."""
     if not document.final:

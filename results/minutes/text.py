@@ -1,6 +1,6 @@
 """The fixed wording of the official minutes, in Vietnamese (the official text) and English (for observers).
 
-The Vietnamese follows the 2021 forms of the National Election Council (spec §10; forms 20, 21, 25,
+The Vietnamese follows the 2021 forms of the National Election Council (Resolution 41/NQ-HĐBCQG; forms 20, 21, 25,
 26 and 27); the English is a translation of the same labels, so both documents print the same data.
 The wording is kept here rather than in the .po catalogue: the official text must not change with a
 translator's edit, and the golden tests read it back from the PDFs.

@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.models import Area, Constituency, Contest, Election, PollingUnit
 
-# 2021 form numbers (Resolution 41/NQ-HĐBCQG), the defaults of every election's settings (spec §10).
+# 2021 form numbers (Resolution 41/NQ-HĐBCQG), the defaults of every election's settings (Resolution 41/NQ-HĐBCQG).
 DEFAULT_FORMS = {
     "counting_na": "20/HĐBC-QH",
     "counting_council": "25/HĐBC-HĐND",
     "constituency_na": "21/HĐBC-QH",
     "constituency_council": "26/HĐBC-HĐND",
-    # Art. 82, the provincial committee's National Assembly minute: probably 22/HĐBC-QH (spec §10, uncertain).
+    # Art. 82, the provincial committee's National Assembly minute: probably 22/HĐBC-QH (uncertain).
     "summary_na": "22/HĐBC-QH",
     "summary_council": "27/HĐBC-HĐND",
 }

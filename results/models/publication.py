@@ -9,7 +9,7 @@ from elections.models import Constituency, Election
 
 
 class PublicationProposal(models.Model):
-    """A board or committee member's proposal to publish a constituency's result as it stands (CONTRACT §9).
+    """A board or committee member's proposal to publish a constituency's result as it stands (interfaces §9).
 
     A second, different member confirms it. `fingerprint` is the result's fingerprint when proposed: a
     proposal for figures that have changed since is superseded, never confirmed.
@@ -65,7 +65,7 @@ class ResultPublication(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=40)
     fingerprint = models.CharField(max_length=200)
-    data = models.JSONField()  # the public result (CONTRACT §3 shape): totals, candidates, winners, reasons
+    data = models.JSONField()  # the public result (interfaces §3 shape): totals, candidates, winners, reasons
     units = models.JSONField(default=list)  # every polling unit's approved figures and votes
     seats_filled = models.PositiveSmallIntegerField(default=0)
     winners = models.JSONField(default=list)  # names of the elected, for lists that show many constituencies

@@ -1,4 +1,4 @@
-"""Results of constituencies, areas and contests from the approved tallies (CONTRACT §3).
+"""Results of constituencies, areas and contests from the approved tallies (interfaces §3).
 
 The database side of the results engine. Sums come from a few SQL `GROUP BY` queries over Tally and
 TallyVote (never a Python loop over tallies); the law is applied by the pure `rules.decide` and the
@@ -151,7 +151,7 @@ def _round_result(data: dict[str, Any]) -> RoundResult:
 
 @dataclass
 class ConstituencyOutcome:
-    """The result of a constituency as CONTRACT §3 gives it, with what the committee pages add."""
+    """The result of a constituency as interfaces §3 gives it, with what the committee pages add."""
 
     constituency: Constituency
     current: RoundResult
@@ -178,63 +178,6 @@ class ConstituencyOutcome:
     @property
     def names(self) -> dict[int, str]:
         return {c.id: c.full_name for c in [*self.candidates, *self.elected_earlier]}
-
-    def as_api(self) -> dict[str, Any]:
-        c = self.constituency
-        return {
-            "election": c.election.slug,
-            "contest": c.contest.code,
-            "constituency": c.code,
-            "name": c.name,
-            "seats": c.seats,
-            "round": self.current.number,
-            "round_kind": self.current.kind,
-            "round_seats": self.current.seats,
-            "polling_units": self.current.polling_units,
-            "polling_units_counted": self.current.polling_units_counted,
-            **self.current.figures.as_dict(),
-            "candidates": [_candidate_api(x) for x in self.candidates],
-            "elected_in_earlier_rounds": [_candidate_api(x) | {"round": x.round} for x in self.elected_earlier],
-            "seats_filled": self.seats_filled,
-            "status": self.status,
-            "published": self.published,
-            "flags": [
-                {
-                    "code": f.code,
-                    "severity": f.severity,
-                    "polling_unit": f.polling_unit.code if f.polling_unit_id else None,
-                    "message": f.message,
-                    "source": f.source,
-                }
-                for f in self.flags
-            ],
-            "reasons": [{"code": r.code, "article": r.article, "message": r.message} for r in self.current.reasons],
-            "second_round_deadline": self.deadline.isoformat() if self.deadline else None,
-            "margin": _margin_api(self.margin),
-        }
-
-
-def _candidate_api(x: CandidateResult) -> dict[str, Any]:
-    return {
-        "code": x.code,
-        "full_name": x.full_name,
-        "date_of_birth": x.date_of_birth,
-        "affiliation": x.affiliation,
-        "votes": x.votes,
-        "pct_of_valid": x.pct_of_valid,
-        "elected": x.elected,
-    }
-
-
-def _margin_api(m: margins.MarginCheck | None) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {
-        "can_change": m.can_change,
-        "polling_units": list(m.pending_units),
-        "pending_voters": m.pending_voters,
-        "reasons": [{"code": r.code, "message": r.message} for r in m.reasons],
-    }
 
 
 def _candidate_rows(rr: RoundResult, cands: dict[int, Candidate], ids: Iterable[int]) -> list[CandidateResult]:

@@ -1,9 +1,7 @@
 """A contest's results: every constituency in a line, the totals by affiliation, and the breakdown by area."""
 
-import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -134,37 +132,6 @@ class ContestOutcome:
     def published(self) -> bool:
         return bool(self.constituencies) and all(c.published for c in self.constituencies)
 
-    def as_api(self) -> dict[str, Any]:
-        return {
-            "election": self.contest.election.slug,
-            "contest": self.contest.code,
-            "name": self.contest.name,
-            "level": self.contest.level,
-            "seats": self.seats,
-            "seats_filled": self.seats_filled,
-            "polling_units": self.polling_units,
-            "polling_units_counted": self.polling_units_counted,
-            **self.figures.as_dict(),
-            "published": self.published,
-            "status_counts": self.status_counts,
-            "constituencies": [
-                {
-                    "code": c.constituency.code,
-                    "name": c.constituency.name,
-                    "status": c.status,
-                    "seats": c.seats,
-                    "seats_filled": c.seats_filled,
-                    "round": c.round,
-                    "round_kind": c.round_kind,
-                    "polling_units": c.polling_units,
-                    "polling_units_counted": c.polling_units_counted,
-                    "published": c.published,
-                }
-                for c in self.constituencies
-            ],
-            "affiliations": [dataclasses.asdict(a) for a in self.affiliations],
-        }
-
 
 def election_outcome(election: Election) -> list[ContestOutcome]:
     """Every constituency's result and every contest's totals, from one pass over the election's tallies."""
@@ -184,7 +151,7 @@ def contest_outcome(
     constituencies: QuerySet[Constituency] | None = None,
     summaries: list[ConstituencySummary] | None = None,
 ) -> ContestOutcome:
-    """Totals of the contest over its constituencies' current rounds, with affiliations (CONTRACT §3).
+    """Totals of the contest over its constituencies' current rounds, with affiliations (interfaces §3).
 
     Each constituency contributes the figures of the round it is counting (so a constituency holding a
     re-election contributes the re-election's figures), and its winners of every round to `seats_won`.

@@ -5,7 +5,6 @@ them for people in the active language ("Turnout 49.87 % is not over half: re-el
 Art. 78(1), Art. 80(1)"). An unknown code falls back to the reason's own English message.
 """
 
-import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from core.law import reference_words
 from results.rules import margins
 from results.rules.winners import Reason
 
@@ -35,9 +35,9 @@ def article(text: str) -> str:
     """ "Art. 78(1), Art. 80(1)" in the active language; other sources (plurality rule) as they are."""
     parts = []
     for piece in (p.strip() for p in text.split(",")):
-        m = re.fullmatch(r"Art\. (\d+(?:\(\d+\))?)", piece)
-        if m:
-            parts.append(gettext("Art. %(article)s") % {"article": m.group(1)})
+        worded = reference_words(piece)
+        if worded is not None:
+            parts.append(worded)
         elif piece == "plurality rule":
             parts.append(gettext("plurality rule"))
         elif piece == margins.BEYOND_THE_LAW:

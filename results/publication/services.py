@@ -1,4 +1,4 @@
-"""Publishing results and turnout (CONTRACT §9): two members, snapshots, corrections, the public revision.
+"""Publishing results and turnout (interfaces §9): two members, snapshots, corrections, the public revision.
 
 - `result_publish`: the publish endpoint and button. A board member of the constituency or a committee
   member above it proposes; a second, different member confirms, and the result as it then stands is
@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Constituency, Election, PollingUnitConstituency
@@ -43,6 +44,7 @@ from results.outcomes import constituency as outcomes
 from results.outcomes import rounds
 from results.outcomes import wording as explain
 from results.publication.counters import public_changed
+from results.publication.record import result_record
 
 PROPOSED = "proposed"
 PUBLISHED = "published"
@@ -90,15 +92,13 @@ def unit_figures(constituency: Constituency, round_number: int) -> list[dict[str
 
 
 def snapshot(outcome: outcomes.ConstituencyOutcome) -> dict[str, Any]:
-    """The public result: the result of CONTRACT §3 without the committee's notes, plus every unit's figures.
+    """The public result: the result of interfaces §3 without the committee's notes, plus every unit's figures.
 
     Flags are the committees' working notes (anomaly screening, review); the public result carries the
     law's reasons instead, and `flags` is empty. `units` is stored beside the result, not inside it.
     """
-    data = outcome.as_api()
-    data.pop("margin", None)
+    data = result_record(outcome)
     data["published"] = True
-    data["flags"] = []
     data["area"] = outcome.constituency.area.code
     # The law's reasons worded in each language at publication, as the public page shows them.
     data["reasons_text"] = {}
@@ -124,7 +124,7 @@ def _write(
     data: dict[str, Any],
     fingerprint: str,
     kind: str,
-    by: Any,
+    by: Actor,
     proposed_by: Any = None,
     cause: str = "",
     reason: str = "",
@@ -203,7 +203,7 @@ def publication_state(constituency: Constituency) -> PublishState:
     )
 
 
-def _audit(action: str, cons: Constituency, by: Any, source: str, **kwargs: Any) -> None:
+def _audit(action: str, cons: Constituency, by: Actor, source: str, **kwargs: Any) -> None:
     audit_log(
         action,
         user=by,
@@ -216,8 +216,8 @@ def _audit(action: str, cons: Constituency, by: Any, source: str, **kwargs: Any)
 
 
 @transaction.atomic
-def result_publish(*, constituency: Constituency, by: Any, source: str = "") -> PublishState:
-    """Propose, or confirm and publish, the constituency's current result (CONTRACT §9).
+def result_publish(*, constituency: Constituency, by: Actor, source: str = "") -> PublishState:
+    """Propose, or confirm and publish, the constituency's current result (interfaces §9).
 
     The first call proposes the result as it stands; the same call by a second, different member
     publishes it; the proposer calling again changes nothing, and so does a call on a result already
@@ -311,7 +311,7 @@ class Change:
 
 
 def sync_published(
-    constituency_ids: list[int] | set[int], *, change: Change, by: Any = None, source: str = ""
+    constituency_ids: list[int] | set[int], *, change: Change, by: Actor = None, source: str = ""
 ) -> list[ResultPublication]:
     """Publish a correction of every published result among `constituency_ids` that `change` altered.
 
@@ -374,7 +374,7 @@ def turnout_is_public(election: Election) -> bool:
 
 
 @transaction.atomic
-def turnout_publish(*, election: Election, publish: bool, by: Any, source: str = "") -> TurnoutPublication:
+def turnout_publish(*, election: Election, publish: bool, by: Actor, source: str = "") -> TurnoutPublication:
     """Make turnout during the day public for the whole election (or stop); nothing happens if already so."""
     row, _created = TurnoutPublication.objects.select_for_update().get_or_create(election=election)
     if row.published == publish:

@@ -1,7 +1,7 @@
 """The arithmetic of the counting minutes, as pure functions over numbers.
 
 The law (Art. 75(2)) fixes the fields of the minutes and their order; the relations between them
-follow from how ballots are counted (Art. 73-74; spec §6 "Consistency checks"). Each check names
+follow from how ballots are counted (Art. 73-74). Each check names
 where it comes from. A check returns findings; the rule set decides which refuse a tally (errors)
 and which only warn.
 """

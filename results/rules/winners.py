@@ -5,7 +5,7 @@ A rule set takes the totals of one constituency for one round (`ContestInput`) a
 conclusion. No ORM, no request, integers only; a tie the rules cannot settle is returned as
 `tie_unresolved` with the candidates in contention, never settled by ballot order or sort order.
 
-`vn_2015` follows Law 85/2015/QH13 (Arts. 78-80, see domain/vn-election-law.md sections 8 and 9);
+`vn_2015` follows Law 85/2015/QH13 (Arts. 78-80, README "Results");
 `plurality` is the plain "most votes win" rule. `RULES` maps the election's rule-set name to them.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, NamedTuple
 
+from core.errors import Invalid
 from results.rules.percentages import percent
 
 # The values of elections.models.Level, RuleSet and the round kinds, repeated here as plain strings
@@ -49,7 +50,7 @@ ART_RE_ELECTION_ROUND = "Art. 80(3)"  # a re-election's result stands; no third 
 PLURALITY_RULE = "plurality rule"
 
 
-class InvalidContest(ValueError):
+class InvalidContest(Invalid, ValueError):
     """The figures handed to a rule set cannot describe a contest (negative counts, unknown level...)."""
 
 

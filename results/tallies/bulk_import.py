@@ -1,4 +1,4 @@
-"""Loading many tallies from a file (CONTRACT §2), all or nothing, in batches."""
+"""Loading many tallies from a file (interfaces §2), all or nothing, in batches."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from core.errors import Problem
+from core.types import Actor
 from elections.audit import AuditRecord, audit_log_many
 from elections.audit_codes import AuditAction
 from elections.models import Candidate, Election, PollingUnitConstituency
@@ -48,11 +49,11 @@ def tallies_import(
     items: list[tuple[str, Any]],
     approve: bool = False,
     lenient: bool = False,
-    by: Any = None,
+    by: Actor = None,
     source: str = "",
     dry_run: bool = False,
 ) -> TallyImportReport:
-    """Load tallies as a committee would receive them, all or nothing (CONTRACT §2).
+    """Load tallies as a committee would receive them, all or nothing (interfaces §2).
 
     Without `approve` they arrive submitted, for review; with it, approved by the committee as an
     import. With `lenient`, a tally that breaks a rule of the minutes is recorded as given and raises
@@ -125,7 +126,7 @@ def _at(path: str, fields: tuple[str, ...]) -> str:
 
 
 def _write_rows(
-    election: Election, rows: list[_Row], *, approve: bool, by: Any, source: str, report: TallyImportReport
+    election: Election, rows: list[_Row], *, approve: bool, by: Actor, source: str, report: TallyImportReport
 ) -> None:
     target = Status.APPROVED if approve else Status.SUBMITTED
     existing: dict[tuple[int, int], Tally] = {}

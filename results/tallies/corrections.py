@@ -1,12 +1,11 @@
-"""Corrections of an approved tally: one committee member proposes, another decides (CONTRACT §7)."""
-
-from typing import Any
+"""Corrections of an approved tally: one committee member proposes, another decides (interfaces §7)."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Problem
+from core.types import Actor
 from elections.audit_codes import AuditAction
 from elections.models import Candidate
 from results.models import FIGURES, Tally, TallyCorrection, TallyVote
@@ -32,7 +31,7 @@ Status = Tally.Status
 
 @transaction.atomic
 def correction_propose(
-    *, scope: TallyScope, payload: TallyPayload, reason: str, by: Any, version: int | None = None, source: str = ""
+    *, scope: TallyScope, payload: TallyPayload, reason: str, by: Actor, version: int | None = None, source: str = ""
 ) -> TallyCorrection:
     """Propose new figures for an approved tally; a second committee member must approve them."""
     reason = (reason or "").strip()
@@ -64,7 +63,7 @@ def correction_propose(
 
 @transaction.atomic
 def correction_decide(
-    *, scope: TallyScope, correction_id: int, approve: bool, by: Any, note: str = "", source: str = ""
+    *, scope: TallyScope, correction_id: int, approve: bool, by: Actor, note: str = "", source: str = ""
 ) -> TallyCorrection:
     """A second committee member applies or rejects a pending correction; applying makes a new version."""
     tally = _locked(scope, None)

@@ -1,11 +1,13 @@
-"""Reading tallies (CONTRACT §2) from JSON: shape and types only, every problem with its path. Pure."""
+"""Reading tallies (interfaces §2) from JSON: shape and types only, every problem with its path. Pure."""
 
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import Problem
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import Problem, lazy_format
 from results.rules.checks import FIELDS
 
 MAX_COUNT = 2_000_000_000
@@ -26,13 +28,13 @@ class TallyPayload:
 def _count(value: Any, path: str, problems: list[Problem]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         shown = json.dumps(value, ensure_ascii=False) if value is not None else "null"
-        problems.append(Problem(path, f"must be a whole number, not {shown}"))
+        problems.append(Problem(path, lazy_format(_("must be a whole number, not %(value)s"), value=shown)))
         return None
     if value < 0:
-        problems.append(Problem(path, f"must not be negative, not {value}"))
+        problems.append(Problem(path, lazy_format(_("must not be negative, not %(value)s"), value=value)))
         return None
     if value > MAX_COUNT:
-        problems.append(Problem(path, f"is too large: {value}"))
+        problems.append(Problem(path, lazy_format(_("is too large: %(value)s"), value=value)))
         return None
     return value
 
@@ -44,21 +46,21 @@ def parse_tally(
     prefix = f"{path}." if path else ""
     problems: list[Problem] = []
     if not isinstance(obj, dict):
-        return None, [Problem(path, "must be a JSON object")]
+        return None, [Problem(path, _("must be a JSON object"))]
     known = {*FIELDS, "votes", "complaints", *extra} | ({"polling_unit", "contest"} if with_keys else set())
-    problems += [Problem(f"{prefix}{key}", "unknown field") for key in sorted(set(obj) - known)]
+    problems += [Problem(f"{prefix}{key}", _("unknown field")) for key in sorted(set(obj) - known)]
     keys = {}
     if with_keys:
         for key in ("polling_unit", "contest"):
             value = obj.get(key)
             if not isinstance(value, str) or not value.strip():
-                problems.append(Problem(f"{prefix}{key}", "is required (a code)"))
+                problems.append(Problem(f"{prefix}{key}", _("is required (a code)")))
             else:
                 keys[key] = value.strip()
     figures: dict[str, int] = {}
     for name in FIELDS:
         if name not in obj:
-            problems.append(Problem(f"{prefix}{name}", "is required"))
+            problems.append(Problem(f"{prefix}{name}", _("is required")))
             continue
         value = _count(obj[name], f"{prefix}{name}", problems)
         if value is not None:
@@ -66,11 +68,11 @@ def parse_tally(
     votes: dict[str, int] = {}
     raw_votes = obj.get("votes")
     if not isinstance(raw_votes, dict):
-        problems.append(Problem(f"{prefix}votes", "is required: an object of candidate code -> votes"))
+        problems.append(Problem(f"{prefix}votes", _("is required: an object of candidate code -> votes")))
     else:
         for code, value in raw_votes.items():
             if "\x00" in code:
-                problems.append(Problem(f"{prefix}votes", "a candidate code must not contain NUL characters"))
+                problems.append(Problem(f"{prefix}votes", _("a candidate code must not contain NUL characters")))
                 continue
             n = _count(value, f"{prefix}votes.{code}", problems)
             if n is not None:
@@ -79,7 +81,7 @@ def parse_tally(
     if complaints is None:
         complaints = ""
     if not isinstance(complaints, str) or "\x00" in complaints:
-        problems.append(Problem(f"{prefix}complaints", "must be text (without NUL characters)"))
+        problems.append(Problem(f"{prefix}complaints", _("must be text (without NUL characters)")))
         complaints = ""
     if problems:
         return None, problems

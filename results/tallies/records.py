@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Problem, lazy_format
+from core.types import Actor
 from elections.audit import AuditRecord, audit_log_many
 from elections.models import Candidate
 from results.models import FIGURES, Flag, Tally, TallyVersion, TallyVote
@@ -85,7 +86,7 @@ def candidate_ids(scope: TallyScope) -> dict[str, int]:
 ENTERING = ("saved", "submitted", "imported")  # versions whose author took part in entering the figures
 
 
-def _snapshot(tally: Tally, content: dict[str, Any], by: Any, action: str, note: str = "") -> TallyVersion:
+def _snapshot(tally: Tally, content: dict[str, Any], by: Actor, action: str, note: str = "") -> TallyVersion:
     return TallyVersion.objects.create(
         tally=tally,
         version=tally.version,
@@ -122,7 +123,7 @@ def _key(scope: TallyScope, tally: Tally | None = None) -> str:
     return f"{scope.unit.code}/{scope.contest.code}{suffix}"
 
 
-def _record(action: str, scope: TallyScope, tally: Tally, by: Any, source: str, **kwargs: Any) -> AuditRecord:
+def _record(action: str, scope: TallyScope, tally: Tally, by: Actor, source: str, **kwargs: Any) -> AuditRecord:
     return AuditRecord(
         action,
         user=by,
@@ -134,7 +135,7 @@ def _record(action: str, scope: TallyScope, tally: Tally, by: Any, source: str, 
     )
 
 
-def _audit(action: str, scope: TallyScope, tally: Tally, by: Any, source: str, **kwargs: Any) -> None:
+def _audit(action: str, scope: TallyScope, tally: Tally, by: Actor, source: str, **kwargs: Any) -> None:
     audit_log_many([_record(action, scope, tally, by, source, **kwargs)])
 
 

@@ -1,4 +1,4 @@
-"""Writes of election day: tallies through their workflow (CONTRACT §7), turnout reports, imports.
+"""Writes of election day: tallies through their workflow (interfaces §7), turnout reports, imports.
 
 Every service runs in one transaction, locks the tally row it changes, bumps its version, keeps a
 copy of the new version and writes the audit log. Views and the API only call these.
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Problem, lazy_format
+from core.types import Actor
 from elections.audit import AuditRecord, audit_log_many
 from elections.audit_codes import AuditAction
 from results.models import FIGURES, Flag, Tally, TallyVote
@@ -64,7 +65,7 @@ def _save_locked(
     tally: Tally | None,
     payload: TallyPayload,
     version: int | None,
-    by: Any,
+    by: Actor,
     source: str,
     *,
     submit: bool = False,
@@ -151,9 +152,9 @@ def _save_locked(
 
 @transaction.atomic
 def tally_save(
-    *, scope: TallyScope, payload: TallyPayload, version: int | None, by: Any, source: str = ""
+    *, scope: TallyScope, payload: TallyPayload, version: int | None, by: Actor, source: str = ""
 ) -> tuple[Tally, bool]:
-    """Save the clerk's draft (CONTRACT §7 PUT). Returns (tally, created).
+    """Save the clerk's draft (interfaces §7 PUT). Returns (tally, created).
 
     `version` is the version the clerk's copy was based on; None for the first save. A retried request
     whose content is already saved, by the same person, from the same version, is answered again
@@ -169,7 +170,7 @@ def tally_save(
 def tally_submit(
     *,
     scope: TallyScope,
-    by: Any,
+    by: Actor,
     version: int | None = None,
     source: str = "",
     payload: TallyPayload | None = None,
@@ -222,7 +223,7 @@ def same_content(tally: Tally, payload: TallyPayload) -> bool:
 
 
 @transaction.atomic
-def tally_return(*, scope: TallyScope, reason: str, by: Any, version: int | None = None, source: str = "") -> Tally:
+def tally_return(*, scope: TallyScope, reason: str, by: Actor, version: int | None = None, source: str = "") -> Tally:
     """Submitted -> returned to the clerk, with the reviewer's reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -259,8 +260,8 @@ def _editors(tally: Tally) -> set[int]:
 
 
 @transaction.atomic
-def tally_approve(*, scope: TallyScope, by: Any, version: int | None = None, source: str = "") -> Tally:
-    """Submitted -> approved, by a reviewer who neither entered nor submitted it (CONTRACT §6)."""
+def tally_approve(*, scope: TallyScope, by: Actor, version: int | None = None, source: str = "") -> Tally:
+    """Submitted -> approved, by a reviewer who neither entered nor submitted it (interfaces §6)."""
     tally = _locked(scope, version)
     if tally.status != Status.SUBMITTED:
         raise TallyConflict(
@@ -295,14 +296,14 @@ def _approval_change(scope: TallyScope, tally: Tally) -> "publication.Change":
     return publication.Change(publication.CAUSE_TALLY_APPROVED, scope.unit.code)
 
 
-def _results_changed(scope: TallyScope, by: Any, source: str, change: "publication.Change") -> None:
+def _results_changed(scope: TallyScope, by: Actor, source: str, change: "publication.Change") -> None:
     """Counted tallies changed: the public pages refresh, and a published result shows the correction."""
     publication.public_changed(scope.election.pk, results=True)
     publication.sync_published([scope.constituency.pk], change=change, by=by, source=source)
 
 
 @transaction.atomic
-def tally_annul(*, scope: TallyScope, reason: str, by: Any, source: str = "") -> Tally:
+def tally_annul(*, scope: TallyScope, reason: str, by: Actor, source: str = "") -> Tally:
     """Annul the unit's result for this contest (Art. 81, serious violations): it leaves the count and
     the unit votes again; the clerk's next save opens the re-vote's tally (the next attempt)."""
     reason = (reason or "").strip()
@@ -346,4 +347,4 @@ def tally_annul(*, scope: TallyScope, reason: str, by: Any, source: str = "") ->
 # --- turnout during the day -----------------------------------------------------------------------
 
 
-# --- import (CONTRACT §2) -------------------------------------------------------------------------
+# --- import (interfaces §2) -------------------------------------------------------------------------

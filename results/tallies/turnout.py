@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Problem
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import PollingUnit
@@ -19,7 +20,13 @@ Status = Tally.Status
 
 @transaction.atomic
 def turnout_report_save(
-    *, unit: PollingUnit, at: Any, voters_voted: int, by: Any, source: str = "", kind: str = TurnoutReport.Source.CLERK
+    *,
+    unit: PollingUnit,
+    at: Any,
+    voters_voted: int,
+    by: Actor,
+    source: str = "",
+    kind: str = TurnoutReport.Source.CLERK,
 ) -> tuple[TurnoutReport, list[checks.Finding]]:
     """Record voters who have voted so far at a reporting time; warn when the day's series goes down."""
     election = unit.election

@@ -82,8 +82,8 @@ def test_committee_sees_legal_warnings(demo, live_server, browser, shot):
     _login(page, live_server.url, "uyban.huyen")
     page.goto(f"{live_server.url}/elections/{DEMO_SLUG}/checks/")
     text = page.inner_text("main")
-    assert "HUYEN-TT-4" in text and "Art. 58(3)" in text
-    assert "TV-04" in text and "Art. 11" in text
+    assert "HUYEN-TT-4" in text and "Điều 58(3)" in text  # the article in the reader's language
+    assert "TV-04" in text and "Điều 11" in text
     shot(page, "checks-phone-vi")
     page.close()
 

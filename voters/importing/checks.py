@@ -1,4 +1,4 @@
-"""The rules of a voter file's rows (CONTRACT §8, Art. 29-30), applied to a whole block at once (polars).
+"""The rules of a voter file's rows (interfaces §8, Art. 29-30), applied to a whole block at once (polars).
 
 One pass gives every refusal with its line.
 """
@@ -88,7 +88,7 @@ def values(raw: pl.DataFrame, *, width: int, units: pl.DataFrame) -> pl.DataFram
 
 
 def check(raw: pl.DataFrame, *, width: int, units: pl.DataFrame, cutoff: dt.date) -> pl.DataFrame:
-    """Apply every row rule of CONTRACT §8 to a frame of raw fields; nothing but the file is looked at.
+    """Apply every row rule of interfaces §8 to a frame of raw fields; nothing but the file is looked at.
 
     The result has, per row that is not blank: `line`, `nid`, `code` and `arg` (the first rule that fails,
     null when none does: `Code`) and the values to store (`values`). "Already in the file" needs the whole

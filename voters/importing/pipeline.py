@@ -1,4 +1,4 @@
-"""The import of a voter file (CONTRACT §8): read, check, order and load, all or nothing.
+"""The import of a voter file (interfaces §8): read, check, order and load, all or nothing.
 
 A first load of an election streams each checked block to PostgreSQL (COPY) while the next one is read;
 later loads check against the lists already there. Refused rows are counted exactly and the first ones
@@ -19,6 +19,7 @@ import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Area, Election, PollingUnit
@@ -73,14 +74,14 @@ def voter_list_import(
     source: IO[bytes],
     file_name: str,
     sha256: str,
-    by: Any = None,
+    by: Actor = None,
     area: Area | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
     on_progress: Callable[[int], None] | None = None,
     on_phase: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
-    """Load a voter file (CONTRACT §8) into the election's lists, all or nothing unless `skip_invalid`.
+    """Load a voter file (interfaces §8) into the election's lists, all or nothing unless `skip_invalid`.
 
     Progress: `on_phase("checking", 0)` then `on_progress(bytes read)`; `on_phase("loading", rows to load)`
     then `on_progress(rows loaded)`.
@@ -288,7 +289,7 @@ def _finish(batch: VoterImport, report: ImportReport, ctx: "ImportContext") -> N
 class ImportContext:
     file_name: str
     sha256: str
-    by: Any
+    by: Actor
     area: Area | None
     skip_invalid: bool
     dry_run: bool
@@ -404,7 +405,7 @@ def _checked_and_loaded(
 
 
 def voter_import_record_refused(
-    *, election: Election, area: Area | None, report: ImportReport, file_name: str, sha256: str, by: Any, skip: bool
+    *, election: Election, area: Area | None, report: ImportReport, file_name: str, sha256: str, by: Actor, skip: bool
 ) -> VoterImport:
     """Keep the report of an upload that loaded nothing (line numbers and reasons only), for its report page."""
     return VoterImport.objects.create(

@@ -1,4 +1,4 @@
-"""Reading a voter file (CONTRACT §8): every refused row with its line number and reason.
+"""Reading a voter file (interfaces §8): every refused row with its line number and reason.
 
 Pure: no database. The file is read in blocks of a few megabytes and each block is checked as a whole
 (polars), not row by row: a million rows take well under a second. How a block is cut into fields:

@@ -1,4 +1,4 @@
-"""Why a row of a voter file is refused: a code and its argument, worded in the reader's language (CONTRACT §8)."""
+"""Why a row of a voter file is refused: a code and its argument, worded in the reader's language (interfaces §8)."""
 
 import datetime as dt
 from collections.abc import Callable

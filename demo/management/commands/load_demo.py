@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Load the demo election and its users (one per role). Running it again changes nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--write-json", metavar="FILE", help="also write the demo structure file (CONTRACT §1)")
+        parser.add_argument("--write-json", metavar="FILE", help="also write the demo structure file (interfaces §1)")
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
 
     @transaction.atomic

@@ -1,4 +1,4 @@
-"""`python manage.py grant_role USERNAME ROLE --election SLUG SCOPE` (CONTRACT §6)."""
+"""`python manage.py grant_role USERNAME ROLE --election SLUG SCOPE` (interfaces §6)."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""`python manage.py import_election FILE`: the election structure file of CONTRACT §1."""
+"""`python manage.py import_election FILE`: the election structure file of interfaces §1."""
 
 import hashlib
 import json
@@ -13,7 +13,7 @@ from elections.services import ElectionLocked, election_import
 
 class Command(BaseCommand):
     help = (
-        "Create or update an election from its structure file (JSON, CONTRACT section 1). "
+        "Create or update an election from its structure file (JSON, interfaces §1). "
         "All or nothing: on any error nothing is written and every problem is listed with its JSON path."
     )
 

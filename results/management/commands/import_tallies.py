@@ -1,4 +1,4 @@
-"""`python manage.py import_tallies ELECTION FILE [--approve] [--lenient]` (CONTRACT §2)."""
+"""`python manage.py import_tallies ELECTION FILE [--approve] [--lenient]` (interfaces §2)."""
 
 import hashlib
 from pathlib import Path

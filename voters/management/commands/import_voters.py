@@ -1,4 +1,4 @@
-"""`python manage.py import_voters ELECTION FILE [--skip-invalid]`: the voter file of CONTRACT §8."""
+"""`python manage.py import_voters ELECTION FILE [--skip-invalid]`: the voter file of interfaces §8."""
 
 import csv
 import hashlib
@@ -18,7 +18,7 @@ from voters.importing.scanning import refused_rows
 
 class Command(BaseCommand):
     help = (
-        "Load voter lists from a CSV file (CONTRACT section 8): national_id,full_name,date_of_birth,gender,"
+        "Load voter lists from a CSV file (interfaces §8): national_id,full_name,date_of_birth,gender,"
         "polling_unit,residence. All or nothing unless --skip-invalid; importing the same file again changes nothing."
     )
 

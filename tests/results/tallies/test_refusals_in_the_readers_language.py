@@ -84,3 +84,10 @@ def test_a_self_applied_correction_is_refused_in_the_readers_language(world, sco
         )
     with translation.override("en"):
         assert str(refused.value) == "You proposed this correction; another committee member must decide on it."
+
+
+def test_a_malformed_body_is_explained_in_vietnamese(api):
+    r = put(api("clerk_u1"), good_qh(voters_voted=-1))
+    assert r.status_code == 400
+    assert r.json()["detail"] == "Biên bản không đúng cấu trúc."
+    assert r.json()["errors"]["voters_voted"] == ["không được là số âm, không phải -1"]

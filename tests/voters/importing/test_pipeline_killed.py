@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.voters.conftest import HEADER, WORLD_ROWS, load
-from tests.voters.test_import_voters import snapshot
+from tests.voters.importing.test_pipeline import snapshot
 from voters.models import Voter, VoterImport, VoterList
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (KP_DATABASE_URL)"),
 ]
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _database_url() -> str:

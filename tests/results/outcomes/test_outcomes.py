@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from api.results import constituency_result_json, contest_result_json
 from elections.models import AuditEntry, Candidate
 from results.decisions import further_rounds
 from results.models import ConstituencyResult, ConstituencyRound, Flag
@@ -57,7 +58,7 @@ def test_a_submitted_tally_is_not_counted(world):
 def test_every_unit_approved_decides(world):
     load_qh(world)
     o = outcome(world, "QH1")
-    api = o.as_api()
+    api = constituency_result_json(o)
     assert o.status == "decided"
     assert (api["polling_units"], api["polling_units_counted"], api["voters_on_list"]) == (3, 3, 2400)
     assert (api["voters_voted"], api["turnout_pct"], api["valid_ballots"], api["invalid_ballots"]) == (
@@ -182,7 +183,7 @@ def test_a_re_election_replaces_round_one(world):
     # the re-election again fails the quorum: its result stands, no third round
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 380, 370, 5), voted=400))
     o = outcome(world, "XA1")
-    assert o.status == "decided" and o.as_api()["round_kind"] == "re_election"
+    assert o.status == "decided" and constituency_result_json(o)["round_kind"] == "re_election"
     assert [c.code for c in o.elected] == ["XA1-01", "XA1-02"]
     assert o.current.reasons[0].code == "turnout_not_over_half_after_re_election"
     entry = AuditEntry.objects.get(action="results.round.opened")
@@ -202,7 +203,7 @@ def test_an_additional_election_keeps_round_one_winners(world):
     # round 2: the clerks' minutes still name every candidate; the winner of round 1 is not on the ballot
     load_qh(world, votes=(0, 600, 500, 100, 50))
     o = outcome(world, "QH1")
-    api = o.as_api()
+    api = constituency_result_json(o)
     assert (api["status"], api["round"], api["round_kind"], api["round_seats"]) == ("decided", 2, "additional", 2)
     assert [c["code"] for c in api["candidates"]] == ["QH1-02", "QH1-03", "QH1-04", "QH1-05"]
     assert [c["code"] for c in api["elected_in_earlier_rounds"]] == ["QH1-01"]
@@ -285,12 +286,12 @@ def test_open_flags_of_the_units_show_in_the_result(world):
         message="m",
         status="resolved",
     )
-    flags = outcome(world, "QH1").as_api()["flags"]
+    flags = constituency_result_json(outcome(world, "QH1"))["flags"]
     assert [(f["code"], f["polling_unit"]) for f in flags] == [
         ("valid_plus_invalid_not_received", "U1"),
         ("turnout_series_down", "U1"),
     ]
-    assert [f["code"] for f in outcome(world, "XA2").as_api()["flags"]] == []
+    assert [f["code"] for f in constituency_result_json(outcome(world, "XA2"))["flags"]] == []
 
 
 def test_contest_totals_are_the_sum_of_its_constituencies(world):
@@ -301,7 +302,7 @@ def test_contest_totals_are_the_sum_of_its_constituencies(world):
         minutes("U2", "XA", xa_votes("XA2", 600, 450, 100), listed=900, voted=800),
     )
     o = contests.contest_outcome(world.constituencies["XA1"].contest)
-    api = o.as_api()
+    api = contest_result_json(o)
     assert (api["polling_units"], api["polling_units_counted"], api["voters_on_list"]) == (3, 2, 1700)
     assert api["valid_ballots"] == 690 + 790 and api["seats"] == 6 and api["seats_filled"] == 4
     assert [(c["code"], c["status"]) for c in api["constituencies"]] == [

@@ -116,7 +116,9 @@ def test_arithmetic_is_refused_with_a_message_per_field(api, changes, fields):
     ],
 )
 def test_malformed_bodies(api, body, field, message):
-    r = api("clerk_u1").put(URL, body, content_type="application/json")
+    english = api("clerk_u1")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages follow the reader's language
+    r = english.put(URL, body, content_type="application/json")
     assert r.status_code == 400
     assert r.json()["errors"][field] == [message]
 

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from api.results import contest_result_json
 from elections.models import Contest
 from results.outcomes import constituency as outcomes
 from results.outcomes import contests
@@ -29,7 +30,9 @@ def test_vn_na15_2021_loads_and_adds_up(tmp_path, capsys):
     convert_external.write(str(tmp_path), "vn", election, tallies, expected)
     call_command("import_election", str(tmp_path / "vn" / "election.json"))
     call_command("import_tallies", "vn-na15-2021", str(tmp_path / "vn" / "tallies.jsonl"), "--approve", "--lenient")
-    result = contests.contest_outcome(Contest.objects.get(election__slug="vn-na15-2021", code="QH")).as_api()
+    result = contest_result_json(
+        contests.contest_outcome(Contest.objects.get(election__slug="vn-na15-2021", code="QH"))
+    )
     for field in ("voters_on_list", "voters_voted", "valid_ballots", "invalid_ballots"):
         assert result[field] == expected[field]
     assert sum(a["votes"] for a in result["affiliations"]) == expected["votes"] == 188_868_632

@@ -1,0 +1,43 @@
+"""The record of a constituency's result (interfaces §3) that a publication keeps: the figures, the candidates,
+the law's reasons; not the committees' working notes (flags, margin check), which the API adds for them."""
+
+from typing import Any
+
+from results.outcomes.constituency import CandidateResult, ConstituencyOutcome
+
+
+def result_record(outcome: ConstituencyOutcome) -> dict[str, Any]:
+    c = outcome.constituency
+    return {
+        "election": c.election.slug,
+        "contest": c.contest.code,
+        "constituency": c.code,
+        "name": c.name,
+        "seats": c.seats,
+        "round": outcome.current.number,
+        "round_kind": outcome.current.kind,
+        "round_seats": outcome.current.seats,
+        "polling_units": outcome.current.polling_units,
+        "polling_units_counted": outcome.current.polling_units_counted,
+        **outcome.current.figures.as_dict(),
+        "candidates": [candidate_record(x) for x in outcome.candidates],
+        "elected_in_earlier_rounds": [candidate_record(x) | {"round": x.round} for x in outcome.elected_earlier],
+        "seats_filled": outcome.seats_filled,
+        "status": outcome.status,
+        "published": outcome.published,
+        "flags": [],  # the committees' working notes are not part of the record
+        "reasons": [{"code": r.code, "article": r.article, "message": r.message} for r in outcome.current.reasons],
+        "second_round_deadline": outcome.deadline.isoformat() if outcome.deadline else None,
+    }
+
+
+def candidate_record(x: CandidateResult) -> dict[str, Any]:
+    return {
+        "code": x.code,
+        "full_name": x.full_name,
+        "date_of_birth": x.date_of_birth,
+        "affiliation": x.affiliation,
+        "votes": x.votes,
+        "pct_of_valid": x.pct_of_valid,
+        "elected": x.elected,
+    }
