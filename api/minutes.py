@@ -15,7 +15,7 @@ made yet. `GET .../minutes/` lists the issued versions; `POST .../minutes/` issu
 
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -26,13 +26,12 @@ from rest_framework.views import APIView
 
 from api.errors import domain_error_response
 from core.http import request_source
-from elections.models import Constituency
 from elections.permissions import Action, can_constituency, grants_for
 from results.minutes import data as md
 from results.minutes import services as svc
 from results.minutes.serving import counting_pdf_of, key_for_version, round_param, serve
-from results.models import ConstituencyResult, Minute
-from results.permissions import TallyScope, access_tally
+from results.models import Minute
+from results.permissions import TallyScope, access_constituency_result, access_tally
 
 PARAMS = [
     OpenApiParameter("version", int, description="an issued version; default: the newest current one or a draft"),
@@ -139,23 +138,6 @@ class TallyMinutesView(APIView):
 # --- constituency minutes ------------------------------------------------------------------------------------
 
 
-def _constituency(request: Request, election: str, code: str) -> tuple[Constituency, bool]:
-    """The constituency and whether the caller may see its unpublished data; 404 for anyone else."""
-    cons = (
-        Constituency.objects.filter(election__slug=election, code=code)
-        .select_related("election", "contest", "area")
-        .first()
-    )
-    if cons is None:
-        raise Http404("No such constituency")
-    if can_constituency(grants_for(request.user, cons.election), cons, Action.VIEW):
-        return cons, True
-    published = ConstituencyResult.objects.filter(constituency=cons, round=cons.current_round, published=True).exists()
-    if not published:
-        raise Http404("No such constituency")
-    return cons, False
-
-
 class ConstituencyMinutesPdfView(APIView):
     permission_classes = [AllowAny]
 
@@ -163,7 +145,7 @@ class ConstituencyMinutesPdfView(APIView):
         parameters=PARAMS, responses={200: PDF, 404: None, 409: CONFLICT}, summary="Constituency result minutes (PDF)"
     )
     def get(self, request: Request, election: str, constituency: str) -> HttpResponse:
-        cons, insider = _constituency(request, election, constituency)
+        cons, insider = access_constituency_result(request.user, election, constituency)
         number = round_param(request) or cons.current_round
         return serve(
             request,
@@ -182,7 +164,7 @@ class ConstituencyMinutesView(APIView):
         responses={200: MinuteOut(many=True), 404: None}, summary="Issued versions of the constituency minutes"
     )
     def get(self, request: Request, election: str, constituency: str) -> Response:
-        cons, _insider = _constituency(request, election, constituency)
+        cons, _insider = access_constituency_result(request.user, election, constituency)
         number = round_param(request) or cons.current_round
         return _list(cons.election, Minute.Kind.CONSTITUENCY, md.constituency_key(cons, number))
 
@@ -194,7 +176,7 @@ class ConstituencyMinutesView(APIView):
     def post(self, request: Request, election: str, constituency: str) -> Response:
         if not request.user.is_authenticated:
             return Response({"detail": "Authentication credentials were not provided."}, status=401)
-        cons, insider = _constituency(request, election, constituency)
+        cons, insider = access_constituency_result(request.user, election, constituency)
         if not (insider and can_constituency(grants_for(request.user, cons.election), cons, Action.REVIEW)):
             return Response(
                 {"detail": "Only the constituency's board or a committee above issues its minutes."}, status=403

@@ -16,15 +16,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.publication import json_bytes, public_json, publication_api, without_credentials
-from elections.models import Constituency, Contest, Election
+from elections.models import Constituency, Contest
 from elections.permissions import Action, can_constituency, grants_for
-from elections.selectors import constituencies_visible
 from public import cache
 from results.models import ConstituencyResult, ResultPublication
 from results.outcomes import constituency as outcomes
 from results.outcomes import contests, rounds
 from results.outcomes.constituency import ConstituencyOutcome
 from results.outcomes.contests import ContestOutcome
+from results.permissions import can_see_whole_contest
 from results.publication import services as publication
 from results.publication.record import result_record
 from results.publication.services import current_publication
@@ -272,7 +272,7 @@ class ContestResultView(APIView):
         obj = Contest.objects.filter(election__slug=election, code=contest).select_related("election").first()
         if obj is None:
             raise Http404("No such contest")
-        if _sees_whole_contest(request.user, obj.election, obj):
+        if can_see_whole_contest(request.user, obj.election, obj):
             return cache.private(Response(contest_result_json(contests.contest_outcome(obj))))
         rev = cache.revision(election)
 
@@ -283,12 +283,3 @@ class ContestResultView(APIView):
             return json_bytes(contest_result_json(outcome))
 
         return cache.respond(request, rev, build, uses=("results",), headers={"Access-Control-Allow-Origin": "*"})
-
-
-def _sees_whole_contest(user: object, election: Election, contest: Contest) -> bool:
-    """Before publication a contest's totals are for those who may see every one of its constituencies."""
-    grants = grants_for(user, election)
-    if grants.superuser or grants.staff or grants.auditor:
-        return True
-    mine = constituencies_visible(election, grants).filter(contest=contest).count()
-    return mine > 0 and mine == contest.constituencies.count()

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from office import urls as office_urls
 from office.elections import views as election_views
 from office.voters import urls as voters_urls
 from public.lookup import lookup_page
@@ -25,7 +26,7 @@ urlpatterns = [
         "voters/",
         include(([path("<slug:slug>/lookup/", lookup_page, name="lookup"), *voters_urls.urlpatterns], "voters")),
     ),
-    path("elections/", include("office.results_urls")),
+    path("elections/", include(office_urls.results)),
     path("verify/", include("public.verify_urls")),  # public: where a minute's QR code points
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

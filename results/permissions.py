@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from elections.models import Area, Constituency, Contest, Election, PollingUnit, PollingUnitConstituency
 from elections.permissions import Action, Grants, can_area, can_constituency, can_election, grants_for
-from results.models import Flag
+from elections.selectors import constituencies_visible
+from results.models import ConstituencyResult, Flag
 
 
 @dataclass(frozen=True)
@@ -117,3 +118,29 @@ def can_build_minutes_zip(grants: Grants, area: Area) -> bool:
     """Starting (or retrying) the ZIP of an area's minutes writes a job and spends the server's time: a committee
     of the area or above, not a read-only auditor who may only look at the area."""
     return can_area(grants, area, Action.MANAGE)
+
+
+def access_constituency_result(user: object, slug: str, code: str) -> tuple[Constituency, bool]:
+    """A constituency and whether `user` may see its unpublished data (its board, the committees above,
+    auditors, staff); anyone else only once its current round is published, and 404 before."""
+    cons = (
+        Constituency.objects.filter(election__slug=slug, code=code)
+        .select_related("election", "contest", "area")
+        .first()
+    )
+    if cons is None:
+        raise Http404("No such constituency")
+    if can_constituency(grants_for(user, cons.election), cons, Action.VIEW):
+        return cons, True
+    if not ConstituencyResult.objects.filter(constituency=cons, round=cons.current_round, published=True).exists():
+        raise Http404("No such constituency")
+    return cons, False
+
+
+def can_see_whole_contest(user: object, election: Election, contest: Contest) -> bool:
+    """Before publication a contest's totals are for those who may see every one of its constituencies."""
+    grants = grants_for(user, election)
+    if grants.superuser or grants.staff or grants.auditor:
+        return True
+    mine = constituencies_visible(election, grants).filter(contest=contest).count()
+    return mine > 0 and mine == contest.constituencies.count()
