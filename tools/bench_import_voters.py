@@ -3,7 +3,7 @@
 
     KP_DATABASE_URL=postgres://USER@HOST:PORT/DB .venv/bin/python tools/bench_import_voters.py [--rows 1000000]
 
-It creates a throwaway election ("bench-voters") with polling units of 2,000 voters, writes a CSV of
+It creates (bench_world.py) a throwaway election ("bench-voters") with polling units of 2,000 voters, writes a CSV of
 generated voters, then in the same run:
 1. import: `manage.py import_voters` in a child process (every check, the ID tokens, list numbers, COPY into
    the indexed voter and key tables, commit), with its peak memory (getrusage maxrss of the child). The
@@ -37,10 +37,11 @@ import django  # noqa: E402
 
 django.setup()
 
+import bench_world  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from elections.models import Area, Election, PollingUnit  # noqa: E402
+from elections.models import Election  # noqa: E402
 from voters.importing import postgres_copy as staging  # noqa: E402
 from voters.models import Voter  # noqa: E402
 
@@ -61,9 +62,7 @@ def cleanup() -> None:
         cursor.execute("DELETE FROM voters_voterkey WHERE election_id = %s", [election.pk])
         if staging.partitioned_keys():  # the election's own partition of the national-ID index
             cursor.execute(f"DROP TABLE IF EXISTS {staging.key_partition(election.pk)}")
-    PollingUnit.objects.filter(election=election).delete()  # areas and units are protected: remove them first
-    Area.objects.filter(election=election).delete()
-    election.delete()
+    bench_world.remove(SLUG)
 
 
 def vacuum() -> None:
@@ -76,17 +75,7 @@ def vacuum() -> None:
 def setup(rows: int) -> Election:
     cleanup()
     vacuum()
-    with transaction.atomic():
-        election = Election.objects.create(slug=SLUG, name="Benchmark", election_day=dt.date(2026, 3, 15))
-        area = Area.objects.create(election=election, code="B", name="Tỉnh B", path="")
-        area.path = f"/{area.pk}/"
-        area.save(update_fields=["path"])
-        units = (rows + PER_UNIT - 1) // PER_UNIT
-        PollingUnit.objects.bulk_create(
-            PollingUnit(election=election, code=f"B-{i:05d}", name=f"Khu vực bỏ phiếu số {i}", area=area)
-            for i in range(units)
-        )
-    return election
+    return bench_world.build(SLUG, -(-rows // PER_UNIT), name="Benchmark", election_day=dt.date(2026, 3, 15)).election
 
 
 def write_file(path: Path, rows: int) -> None:
@@ -101,7 +90,7 @@ def write_file(path: Path, rows: int) -> None:
             female = i % 2
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             born = dt.date.fromordinal(start + rng.randrange(span)).isoformat()
-            unit = f"B-{i // PER_UNIT:05d}"
+            unit = bench_world.unit_code(i // PER_UNIT)
             gender = "female" if female else "male"
             lines.append(f"{i + 100_000_000_000:012d},{name},{born},{gender},{unit},{rng.choice(residences)}\n")
             if len(lines) == 50_000:

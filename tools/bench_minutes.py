@@ -1,9 +1,9 @@
 """Benchmark of the official minutes: 1,000 polling units, per-document time beside a bare WeasyPrint render.
 
-Builds (directly with bulk inserts) an election of N polling units (default 1,000) in one province, each
-voting in two contests: a National-Assembly-like one of N/100 constituencies of 100 units (3 seats,
-5 candidates) and a council-like one of N/10 constituencies of 10 units (2 seats, 4 candidates); every
-tally approved. Then, in the same run, it times
+Builds (with bench_world.py, straight into the database) an election of N polling units (default 1,000)
+in one province of communes of 10 units, each voting in two contests: a National-Assembly-like one of
+N/100 constituencies of 100 units (3 seats, 5 candidates) and a council-like one of N/10 constituencies of
+10 units (2 seats, 4 candidates), all placed at the province; every tally approved. Then, in the same run, it times
 
 - a bare WeasyPrint render of a similar page: the HTML of one counting minute, already made, to PDF;
 - a counting minute from ids (read the data, template, QR code, WeasyPrint): seconds per document and the
@@ -28,6 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_world
+from bench_world import ContestPlan
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -38,96 +41,19 @@ SLUG = "bench-minutes"
 
 
 def build(units: int) -> None:
-    import datetime as dt
-    import random
-
-    from django.db import transaction
-
-    from elections.models import (
-        Area,
-        Candidate,
-        Constituency,
-        Contest,
-        Election,
-        PollingUnit,
-        PollingUnitConstituency,
-    )
-    from results.models import Tally, TallyVote
-
-    rng = random.Random(1000)  # noqa: S311 (made-up figures)
-    Election.objects.filter(slug=SLUG).delete()
-    with transaction.atomic():
-        e = Election.objects.create(slug=SLUG, name="Bầu cử thử nghiệm", election_day=dt.date(2021, 5, 23))
-        province = Area.objects.create(election=e, code="T", name="Tỉnh Thử Nghiệm", path="/", depth=0)
-        province.path = f"/{province.pk}/"
-        province.save(update_fields=["path"])
-        communes = []
-        for i in range(units // 10):
-            a = Area.objects.create(election=e, code=f"X{i:03d}", name=f"Xã Số {i + 1}", parent=province, depth=1)
-            a.path = f"{province.path}{a.pk}/"
-            a.save(update_fields=["path"])
-            communes.append(a)
-        contests = [
-            Contest.objects.create(election=e, code="QH", name="Đại biểu Quốc hội khóa XV", level="national_assembly"),
-            Contest.objects.create(
-                election=e, code="HD", name="Đại biểu HĐND tỉnh nhiệm kỳ 2021-2026", level="provincial_council",
-                position=1,
+    bench_world.build(
+        SLUG,
+        units,
+        area_units=(10,),  # communes of 10 units in one province
+        contests=[
+            ContestPlan("QH", "national_assembly", 100, seats=3, candidates=5, name="Đại biểu Quốc hội khóa XV"),
+            ContestPlan(
+                "HD", "provincial_council", 10, seats=2, candidates=4, depth=0,
+                name="Đại biểu HĐND tỉnh nhiệm kỳ 2021-2026",
             ),
-        ]  # fmt: skip
-        plan = [(contests[0], 100, 3, 5), (contests[1], 10, 2, 4)]  # contest, units each, seats, candidates
-        cons: dict[str, list[Constituency]] = {}
-        for contest, size, seats, n_cand in plan:
-            rows = Constituency.objects.bulk_create(
-                Constituency(
-                    election=e, contest=contest, code=f"{contest.code}-{i + 1}", name=f"Đơn vị bầu cử số {i + 1}",
-                    seats=seats, area=province,
-                )
-                for i in range(max(1, units // size))
-            )  # fmt: skip
-            cons[contest.code] = rows
-            Candidate.objects.bulk_create(
-                Candidate(
-                    election=e, constituency=c, code=f"{c.code}-{k + 1}", ballot_order=k + 1,
-                    full_name=f"Nguyễn Văn Ứng Cử {c.code}-{k + 1}", date_of_birth=dt.date(1970, 1, 1 + k),
-                )
-                for c in rows for k in range(n_cand)
-            )  # fmt: skip
-        pus = PollingUnit.objects.bulk_create(
-            PollingUnit(
-                election=e, code=f"KV-{i + 1:04d}", name=f"Khu vực bỏ phiếu số {i + 1}", area=communes[i // 10],
-                registered_voters=800,
-            )
-            for i in range(units)
-        )  # fmt: skip
-        links, tallies = [], []
-        for i, u in enumerate(pus):
-            for contest, size, _seats, _n in plan:
-                c = cons[contest.code][min(i // size, len(cons[contest.code]) - 1)]
-                links.append(PollingUnitConstituency(polling_unit=u, constituency=c, contest=contest))
-                voted = rng.randint(700, 800)
-                invalid = rng.randint(0, 10)
-                tallies.append(
-                    Tally(
-                        election=e, polling_unit=u, contest=contest, constituency=c, status="approved",
-                        voters_on_list=800, voters_voted=voted, ballots_issued=voted, ballots_received=voted,
-                        valid_ballots=voted - invalid, invalid_ballots=invalid,
-                    )
-                )  # fmt: skip
-        PollingUnitConstituency.objects.bulk_create(links, batch_size=2000)
-        Tally.objects.bulk_create(tallies, batch_size=2000)
-        cands = {}
-        for cid, cons_id in Candidate.objects.filter(election=e).values_list("pk", "constituency_id"):
-            cands.setdefault(cons_id, []).append(cid)
-        votes = [
-            TallyVote(tally_id=t["pk"], candidate_id=cid, votes=rng.randint(300, t["valid_ballots"]))
-            for t in Tally.objects.filter(election=e).values("pk", "constituency_id", "valid_ballots")
-            for cid in cands[t["constituency_id"]]
-        ]
-        TallyVote.objects.bulk_create(votes, batch_size=5000)
-    # Approving a tally adds it to its constituency's running sums; these were written directly: sum them once.
-    from results.outcomes import totals
-
-    totals.totals_rebuild(e)
+        ],
+        tallies=True,
+    )  # fmt: skip
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -200,7 +126,7 @@ def main() -> None:
     cpdf = documents.render_pdf({"source": cdoc.source, "inputs": {}, "meta": meta}, "vi", settings=settings)
     print(f"  constituency minute, {len(cdoc.source['units'])} units in its annex        : "
           f"{time.perf_counter() - start:7.3f} s ({_pages(cpdf)} pages)")  # fmt: skip
-    contest, province = Contest.objects.get(election=e, code="HD"), Area.objects.get(election=e, code="T")
+    contest, province = Contest.objects.get(election=e, code="HD"), Area.objects.get(election=e, depth=0)
     start = time.perf_counter()
     sdoc = svc.summary_document(contest, province)
     spdf = documents.render_pdf({"source": sdoc.source, "inputs": {}, "meta": meta}, "vi", settings=settings)

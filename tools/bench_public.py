@@ -8,6 +8,15 @@ the site's middleware, plus /bench/bare/ returning a fixed 2 KB JSON), and `wrk`
 one thread driving all connections) sends each address for a fixed time with 32 connections. It prints
 requests per second and latency percentiles for each, and the ratio to the bare view; it asserts no timing.
 
+Unlike the other benchmarks it does not use the shared builder (bench_world.py), on purpose: what it measures
+is the public side as the product leaves it, so its world goes the way a real one does: an election document
+through `parse_election` and `election_import`, tallies through `tallies_import` (approval keeps the running
+sums), publication by two committee members through the publication service (whose invalidation of the public
+caches and ETags is under test), turnout reports made public by the service. Its world also has shapes the
+builder does not make (the units of a commune split between two commune constituencies, seats + 3 candidates,
+two affiliations). At a province's size (1,800 units) all of that takes seconds: the speed of set-based SQL is
+not needed here.
+
 Then it checks invalidation across workers: one more result is published through the service (another
 process) and every following request, whichever worker answers, must carry the new ETag.
 

@@ -1,6 +1,7 @@
 """Benchmark of the results engine on PostgreSQL: 180,000 polling units x 3 contests of approved tallies.
 
-Generates (with set-based SQL) an election of 180,000 units, each voting in three contests:
+Generates (with bench_world.py: set-based SQL) an election of 180,000 units in 60 provinces of 50 districts of
+60 units, each voting in three contests:
 a National-Assembly-like contest of 300 constituencies of 600 units, a provincial-council-like one of
 3,000 constituencies of 60 units and a commune-council-like one of 15,000 constituencies of 12 units,
 5 candidates each: 540,000 approved tallies and 2,700,000 vote rows. Then it times
@@ -10,8 +11,8 @@ a National-Assembly-like contest of 300 constituencies of 600 units, a provincia
   (one constituency recomputed);
 - serving one constituency result through the API (Django test client, full stack), cold and warm.
 
-Approving a tally adds it to its constituency's running sums (results/totals.py); since this benchmark writes
-its tallies by SQL, it sums them once with `totals_rebuild` after building, and prints how long that takes.
+Approving a tally adds it to its constituency's running sums (results/outcomes/totals.py); since the builder
+writes its tallies by SQL, it sums them once with `totals_rebuild` after building; this prints how long that took.
 
 It prints the figures and asserts no timing.
 
@@ -27,6 +28,9 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+import bench_world
+from bench_world import ContestPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,119 +57,22 @@ class Timer:
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.start
-        print(f"  {self.label:<62} {self.seconds * 1000:10.1f} ms")
+        line(self.label, self.seconds)
 
 
-def build(units: int) -> None:
-    import datetime as dt
+def line(label: str, seconds: float) -> None:
+    print(f"  {label:<62} {seconds * 1000:10.1f} ms")
 
-    from django.db import connection, transaction
 
-    from elections.models import Area, Candidate, Constituency, Contest, Election
-
-    Election.objects.filter(slug=SLUG).delete()
-    with transaction.atomic():
-        e = Election.objects.create(slug=SLUG, name="Benchmark", election_day=dt.date(2021, 5, 23))
-        root = Area.objects.create(election=e, code="B", name="Bench", path="", depth=0)
-        root.path = f"/{root.pk}/"
-        root.save()
-        districts_n = -(-units // UNITS_PER_DISTRICT)
-        provinces_n = -(-districts_n // DISTRICTS_PER_PROVINCE)
-        provinces = Area.objects.bulk_create(
-            Area(election=e, code=f"P{i:03d}", name=f"Province {i}", parent=root, depth=1) for i in range(provinces_n)
-        )
-        for p in provinces:
-            p.path = f"{root.path}{p.pk}/"
-        Area.objects.bulk_update(provinces, ["path"])
-        districts = Area.objects.bulk_create(
-            Area(
-                election=e,
-                code=f"D{i:05d}",
-                name=f"District {i}",
-                parent=provinces[i // DISTRICTS_PER_PROVINCE],
-                depth=2,
-            )
-            for i in range(districts_n)
-        )
-        for i, d in enumerate(districts):
-            d.path = f"{provinces[i // DISTRICTS_PER_PROVINCE].path}{d.pk}/"
-        Area.objects.bulk_update(districts, ["path"], batch_size=2000)
-        district_ids = [d.pk for d in districts]
-        with connection.cursor() as cur:
-            cur.execute(
-                """INSERT INTO elections_pollingunit (election_id, code, name, area_id, registered_voters)
-                   SELECT %s, 'U' || lpad(g::text, 6, '0'), 'Unit ' || g, (%s::int[])[g / %s + 1],
-                          500 + (g * 37) %% 1500
-                   FROM generate_series(0, %s - 1) g""",
-                [e.pk, district_ids, UNITS_PER_DISTRICT, units],
-            )
-        for position, (code, level, per, seats) in enumerate(CONTESTS):
-            contest = Contest.objects.create(election=e, code=code, name=code, level=level, position=position)
-            n = -(-units // per)
-            area_of = (
-                (lambda i, per=per: districts[(i * per) // UNITS_PER_DISTRICT])
-                if per <= UNITS_PER_DISTRICT
-                else (lambda i, per=per: provinces[(i * per) // (UNITS_PER_DISTRICT * DISTRICTS_PER_PROVINCE)])
-            )
-            cons = Constituency.objects.bulk_create(
-                (
-                    Constituency(
-                        election=e,
-                        contest=contest,
-                        code=f"{code}-{i:05d}",
-                        name=f"{code} {i}",
-                        seats=seats,
-                        area=area_of(i),
-                    )
-                    for i in range(n)
-                ),
-                batch_size=5000,
-            )
-            Candidate.objects.bulk_create(
-                (
-                    Candidate(
-                        election=e,
-                        constituency=c,
-                        code=f"{c.code}-{k}",
-                        ballot_order=k,
-                        full_name=f"Candidate {c.code}-{k}",
-                        date_of_birth=dt.date(1950 + k * 5, 1 + k, 1),
-                        affiliation=f"Party {k}",
-                    )
-                    for c in cons
-                    for k in range(1, CANDIDATES + 1)
-                ),
-                batch_size=5000,
-            )
-            with connection.cursor() as cur:
-                cur.execute(
-                    """INSERT INTO elections_pollingunitconstituency (polling_unit_id, constituency_id, contest_id)
-                       SELECT u.id, (%s::int[])[u.g / %s + 1], %s
-                       FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS g
-                             FROM elections_pollingunit WHERE election_id = %s) u""",
-                    [[c.pk for c in cons], per, contest.pk, e.pk],
-                )
-        with connection.cursor() as cur:
-            cur.execute(
-                """INSERT INTO results_tally (election_id, polling_unit_id, contest_id, constituency_id, round, attempt,
-                       status, version, voters_on_list, voters_voted, ballots_issued, ballots_received, valid_ballots,
-                       invalid_ballots, complaints, return_reason, annul_reason, imported, created_at, updated_at)
-                   SELECT %s, u.id, m.contest_id, m.constituency_id, 1, 1, 'approved', 3, u.registered_voters,
-                       u.registered_voters - u.id %% 50, u.registered_voters - u.id %% 50,
-                       u.registered_voters - u.id %% 50, u.registered_voters - u.id %% 50 - u.id %% 7, u.id %% 7,
-                       '', '', '', true, now(), now()
-                   FROM elections_pollingunitconstituency m JOIN elections_pollingunit u ON u.id = m.polling_unit_id
-                   WHERE u.election_id = %s""",
-                [e.pk, e.pk],
-            )
-            cur.execute(
-                """INSERT INTO results_tallyvote (tally_id, candidate_id, votes)
-                   SELECT t.id, c.id, t.valid_ballots * (20 + (t.id * 7 + c.ballot_order * 13) %% 45) / 100
-                   FROM results_tally t JOIN elections_candidate c ON c.constituency_id = t.constituency_id
-                   WHERE t.election_id = %s""",
-                [e.pk],
-            )
-            cur.execute("ANALYZE")
+def build(units: int) -> bench_world.World:
+    return bench_world.build(
+        SLUG,
+        units,
+        name="Benchmark",
+        area_units=(UNITS_PER_DISTRICT * DISTRICTS_PER_PROVINCE, UNITS_PER_DISTRICT),  # provinces > districts
+        contests=[ContestPlan(code, level, per, seats, CANDIDATES) for code, level, per, seats in CONTESTS],
+        tallies=True,
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -184,7 +91,7 @@ def main(argv: list[str]) -> int:
 
     from elections.models import Constituency, Election
     from results.models import ConstituencyResult, Tally, TallyVote
-    from results.outcomes import cache, totals
+    from results.outcomes import cache
     from results.outcomes import contests as contest_outcomes
     from results.permissions import tally_scope
     from results.tallies import services
@@ -194,14 +101,12 @@ def main(argv: list[str]) -> int:
     call_command("migrate", verbosity=0)
     if not args.skip_build:
         started = time.perf_counter()
-        build(args.units)
-        print(f"built the election in {time.perf_counter() - started:.1f} s")
+        world = build(args.units)
+        # The builder writes approved tallies directly; the services would have added each to its
+        # constituency's running sums as they approved it. It sums them once (totals_rebuild), timed apart.
+        print(f"built the election in {time.perf_counter() - started - world.sums_seconds:.1f} s")
+        line(f"running sums of {world.tallies:,} tallies, from scratch (totals_rebuild)", world.sums_seconds)
     e = Election.objects.get(slug=SLUG)
-    if not args.skip_build:
-        # The SQL above writes approved tallies directly; the services would have added each to its
-        # constituency's running sums as they approved it. Sum them once here, and time it.
-        with Timer("running sums of 540,000 tallies, from scratch (totals_rebuild)"):
-            totals.totals_rebuild(e)
     print(
         f"{e.polling_units.count():,} units, {Constituency.objects.filter(election=e).count():,} constituencies, "
         f"{Tally.objects.filter(election=e).count():,} approved tallies, "
@@ -226,14 +131,14 @@ def main(argv: list[str]) -> int:
             contest_outcomes.contest_outcome(contest)
         total += t.seconds
         cache.cache_writes_finish()
-    print(f"  {'total':<62} {total * 1000:10.1f} ms")
+    line("total", total)
     print("the same with every result cached:")
     total = 0.0
     for contest in contests:
         with Timer(f"contest {contest.code}") as t:
             contest_outcomes.contest_outcome(contest)
         total += t.seconds
-    print(f"  {'total':<62} {total * 1000:10.1f} ms")
+    line("total", total)
 
     print("after one unit of the largest constituency was annulled (one constituency recomputed):")
     user, _ = get_user_model().objects.get_or_create(

@@ -8,7 +8,8 @@ figures and asserts no timing.
     KP_DATABASE_URL=postgres://kp@127.0.0.1:54350/kiemphieu \\
         .venv/bin/python tools/bench_tally_api.py --units 3000 --clients 16 --workers 2 --threads 4
 
-It creates (and at the end drops) a database named `<name>_bench` beside the one in KP_DATABASE_URL.
+It creates (and at the end drops) a database named `<name>_bench` beside the one in KP_DATABASE_URL, and builds
+there (bench_world.py) an election `bench` of N units in one contest of N/500 constituencies, with no tallies.
 """
 
 import argparse
@@ -24,6 +25,8 @@ from pathlib import Path
 from queue import Empty, Queue
 from urllib.parse import urlparse
 
+import bench_world
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -33,8 +36,10 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def setup_database(url: str, units: int) -> list[tuple[str, str]]:
-    """A fresh election of `units` polling units, one clerk with a token each; returns (unit, token)."""
+def setup_database(url: str, units: int) -> list[tuple[str, str, str, int]]:
+    """A fresh election of `units` polling units, one clerk with a token each.
+
+    Returns (unit code, token, constituency code, registered voters) for each unit."""
     os.environ["KP_DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     import django
@@ -42,82 +47,34 @@ def setup_database(url: str, units: int) -> list[tuple[str, str]]:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
-
-    from elections.models import (
-        Area,
-        Candidate,
-        Constituency,
-        Contest,
-        Election,
-        PollingUnit,
-        PollingUnitConstituency,
-        Role,
-        RoleAssignment,
-    )
 
     call_command("migrate", verbosity=0)
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    election = Election.objects.create(slug="bench", name="Bench", election_day="2026-03-15")
-    area = Area.objects.create(election=election, code="P", name="P", path="")
-    area.path = f"/{area.pk}/"
-    area.save()
-    contest = Contest.objects.create(election=election, code="QH", name="QH", level="national_assembly")
-    constituencies = [
-        Constituency.objects.create(election=election, contest=contest, code=f"QH-{i}", name=f"{i}", seats=3, area=area)
-        for i in range(max(1, units // 500))
-    ]
-    Candidate.objects.bulk_create(
-        Candidate(
-            election=election,
-            constituency=c,
-            code=f"{c.code}-0{j}",
-            ballot_order=j,
-            full_name=f"Ứng cử viên {j}",
-            date_of_birth="1970-01-01",
-        )
-        for c in constituencies
-        for j in range(1, 6)
+    world = bench_world.build(
+        "bench",
+        units,
+        contests=[bench_world.ContestPlan("QH", "national_assembly", 500, seats=3, candidates=5)],
+        clerks=True,
     )
-    unit_rows = PollingUnit.objects.bulk_create(
-        PollingUnit(election=election, code=f"U{n:06d}", name=f"KVBP {n}", area=area, registered_voters=900)
-        for n in range(units)
-    )
-    PollingUnitConstituency.objects.bulk_create(
-        PollingUnitConstituency(polling_unit=u, constituency=constituencies[n % len(constituencies)], contest=contest)
-        for n, u in enumerate(unit_rows)
-    )
-    users = User.objects.bulk_create(User(username=f"clerk{n:06d}") for n in range(units))
-    RoleAssignment.objects.bulk_create(
-        RoleAssignment(user=user, election=election, role=Role.CLERK, polling_unit=unit)
-        for user, unit in zip(users, unit_rows, strict=True)
-    )
-    tokens = Token.objects.bulk_create(Token(user=user, key=Token.generate_key()) for user in users)
     connection.close()
-    return [
-        (u.code, t.key, constituencies[n % len(constituencies)].code)
-        for n, (u, t) in enumerate(zip(unit_rows, tokens, strict=True))
-    ]
+    return [(c.unit, c.token, c.constituencies["QH"], c.voters) for c in world.clerks]
 
 
-def body(constituency: str, n: int) -> dict[str, object]:
-    voted = 850 - n % 40
+def body(constituency: str, n: int, listed: int) -> dict[str, object]:
+    voted = listed - 10 - n % 40
     valid = voted - 6
     return {
-        "voters_on_list": 900,
+        "voters_on_list": listed,
         "voters_voted": voted,
         "ballots_issued": voted,
         "ballots_received": voted,
         "valid_ballots": valid,
         "invalid_ballots": 6,
-        "votes": {f"{constituency}-0{j}": valid // 2 + j * 7 for j in range(1, 6)},
+        "votes": {f"{constituency}-{j:02d}": valid // 2 + j * 7 for j in range(1, 6)},
         "complaints": "",
     }
 
 
-def run_load(port: int, jobs: list[tuple[str, str, str]], clients: int, mode: str) -> dict[str, list[float]]:
+def run_load(port: int, jobs: list[tuple[str, str, str, int]], clients: int, mode: str) -> dict[str, list[float]]:
     queue: Queue = Queue()
     for n, job in enumerate(jobs):
         queue.put((n, job))
@@ -129,14 +86,14 @@ def run_load(port: int, jobs: list[tuple[str, str, str]], clients: int, mode: st
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while True:
             try:
-                n, (unit, token, constituency) = queue.get_nowait()
+                n, (unit, token, constituency, listed) = queue.get_nowait()
             except Empty:
                 break
             headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
             base = f"/api/v1/elections/bench/tallies/{unit}/QH/"
             t0 = time.perf_counter()
             if mode == "two":
-                conn.request("PUT", base, json.dumps(body(constituency, n)), headers)
+                conn.request("PUT", base, json.dumps(body(constituency, n, listed)), headers)
                 r1 = conn.getresponse()
                 r1.read()
                 ok1 = r1.status == 201
@@ -144,7 +101,7 @@ def run_load(port: int, jobs: list[tuple[str, str, str]], clients: int, mode: st
                 conn.request("POST", base + "submit/", "{}", headers)
             else:
                 ok1, t1 = True, t0
-                conn.request("POST", base + "submit/", json.dumps(body(constituency, n)), headers)
+                conn.request("POST", base + "submit/", json.dumps(body(constituency, n, listed)), headers)
             r2 = conn.getresponse()
             r2.read()
             t2 = time.perf_counter()

@@ -25,6 +25,7 @@ def check(key: str, out: str, data: str) -> bool:
     import convert_external
     from django.core.management import call_command
 
+    from api.results import contest_result_json
     from elections.models import Contest
     from results.outcomes import contests
 
@@ -54,7 +55,7 @@ def check(key: str, out: str, data: str) -> bool:
     result = contests.contest_outcome(contest)
     print(f"  contest result (cached): {time.perf_counter() - started:.2f} s")
     ok = True
-    api = result.as_api()
+    api = contest_result_json(result)
     for field in ("voters_on_list", "voters_voted", "valid_ballots", "invalid_ballots"):
         same = api[field] == expected[field]
         ok &= same
