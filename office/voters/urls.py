@@ -1,8 +1,8 @@
+"""Addresses of the voter-list staff pages; config/urls.py puts them, with the public lookup, under `voters:`."""
+
 from django.urls import path
 
 from office.voters import views
-
-app_name = "voters"
 
 unit = "<slug:slug>/units/<str:code>/"
 urlpatterns = [
