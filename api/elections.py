@@ -8,6 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import refusals
+from api.fields import HourMinuteField
 from elections.models import Constituency, Election, PollingUnit, RoleAssignment
 from voters.selectors import registered_voters
 
@@ -24,8 +26,8 @@ class ElectionOut(serializers.Serializer):
     election_day = serializers.DateField()
     rules = serializers.CharField()
     time_zone = serializers.CharField()
-    voting_opens = serializers.TimeField(format="%H:%M")
-    voting_closes = serializers.TimeField(format="%H:%M")
+    voting_opens = HourMinuteField()
+    voting_closes = HourMinuteField()
 
 
 class ElectionDetailOut(ElectionOut):
@@ -80,7 +82,7 @@ class MeOut(serializers.Serializer):
 class ElectionListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=ElectionOut(many=True), summary="Elections")
+    @extend_schema(responses={200: ElectionOut(many=True), **refusals(400, 401)}, summary="Elections")
     def get(self, request: Request) -> Response:
         return Response(ElectionOut(Election.objects.all(), many=True).data)
 
@@ -88,7 +90,9 @@ class ElectionListView(APIView):
 class ElectionDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=ElectionDetailOut, summary="An election and its contests")
+    @extend_schema(
+        responses={200: ElectionDetailOut, **refusals(400, 401, 404)}, summary="An election and its contests"
+    )
     def get(self, request: Request, election: str) -> Response:
         obj = get_object_or_404(Election, slug=election)
         data = ElectionOut(obj).data
@@ -103,7 +107,7 @@ class PollingUnitDetailView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=PollingUnitOut, summary="A polling unit")
+    @extend_schema(responses={200: PollingUnitOut, **refusals(400, 401, 404)}, summary="A polling unit")
     def get(self, request: Request, election: str, code: str) -> Response:
         unit = get_object_or_404(PollingUnit.objects.select_related("area"), election__slug=election, code=code)
         constituencies = unit.memberships.order_by("contest__position").values_list("constituency__code", flat=True)
@@ -128,7 +132,9 @@ class ConstituencyDetailView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=ConstituencyOut, summary="A constituency and its candidates")
+    @extend_schema(
+        responses={200: ConstituencyOut, **refusals(400, 401, 404)}, summary="A constituency and its candidates"
+    )
     def get(self, request: Request, election: str, code: str) -> Response:
         obj = get_object_or_404(
             Constituency.objects.select_related("contest", "area"), election__slug=election, code=code
@@ -141,7 +147,7 @@ class ConstituencyDetailView(APIView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MeOut, summary="The caller and their roles")
+    @extend_schema(responses={200: MeOut, **refusals(400, 401)}, summary="The caller and their roles")
     def get(self, request: Request) -> Response:
         roles = RoleAssignment.objects.filter(user=request.user).select_related(
             "election", "polling_unit", "constituency", "area"

@@ -16,15 +16,19 @@ made yet. `GET .../minutes/` lists the issued versions; `POST .../minutes/` issu
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import domain_error_response
+from api.errors import domain_error_response, refusals, serializer_errors
+from api.fields import TextField
+from api.parsers import SafeJSONParser
 from core.http import request_source
 from elections.permissions import Action, can_constituency, grants_for
 from results.minutes import data as md
@@ -33,29 +37,56 @@ from results.minutes.serving import counting_pdf_of, key_for_version, round_para
 from results.models import Minute
 from results.permissions import TallyScope, access_constituency_result, access_tally
 
-PARAMS = [
-    OpenApiParameter("version", int, description="an issued version; default: the newest current one or a draft"),
-    OpenApiParameter("round", int, description="an earlier round (1) of a constituency holding round 2"),
-    OpenApiParameter("lang", str, enum=["vi", "en"], description="en: the English translation for observers"),
-]
-PDF = OpenApiResponse(OpenApiTypes.BINARY, description="application/pdf")
-CONFLICT = OpenApiResponse(description="the minutes cannot be made yet (tally not approved, units not counted)")
+
+class RoundQuery(serializers.Serializer):
+    round = serializers.IntegerField(
+        required=False, min_value=1, max_value=99, help_text="an earlier round (1) of a constituency holding round 2"
+    )
+
+
+class MinutesQuery(RoundQuery):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="an issued version; default: the newest current one or a draft"
+    )
+    lang = serializers.ChoiceField(
+        choices=["vi", "en"], required=False, help_text="en: the English translation for observers"
+    )
+
+
+def _bad_query(request: Request, query: type[serializers.Serializer]) -> Response | None:
+    """A 400 with a message per parameter when the query string is not as documented, else None."""
+    found = query(data=request.query_params.dict())  # a plain dict: "?round=" is refused, not skipped
+    if found.is_valid():
+        return None
+    return Response(
+        {"detail": _("The request is not well formed."), "errors": serializer_errors(found.errors)}, status=400
+    )
+
+
+PDF = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the minutes")}
+# A PDF's refusal to be made yet is plain text, as the staff pages show it.
+NOT_YET = {
+    (409, "text/plain"): OpenApiResponse(
+        OpenApiTypes.STR, description="the minutes cannot be made yet (tally not approved, units not counted)"
+    )
+}
+CONFLICT = "the minutes cannot be issued yet (tally not approved, units not counted), or nothing changed"
 
 
 class MemberIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = TextField(min_length=1, max_length=200)
     gender = serializers.ChoiceField(choices=["", "female", "male"], required=False, default="")
     position = serializers.ChoiceField(choices=["head", "deputy", "secretary", "member"])
 
 
 class IssueIn(serializers.Serializer):
     meeting_at = serializers.DateTimeField(required=False, allow_null=True)
-    place = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    members = MemberIn(many=True, required=False, max_length=40)
-    witnesses = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=2)
-    events = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    complaints_resolved = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    complaints_forwarded = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    place = TextField(required=False, allow_blank=True, max_length=300)
+    members = serializers.ListField(child=MemberIn(), required=False, max_length=40)  # the schema says maxItems
+    witnesses = serializers.ListField(child=TextField(min_length=1, max_length=200), required=False, max_length=2)
+    events = TextField(required=False, allow_blank=True, max_length=svc.MAX_TEXT)
+    complaints_resolved = TextField(required=False, allow_blank=True, max_length=svc.MAX_TEXT)
+    complaints_forwarded = TextField(required=False, allow_blank=True, max_length=svc.MAX_TEXT)
 
 
 class MinuteOut(serializers.Serializer):
@@ -93,7 +124,9 @@ def _list(election: Any, kind: str, key: str) -> Response:
 def _issue(request: Request, build: Any) -> Response:
     body = IssueIn(data=request.data)
     if not body.is_valid():
-        return Response({"detail": "The request is not well formed.", "errors": body.errors}, status=400)
+        return Response(
+            {"detail": _("The request is not well formed."), "errors": serializer_errors(body.errors)}, status=400
+        )
     try:
         document = build()
         minute = svc.minutes_issue(
@@ -113,21 +146,32 @@ def _issue(request: Request, build: Any) -> Response:
 
 class TallyMinutesPdfView(APIView):
     @extend_schema(
-        parameters=PARAMS, responses={200: PDF, 403: None, 404: None, 409: CONFLICT}, summary="Counting minutes (PDF)"
+        parameters=[MinutesQuery],
+        responses={**PDF, **refusals(400, 401, 403, 404), **NOT_YET},
+        summary="Counting minutes (PDF)",
     )
     def get(self, request: Request, election: str, unit: str, contest: str) -> HttpResponse:
-        return counting_pdf_of(request, access_tally(request.user, election, unit, contest, need=Action.VIEW))
+        scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
+        return _bad_query(request, MinutesQuery) or counting_pdf_of(request, scope)
 
 
 class TallyMinutesView(APIView):
-    @extend_schema(responses={200: MinuteOut(many=True)}, summary="Issued versions of the counting minutes")
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(
+        parameters=[RoundQuery],
+        responses={200: MinuteOut(many=True), **refusals(400, 401, 403, 404)},
+        summary="Issued versions of the counting minutes",
+    )
     def get(self, request: Request, election: str, unit: str, contest: str) -> Response:
         scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
+        if refused := _bad_query(request, RoundQuery):
+            return refused
         return _list(scope.election, Minute.Kind.COUNTING, key_for_version(scope, round_param(request)))
 
     @extend_schema(
         request=IssueIn,
-        responses={201: MinuteOut, 400: None, 403: None, 409: CONFLICT},
+        responses={201: MinuteOut, **refusals(400, 401, 403, 404, 409, 415, why={409: CONFLICT})},
         summary="Issue the counting minutes (the next version)",
     )
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
@@ -142,10 +186,14 @@ class ConstituencyMinutesPdfView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=PARAMS, responses={200: PDF, 404: None, 409: CONFLICT}, summary="Constituency result minutes (PDF)"
+        parameters=[MinutesQuery],
+        responses={**PDF, **refusals(400, 401, 404), **NOT_YET},
+        summary="Constituency result minutes (PDF)",
     )
     def get(self, request: Request, election: str, constituency: str) -> HttpResponse:
         cons, insider = access_constituency_result(request.user, election, constituency)
+        if refused := _bad_query(request, MinutesQuery):
+            return refused
         number = round_param(request) or cons.current_round
         return serve(
             request,
@@ -159,27 +207,32 @@ class ConstituencyMinutesPdfView(APIView):
 
 class ConstituencyMinutesView(APIView):
     permission_classes = [AllowAny]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
-        responses={200: MinuteOut(many=True), 404: None}, summary="Issued versions of the constituency minutes"
+        parameters=[RoundQuery],
+        responses={200: MinuteOut(many=True), **refusals(400, 401, 404)},
+        summary="Issued versions of the constituency minutes",
     )
     def get(self, request: Request, election: str, constituency: str) -> Response:
         cons, _insider = access_constituency_result(request.user, election, constituency)
+        if refused := _bad_query(request, RoundQuery):
+            return refused
         number = round_param(request) or cons.current_round
         return _list(cons.election, Minute.Kind.CONSTITUENCY, md.constituency_key(cons, number))
 
     @extend_schema(
         request=IssueIn,
-        responses={201: MinuteOut, 400: None, 403: None, 404: None, 409: CONFLICT},
+        responses={201: MinuteOut, **refusals(400, 401, 403, 404, 409, 415, why={409: CONFLICT})},
         summary="Issue the constituency minutes (the next version)",
     )
     def post(self, request: Request, election: str, constituency: str) -> Response:
         if not request.user.is_authenticated:
-            return Response({"detail": "Authentication credentials were not provided."}, status=401)
+            raise NotAuthenticated
         cons, insider = access_constituency_result(request.user, election, constituency)
         if not (insider and can_constituency(grants_for(request.user, cons.election), cons, Action.REVIEW)):
             return Response(
-                {"detail": "Only the constituency's board or a committee above issues its minutes."}, status=403
+                {"detail": _("Only the constituency's board or a committee above issues its minutes.")}, status=403
             )
         number = round_param(request)
         return _issue(request, lambda: svc.constituency_document(cons, number))

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,7 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import domain_error_response
+from api.errors import domain_error_response, refusals
+from api.fields import HourMinuteField
 from core.http import request_source
 from elections.models import Area, Constituency, Election
 from elections.permissions import Action, can_constituency, grants_for
@@ -87,9 +89,18 @@ class PublishView(APIView):
         responses={
             200: PublishOut,
             202: OpenApiResponse(PublishOut, description="proposed: a second, different member must confirm"),
-            403: OpenApiResponse(description="your role may see this result but not publish it"),
-            404: OpenApiResponse(description="no such election or constituency, or not yours"),
-            409: OpenApiResponse(description="the result is incomplete"),
+            **refusals(
+                400,
+                401,
+                403,
+                404,
+                409,
+                why={
+                    403: "your role may see this result but not publish it",
+                    404: "no such election or constituency, or not yours",
+                    409: "the result is incomplete",
+                },
+            ),
         },
         summary="Publish a constituency's result (two members)",
     )
@@ -106,7 +117,7 @@ class PublishView(APIView):
             raise Http404("No such constituency")
         if not permissions.can_publish(grants, cons):
             return Response(
-                {"detail": "Only a board member of this constituency or a committee member above it publishes."},
+                {"detail": _("Only a board member of this constituency or a committee member above it publishes.")},
                 status=status.HTTP_403_FORBIDDEN,
             )
         try:
@@ -120,7 +131,7 @@ class PublishView(APIView):
 
 
 class TurnoutPointOut(serializers.Serializer):
-    at = serializers.CharField(help_text="HH:MM")
+    at = HourMinuteField()
     polling_units = serializers.IntegerField()
     polling_units_reported = serializers.IntegerField()
     voters_on_list = serializers.IntegerField(help_text="of the units that reported at that time")
@@ -143,7 +154,7 @@ class TurnoutAreaOut(serializers.Serializer):
 class LatestReportOut(serializers.Serializer):
     polling_unit = serializers.CharField()
     area = serializers.CharField()
-    at = serializers.CharField()
+    at = HourMinuteField()
     voters_voted = serializers.IntegerField()
     reported_at = serializers.DateTimeField()
 
@@ -152,7 +163,7 @@ class PublicTurnoutOut(serializers.Serializer):
     election = serializers.CharField()
     published = serializers.BooleanField(help_text="false until the election committee makes turnout public")
     published_at = serializers.DateTimeField(allow_null=True)
-    as_of = serializers.CharField(allow_null=True, help_text="the latest reporting time any unit reported at")
+    as_of = HourMinuteField(allow_null=True, help_text="the latest reporting time any unit reported at")
     polling_units = serializers.IntegerField()
     polling_units_reported = serializers.IntegerField()
     voters_on_list = serializers.IntegerField(help_text="of the units that reported at `as_of`")
@@ -251,7 +262,7 @@ class TurnoutView(APIView):
         return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
-        responses={200: PublicTurnoutOut, 404: OpenApiResponse(description="no such election")}, summary="Turnout"
+        responses={200: PublicTurnoutOut, **refusals(400, 404, why={404: "no such election"})}, summary="Turnout"
     )
     def get(self, request: Request, election: str) -> HttpResponse:
         return _turnout(request, election)

@@ -8,13 +8,14 @@ import dataclasses
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import refusals
 from api.publication import json_bytes, public_json, publication_api, without_credentials
 from elections.models import Constituency, Contest
 from elections.permissions import Action, can_constituency, grants_for
@@ -194,7 +195,7 @@ def contest_result_json(outcome: ContestOutcome) -> dict[str, Any]:
     }
 
 
-NOT_FOUND = OpenApiResponse(description="no such election or constituency, or not published and not yours to see")
+REFUSALS = refusals(400, 401, 404, why={404: "no such election or constituency, or not published and not yours to see"})
 
 
 def _published(constituency: Constituency) -> bool:
@@ -214,7 +215,7 @@ class ConstituencyResultView(APIView):
             return public_json(lambda: _public_result(request, kwargs["election"], kwargs["constituency"]))
         return super().dispatch(request, *args, **kwargs)
 
-    @extend_schema(responses={200: ConstituencyResultOut, 404: NOT_FOUND}, summary="Result of a constituency")
+    @extend_schema(responses={200: ConstituencyResultOut, **REFUSALS}, summary="Result of a constituency")
     def get(self, request: Request, election: str, constituency: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return _public_result(request, election, constituency)
@@ -267,7 +268,7 @@ def _public_result(request: Request, election: str, code: str) -> HttpResponse:
 class ContestResultView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: ContestResultOut, 404: NOT_FOUND}, summary="Result of a contest")
+    @extend_schema(responses={200: ContestResultOut, **REFUSALS}, summary="Result of a contest")
     def get(self, request: Request, election: str, contest: str) -> HttpResponse:
         obj = Contest.objects.filter(election__slug=election, code=contest).select_related("election").first()
         if obj is None:

@@ -2,24 +2,30 @@
 
 import abc
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import domain_error_response
-from core.errors import Problem
+from api.errors import domain_error_response, refusals
+from api.fields import HOUR_MINUTE, HourMinuteField
+from api.parsers import SafeJSONParser
+from core.errors import Problem, lazy_format
 from core.http import request_source
 from elections.permissions import Action, access_polling_unit
 from results.models import FIGURES, Flag, Tally
 from results.permissions import TallyScope, access_tally
 from results.tallies import errors, records, services, turnout
-from results.tallies.parsing import parse_tally
+from results.tallies.parsing import MAX_COMPLAINTS, MAX_COUNT, parse_tally
+
+# A reviewer's reason to return or annul a tally: a few sentences, as on the office page (office/tallies/forms.py).
+MAX_REASON = 2000
 
 
 def _problems_response(code: int, message: Any, problems: list[Problem]) -> Response:
@@ -70,29 +76,43 @@ class TallyOut(serializers.Serializer):
     annul_reason = serializers.CharField()
 
 
+def _count() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+
+
+def _version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="the version this copy is based on; omit at first"
+    )
+
+
 class TallyIn(serializers.Serializer):
-    """Documentation of the body; the body itself is read by `results.importers.parse_tally`."""
+    """Documentation of the body; the body itself is read by `results.tallies.parsing.parse_tally`."""
 
-    voters_on_list = serializers.IntegerField(min_value=0)
-    voters_voted = serializers.IntegerField(min_value=0)
-    ballots_issued = serializers.IntegerField(min_value=0)
-    ballots_received = serializers.IntegerField(min_value=0)
-    valid_ballots = serializers.IntegerField(min_value=0)
-    invalid_ballots = serializers.IntegerField(min_value=0)
-    votes = serializers.DictField(child=serializers.IntegerField(min_value=0))
-    complaints = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False, help_text="the version this copy is based on; omit at first")
+    voters_on_list = _count()
+    voters_voted = _count()
+    ballots_issued = _count()
+    ballots_received = _count()
+    valid_ballots = _count()
+    invalid_ballots = _count()
+    votes = serializers.DictField(child=_count(), help_text="every candidate of the constituency by code")
+    complaints = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=MAX_COMPLAINTS)
+    version = _version_field()
 
 
-ERRORS = {
-    400: OpenApiResponse(description="a message per field: {detail, errors: {path: [message]}}"),
-    403: OpenApiResponse(description="not allowed for this person"),
-    404: OpenApiResponse(description="no such election, polling unit or contest"),
-    409: OpenApiResponse(description="stale version, or not possible in the tally's state"),
-}
-VersionIn = inline_serializer("VersionIn", {"version": serializers.IntegerField(required=False)})
+class SubmitIn(TallyIn):
+    """Submit's body: `{}` or `{"version": N}` submits the saved draft; with the figures, all of them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+ERRORS = refusals(400, 401, 403, 404, 409, 415, why={404: "no such election, polling unit or contest"})
+VersionIn = inline_serializer("VersionIn", {"version": _version_field()})
 ReasonIn = inline_serializer(
-    "ReasonIn", {"reason": serializers.CharField(), "version": serializers.IntegerField(required=False)}
+    "ReasonIn", {"reason": serializers.CharField(min_length=1, max_length=MAX_REASON), "version": _version_field()}
 )
 
 
@@ -106,7 +126,9 @@ def _version(data: Any) -> tuple[int | None, list[Problem]]:
 
 
 class TallyView(APIView):
-    @extend_schema(responses={200: TallyOut, **ERRORS}, summary="A tally (counting minutes)")
+    parser_classes = [SafeJSONParser]  # the figures are JSON numbers: a form's strings would only be refused
+
+    @extend_schema(responses={200: TallyOut, **refusals(400, 401, 403, 404)}, summary="A tally (counting minutes)")
     def get(self, request: Request, election: str, unit: str, contest: str) -> Response:
         scope = access_tally(request.user, election, unit, contest, need=Action.VIEW)
         tally = records.current_tally(scope)
@@ -132,6 +154,7 @@ class TallyView(APIView):
 
 
 class _Transition(APIView, abc.ABC):
+    parser_classes = [SafeJSONParser]
     need = Action.REVIEW
 
     @abc.abstractmethod
@@ -140,6 +163,10 @@ class _Transition(APIView, abc.ABC):
 
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
         scope = access_tally(request.user, election, unit, contest, need=self.need)
+        if not isinstance(request.data, dict):  # a body, when there is one, is an object
+            return _problems_response(
+                400, _("The request is not well formed."), [Problem("", _("must be a JSON object"))]
+            )
         version, problems = _version(request.data)
         if problems:
             return _problems_response(400, _("The request is not well formed."), problems)
@@ -156,7 +183,7 @@ class SubmitView(_Transition):
     need = Action.ENTER
 
     @extend_schema(
-        request=TallyIn,
+        request=SubmitIn,
         responses={200: TallyOut, **ERRORS},
         summary="Submit (clerk)",
         description='Body `{}` or `{"version": N}` submits the saved draft. A body with the figures of '
@@ -176,16 +203,33 @@ class SubmitView(_Transition):
         )
 
 
+def _reason(request: Request) -> str:
+    """The `reason` of the body: text, at most MAX_REASON characters (an empty one is the service's to refuse)."""
+    reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+    if not isinstance(reason, str):
+        return ""
+    if "\x00" in reason:  # PostgreSQL text cannot hold it
+        raise errors.TallyInvalid(
+            _("The request is not well formed."), [Problem("reason", _("must be text (without NUL characters)"))]
+        )
+    if len(reason) > MAX_REASON:
+        words = _("at most %(max)s characters (this text has %(n)s)")
+        raise errors.TallyInvalid(
+            _("The request is not well formed."),
+            [Problem("reason", lazy_format(words, max=MAX_REASON, n=len(reason)))],
+        )
+    return reason
+
+
 class ReturnView(_Transition):
     @extend_schema(request=ReasonIn, responses={200: TallyOut, **ERRORS}, summary="Return with a reason")
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
         return super().post(request, election, unit, contest)
 
     def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
-        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
         return services.tally_return(
             scope=scope,
-            reason=reason if isinstance(reason, str) else "",
+            reason=_reason(request),
             by=request.user,
             version=version,
             source=request_source(request, "api"),
@@ -211,10 +255,9 @@ class AnnulView(_Transition):
         return super().post(request, election, unit, contest)
 
     def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
-        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
         return services.tally_annul(
             scope=scope,
-            reason=reason if isinstance(reason, str) else "",
+            reason=_reason(request),
             by=request.user,
             source=request_source(request, "api"),
         )
@@ -223,29 +266,33 @@ class AnnulView(_Transition):
 class TurnoutReportView(APIView):
     """A clerk's turnout report at one of the day's reporting times."""
 
+    parser_classes = [SafeJSONParser]
+
     @extend_schema(
-        request=inline_serializer("TurnoutIn", {"voters_voted": serializers.IntegerField(min_value=0)}),
+        parameters=[
+            OpenApiParameter("at", str, OpenApiParameter.PATH, pattern=HOUR_MINUTE, description="a reporting time")
+        ],
+        request=inline_serializer("TurnoutIn", {"voters_voted": _count()}),
         responses={
             200: inline_serializer(
                 "TurnoutOut",
                 {
-                    "at": serializers.CharField(),
+                    "at": HourMinuteField(),
                     "voters_voted": serializers.IntegerField(),
-                    "warnings": serializers.ListField(),
+                    "warnings": serializers.ListField(child=serializers.CharField()),
                 },
             ),
-            **ERRORS,
+            **refusals(400, 401, 404, 415, why={404: "no such election or polling unit, or not yours"}),
         },
         summary="Report turnout so far (clerk)",
     )
     def put(self, request: Request, election: str, unit: str, at: str) -> Response:
         polling_unit = access_polling_unit(request.user, election, unit, need=Action.ENTER)
-        try:
-            when = dt.time.fromisoformat(at)
-        except ValueError:
+        if not re.fullmatch(HOUR_MINUTE, at):
             return _problems_response(400, _("Not a time."), [Problem("at", _("must be HH:MM"))])
+        when = dt.time.fromisoformat(at)
         value = request.data.get("voters_voted") if isinstance(request.data, dict) else None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
             return _problems_response(
                 400, _("Not a count."), [Problem("voters_voted", _("must be a whole number >= 0"))]
             )

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from api import elections, minutes, publication, results, tallies, voters
+from api import elections, errors, minutes, publication, results, tallies, voters
 
 app_name = "api"
 
@@ -59,4 +59,6 @@ urlpatterns = [
         results.ContestResultView.as_view(),
         name="contest-result",
     ),
+    # Last: any other address under /api/v1/ answers a JSON 404 as the API does, not the site's HTML page.
+    re_path(r"^", errors.not_found, name="not-found"),
 ]

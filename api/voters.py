@@ -1,13 +1,16 @@
 """API of voter lists: the public "where do I vote" lookup (interfaces §8)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import refusals
+from api.parsers import SafeJSONParser
 from elections.models import Election
 from voters import lookup
 
@@ -35,13 +38,23 @@ class VoterLookupView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []  # public: no session, so no CSRF token is needed
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=VoterLookupIn,
         responses={
             200: VoterLookupOut,
-            404: OpenApiResponse(description="No active voter with this national ID and date of birth"),
-            429: OpenApiResponse(description="Too many lookups from this client; try again in a minute"),
+            **refusals(
+                400,
+                404,
+                415,
+                429,
+                why={
+                    400: "the body is not JSON (too large, too deep, not UTF-8)",
+                    404: "no active voter with this national ID and date of birth, or input not well formed",
+                    429: "too many lookups from this client; try again in a minute",
+                },
+            ),
         },
         summary="Where do I vote?",
     )
@@ -49,7 +62,7 @@ class VoterLookupView(APIView):
         obj = get_object_or_404(Election, slug=election)
         if not lookup.lookup_allowed(obj, lookup.client_address(request)):
             return Response(
-                {"detail": "Too many lookups; try again in a minute."},
+                {"detail": _("Too many lookups; try again in a minute.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(lookup.WINDOW_SECONDS)},
             )
@@ -60,5 +73,5 @@ class VoterLookupView(APIView):
         born = form.validated_data["date_of_birth"] if valid else None
         unit = lookup.find_polling_unit(obj, national_id, born)
         if unit is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(VoterLookupOut({"polling_unit": {"code": unit.code, "name": unit.name}}).data)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", election_views.home, name="home"),
     path("favicon.ico", election_views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("office.accounts.urls")),  # the second factor
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("elections/", include("office.elections.urls")),

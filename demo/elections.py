@@ -134,6 +134,15 @@ DEMO_USERS: list[dict[str, Any]] = [
         "label_en": "Election committee of Phú Thọ province",
     },
     {
+        # A second member of the same committee: publication needs two different members (interfaces §9).
+        "username": "uyban.tinh2",
+        "password": DEMO_PASSWORD,
+        "role": "committee",
+        "scope": "PT",
+        "label_vi": "Ủy ban bầu cử tỉnh Phú Thọ (thành viên thứ hai)",
+        "label_en": "Election committee of Phú Thọ province (a second member)",
+    },
+    {
         "username": "uyban.huyen",
         "password": DEMO_PASSWORD,
         "role": "committee",

@@ -10,6 +10,7 @@ workflow services as real ones, so the demo's audit log and flags are real too:
 - polling unit BY-01 is left for the demo clerk `to.by01` to enter, and XL-03's commune minutes are a draft.
 """
 
+import datetime as dt
 import os
 import random
 from typing import Any
@@ -146,6 +147,9 @@ def _turnout(election: Election, rng: random.Random) -> None:
                 )
             )
     TurnoutReport.objects.bulk_create(rows)
+    for at in times:  # each report a few minutes after its reporting time, on election day
+        reported = election.local_datetime(at) + dt.timedelta(minutes=6)
+        TurnoutReport.objects.filter(election=election, at=at).update(reported_at=reported)
     # One unit's 14:00 report was typed below its 11:00 one: the clerk corrects it through the service.
     unit = election.polling_units.order_by("code")[7]
     earlier = TurnoutReport.objects.get(polling_unit=unit, at=times[1]).voters_voted

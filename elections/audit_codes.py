@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     ELECTION_IMPORTED = "elections.election.imported", _("election imported")
     ROLE_GRANTED = "elections.role.granted", _("role granted")
     ROLE_REVOKED = "elections.role.revoked", _("role revoked")
+    SECOND_FACTOR_SET_UP = "elections.user.second_factor_set_up", _("second factor set up")
     # voters
     VOTER_LIST_IMPORTED = "voters.list.imported", _("voter list imported")
     VOTER_LIST_POSTED = "voters.list.posted", _("voter list posted")
@@ -47,6 +48,7 @@ class AuditAction(models.TextChoices):
     TURNOUT_PUBLISHED = "results.turnout.published", _("turnout published")
     TURNOUT_UNPUBLISHED = "results.turnout.unpublished", _("turnout withdrawn from the public site")
     MINUTES_ISSUED = "results.minutes.issued", _("minutes issued")
+    MINUTES_ZIP_REQUESTED = "results.minutes_zip.requested", _("ZIP of an area's minutes requested")
 
 
 def label(code: str) -> str:

@@ -294,10 +294,12 @@ class RoleAssignment(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One line of the append-only, hash-chained audit log.
+    """One line of the append-only, hash-chained audit log (elections/audit.py, docs/audit.md).
 
-    Each entry's hash covers its own content and the previous entry's hash, so editing, deleting or
-    inserting a line breaks the chain (checked by `verify_audit`). Personal data never goes in here.
+    `mac` is an HMAC-SHA256, under a key kept outside the database, of the whole entry and the previous
+    entry's hash; `hash` is a SHA-256 of the previous hash, the entry's public fields and `mac`. Editing,
+    deleting, inserting or reordering a line breaks the chain, and a line written without the key has a
+    wrong `mac` (checked by `verify_audit`). Personal data never goes in here.
     """
 
     seq = models.BigAutoField(primary_key=True)
@@ -316,6 +318,7 @@ class AuditEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=300, blank=True)
     prev_hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -341,3 +344,35 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """The head of the audit log at a moment, signed with the Ed25519 key kept outside the database.
+
+    Signed at every publication and on a schedule (`audit_checkpoint`), and published with the public key
+    on the public site, so a log cut short or rewritten no longer matches what anyone could download.
+    Checkpoints form a chain of their own: `prev` is the SHA-256 of the previous checkpoint's signed message.
+    """
+
+    class Reason(models.TextChoices):
+        PUBLICATION = "publication", _("at a publication")
+        SCHEDULE = "schedule", _("on schedule")
+        UPGRADE = "upgrade", _("when the log was sealed at an upgrade")
+        MANUAL = "manual", _("by hand")
+
+    number = models.PositiveBigIntegerField(unique=True)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    prev = models.CharField(max_length=64)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("audit log checkpoint")
+        verbose_name_plural = _("audit log checkpoints")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.number} (entry #{self.seq})"

@@ -16,6 +16,7 @@ from elections import rules
 from elections.models import EARLIEST_OPENING, LATEST_CLOSING, DatePrecision, Gender, Level, RuleSet
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
+CODE_RE = re.compile(r"[\w.-]+")  # interfaces §1: letters, digits, "-", "_" and "."
 CODE_MAX = 64
 
 
@@ -122,6 +123,10 @@ class _Reader:
 
     def code(self, obj: dict[str, Any], key: str, path: str) -> str:
         value = self.text(obj, key, path, max_length=CODE_MAX)
+        if value and len(value) <= CODE_MAX and not CODE_RE.fullmatch(value):
+            # A code is part of page and API addresses: "/", "?", "#", spaces and the like would break them.
+            where = f"{path}.{key}" if path else key
+            self.error(where, f"may hold only letters, digits, '-', '_' and '.', not {value!r}")
         return value
 
     def integer(self, obj: dict[str, Any], key: str, path: str, *, minimum: int, required: bool = True) -> int | None:

@@ -178,3 +178,13 @@ def access_polling_unit(user: object, slug: str, code: str, *, need: Action = Ac
     if not can_polling_unit(grants_for(user, election), unit, need, constituency_ids=constituency_ids):
         raise Http404("No such polling unit")
     return unit
+
+
+def needs_second_factor(user: object) -> bool:
+    """Who must log in with a second factor (TOTP) where it is on: administrators, staff, and the members of
+    election boards and committees, whose decisions change results. Clerks and auditors log in with a password."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    return RoleAssignment.objects.filter(user=user, role__in=(Role.BOARD, Role.COMMITTEE)).exists()

@@ -15,11 +15,15 @@ def lookup_page(request: HttpRequest, slug: str, template_name: str = "voters/lo
     context: dict[str, object] = {"election": election, "form": form, "asked": False}
     status = 200
     if request.method == "POST":
+        if not form.is_valid():
+            # A mistyped ID or date: say what is wrong before any lookup (it costs none of the allowed tries).
+            context["form"] = form
+            return render(request, template_name, context, status=400)
         if not lookup.lookup_allowed(election, lookup.client_address(request)):
             context["throttled"] = True
             return render(request, template_name, context, status=429)
-        national_id = request.POST.get("national_id", "")[:20].strip()
-        born = form.cleaned_data["date_of_birth"] if form.is_valid() else None
+        national_id = form.cleaned_data["national_id"]
+        born = form.cleaned_data["date_of_birth"]
         unit = lookup.find_polling_unit(election, national_id, born)
         # A fresh form: the answer page does not carry the ID or the date of birth back.
         context.update(asked=True, unit=unit, form=LookupForm())

@@ -1,7 +1,8 @@
-"""Published results in the NIST SP 1500-100 Election Results Common Data Format, version 2 (JSON).
+"""Published results in the NIST SP 1500-100 Election Results Common Data Format, version 2 (JSON and XML).
 
-The schema is kept in `public/schemas/NIST_V2_election_results_reporting.json` (see SOURCE.md there) and
-the tests validate every export against it.
+The report is built once, here, in the JSON notation; `public/nist_xml.py` writes the same report as XML.
+The official schemas are kept in `public/schemas/` (`NIST_V2_election_results_reporting.json` and `.xsd`,
+see SOURCE.md there) and the tests validate every export against them.
 
 Mapping:
 - each published constituency is a `CandidateContest` (the NIST "contest" is one district's race), whose
@@ -27,7 +28,7 @@ from django.conf import settings
 from django.db.models import Max
 
 from elections.models import Area, Election, PollingUnit
-from public import selectors
+from public import nist_xml, selectors
 from results.models import ResultPublication
 
 R = "ElectionResults."
@@ -62,13 +63,21 @@ def report_status(election: Election, contest: str | None = None) -> tuple[str, 
     return "certified", sequence
 
 
+def local_time(election: Election, when: dt.datetime) -> str:
+    """`when` in the election's own time zone, to the second, with its offset: 2021-05-23T19:00:00+07:00.
+
+    Every time of the open data is written so (the NIST report, the CSV and JSON datasets).
+    """
+    return when.astimezone(zoneinfo.ZoneInfo(election.time_zone)).isoformat(timespec="seconds")
+
+
 def _when(election: Election, pubs: Iterable[ResultPublication]) -> str:
     newest = max((p.published_at for p in pubs), default=None)
     if newest is None:
         newest = ResultPublication.objects.filter(election=election).aggregate(m=Max("published_at"))["m"]
     if newest is None:
-        newest = dt.datetime.combine(election.election_day, election.voting_opens, tzinfo=dt.UTC)
-    return newest.astimezone(zoneinfo.ZoneInfo(election.time_zone)).isoformat(timespec="seconds")
+        newest = election.local_datetime(election.voting_opens)  # nothing published yet: the opening of the polls
+    return local_time(election, newest)
 
 
 def report(election: Election, *, contest: str | None = None, units: bool = False) -> dict[str, Any]:
@@ -283,5 +292,9 @@ def _single_seat_variation(election: Election) -> str:
     return "majority" if election.rules == "vn-2015" else "plurality"
 
 
-def report_bytes(election: Election, *, contest: str | None = None, units: bool = False) -> bytes:
-    return json.dumps(report(election, contest=contest, units=units), ensure_ascii=False, indent=1).encode()
+def report_bytes(election: Election, *, contest: str | None = None, units: bool = False, fmt: str = "json") -> bytes:
+    """The report as a file: JSON, or (`fmt="xml"`) the same report in the notation of the XSD."""
+    doc = report(election, contest=contest, units=units)
+    if fmt == "xml":
+        return nist_xml.to_xml(doc)
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode()

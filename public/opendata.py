@@ -2,6 +2,7 @@
 
 Results come only from the current publication of each constituency (never the live tallies); turnout
 only once the election committee has made it public. Each dataset has the same columns in CSV and JSON.
+Every time is the election's local time with its offset (2021-05-23T19:00:00+07:00), as in the NIST export.
 """
 
 import datetime as dt
@@ -17,7 +18,7 @@ from core.spreadsheets import csv_bytes
 from elections.models import Area, Election
 from public import selectors
 from public.cache import Revision
-from public.nist import report_status
+from public.nist import local_time, report_status
 from results.outcomes.constituency import FIGURES
 from results.rules.percentages import percent
 
@@ -38,7 +39,13 @@ class Dataset:
 
 
 def _pub(pub: Any) -> dict[str, Any]:
-    return {"publication": pub.sequence, "publication_kind": pub.kind, "published_at": pub.published_at}
+    when = local_time(pub.constituency.election, pub.published_at)
+    return {"publication": pub.sequence, "publication_kind": pub.kind, "published_at": when}
+
+
+def _report_time(election: Election, at: dt.time | None) -> str:
+    """A turnout reporting time of election day (a clock time there) as a full local time."""
+    return local_time(election, election.local_datetime(at)) if at else ""
 
 
 def _base(pub: Any) -> dict[str, Any]:
@@ -160,7 +167,7 @@ def turnout_units(election: Election, rev: Revision) -> Rows:
                     "polling_unit_name": u.name,
                     "area": u.area.code,
                     "voters_on_list": listed,
-                    "at": at.strftime("%H:%M"),
+                    "at": _report_time(election, at),
                     "voters_voted": voted,
                     "turnout_pct": percent(voted, listed),
                 }
@@ -182,7 +189,7 @@ def turnout_areas(election: Election, rev: Revision) -> Rows:
                 "name": a.name,
                 "parent": a.parent.code if a.parent else "",
                 "depth": a.depth,
-                "at": overview.as_of.strftime("%H:%M") if overview.as_of else "",
+                "at": _report_time(election, overview.as_of),
                 "polling_units": p.units_total if p else 0,
                 "polling_units_reported": p.units if p else 0,
                 "voters_on_list": p.voters_on_list if p else 0,
@@ -305,10 +312,9 @@ DATASETS: dict[str, Dataset] = {
 
 
 def _cell(value: Any) -> Any:
+    # Times are already text in the rows (`local_time`), so CSV and JSON write them alike.
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="seconds")
     return value
 
 

@@ -38,26 +38,26 @@ def status_badge(status: str | None, kind: str | None = None) -> str:
 
 
 class ConstituencyTable(tables.Table):
-    code = tables.Column(verbose_name=_("Code"))
-    name = tables.Column(verbose_name=_("Constituency"))
+    # the code and the name in one first column, the one a phone keeps pinned while the table scrolls
+    code = tables.Column(verbose_name=_("Constituency"))
     contest = tables.Column(verbose_name=_("Contest"), accessor="contest__name", order_by=("contest__position",))
     seats = tables.Column(verbose_name=_("Seats"), attrs=NUM)
     pub_status = tables.Column(verbose_name=_("Result"), order_by=("pub_status", "code"))
-    winners = tables.Column(verbose_name=_("Elected"), orderable=False)
+    winners = tables.Column(verbose_name=_("Elected"), orderable=False, attrs={"td": {"class": "wide"}})
     n_counted = tables.Column(verbose_name=_("Units counted"), attrs=NUM)
     pub_at = tables.Column(verbose_name=_("Published"))
 
     class Meta:
         model = Constituency
         fields: tuple[str, ...] = ()
-        sequence = ("code", "name", "contest", "seats", "pub_status", "winners", "n_counted", "pub_at")
+        sequence = ("code", "pub_status", "seats", "winners", "contest", "n_counted", "pub_at")
         attrs = {"class": "table"}
         empty_text = _("No constituency matches.")
         per_page = 50
 
     def render_code(self, record: Constituency, value: str) -> str:
         url = reverse("public:constituency", args=[record.election.slug, value])
-        return format_html('<a href="{}">{}</a>', url, value)
+        return format_html('<a href="{}">{}</a> <span class="muted small">{}</span>', url, value, record.name)
 
     def render_pub_status(self, record: Constituency, value: str) -> str:
         return status_badge(value, getattr(record, "pub_kind", None))

@@ -331,9 +331,15 @@ def download(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpRespon
     )
 
 
+NIST_TYPES = {"json": "application/json", "xml": "application/xml"}
+
+
 @require_safe
-def nist_export(request: HttpRequest, slug: str) -> HttpResponse:
+def nist_export(request: HttpRequest, slug: str, fmt: str = "json") -> HttpResponse:
+    """The NIST SP 1500-100 v2 report, as JSON or XML (the same report; `?contest=CODE`, `?units=1`)."""
     rev = cache.revision(slug)
+    if fmt not in NIST_TYPES:
+        raise Http404("No such format")
     contest = request.GET.get("contest") or None
     units = request.GET.get("units") in ("1", "true", "yes")
 
@@ -341,7 +347,7 @@ def nist_export(request: HttpRequest, slug: str) -> HttpResponse:
         election = Election.objects.get(pk=rev.election_id)
         if contest and not election.contests.filter(code=contest).exists():
             raise Http404("No such contest")
-        return nist.report_bytes(election, contest=contest, units=units), "application/json"
+        return nist.report_bytes(election, contest=contest, units=units, fmt=fmt), NIST_TYPES[fmt]
 
     return cache.respond(
         request,
@@ -349,7 +355,7 @@ def nist_export(request: HttpRequest, slug: str) -> HttpResponse:
         build,
         uses=("results",),
         headers={
-            "Content-Disposition": f'attachment; filename="{slug}-nist-1500-100-v2.json"',
+            "Content-Disposition": f'attachment; filename="{slug}-nist-1500-100-v2.{fmt}"',
             "Access-Control-Allow-Origin": "*",
         },
     )

@@ -9,6 +9,7 @@ anyone else (interfaces §7); an unknown unit or contest is 404.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -97,7 +98,18 @@ def can_view_flag(grants: Grants, flag: Flag) -> bool:
         return True
     if flag.constituency_id and flag.constituency_id in grants.board_constituencies:
         return True
-    return any(grants.covers_path(p) for p in _flag_paths(flag))
+    if any(grants.covers_path(p) for p in _flag_paths(flag)):
+        return True
+    # a unit's own flag (its turnout) concerns the board of every constituency the unit votes in, as the list of
+    # flags (results.tallies.selectors.flags_visible) shows it to them
+    return bool(
+        flag.constituency_id is None
+        and flag.polling_unit_id
+        and grants.board_constituencies
+        and PollingUnitConstituency.objects.filter(
+            polling_unit_id=flag.polling_unit_id, constituency_id__in=grants.board_constituencies
+        ).exists()
+    )
 
 
 def can_resolve_flag(grants: Grants, flag: Flag) -> bool:
@@ -135,6 +147,20 @@ def access_constituency_result(user: object, slug: str, code: str) -> tuple[Cons
     if not ConstituencyResult.objects.filter(constituency=cons, round=cons.current_round, published=True).exists():
         raise Http404("No such constituency")
     return cons, False
+
+
+def can_open_review_queue(grants: Grants) -> bool:
+    """The review queue is for boards, committees, auditors and staff; a clerk works from the unit's page."""
+    return bool(
+        grants.superuser or grants.staff or grants.auditor or grants.board_constituencies or grants.committee_paths
+    )
+
+
+def contests_with_results(election: Election, grants: Grants) -> QuerySet[Contest]:
+    """The contests whose results page (office) opens for `grants`: each with a constituency they may see. The
+    page shows those constituencies (and the contest's totals when they are all of them) and answers 404 for any
+    other contest; the home page links to exactly these, so a link and its page cannot disagree."""
+    return election.contests.filter(pk__in=constituencies_visible(election, grants).values("contest_id"))
 
 
 def can_see_whole_contest(user: object, election: Election, contest: Contest) -> bool:

@@ -37,6 +37,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world of the `world` fixture, for a fixture of wider scope (tests/test_every_route_every_role.py)."""
     e = ElectionFactory(slug="world-2021")
     p = AreaFactory(election=e, code="P", name="Tỉnh P")
     d1 = AreaFactory(election=e, code="D1", name="Huyện D1", parent=p)
@@ -120,3 +125,15 @@ def _public_listener_stopped():
 
     if revisions._listener.thread is not None:
         revisions.stop()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request of an earlier test (an English reader's cookie)
+    leaves its language active in the worker's thread, and messages built outside a request would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

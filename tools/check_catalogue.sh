@@ -13,7 +13,10 @@ if ! command -v msgfmt >/dev/null; then
   fi
 fi
 copy=$(mktemp -d)
-trap 'rm -rf "$copy"' EXIT
+keep=$(mktemp -d)
+# makemessages also writes into ./locale when run from the project folder: keep the real catalogue as it was.
+cp -r locale/. "$keep/"
+trap 'rm -rf locale && cp -r "$keep/." locale/ && rm -rf "$copy" "$keep"' EXIT
 cp -r locale/. "$copy/"
 KP_LOCALE_DIR="$copy" DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python manage.py makemessages -l vi --no-obsolete -v0
 stats=$(LC_ALL=C msgfmt --statistics -c -o /dev/null "$copy/vi/LC_MESSAGES/django.po" 2>&1)

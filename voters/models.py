@@ -316,3 +316,47 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.polling_unit_id}: {self.kind} ({self.status})"
+
+
+def _rendering_path(instance: "VoterListRendering", filename: str) -> str:
+    # Ids and the fingerprint only: no name of a person, and nothing to guess a person from.
+    return f"voter-lists/{instance.polling_unit_id}/{filename}"
+
+
+class VoterListRendering(models.Model):
+    """The printable list of a unit (voters/printing.py) as one PDF, rendered in the background and kept while
+    the list stays as it was: `fingerprint` names the list's content when rendering began (printing.py
+    `voter_list_fingerprint`); a changed list has another fingerprint, so it gets a new rendering and the
+    old ones are deleted when the new one is done. The row is the job's state; the page polls it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    polling_unit = models.ForeignKey(PollingUnit, on_delete=models.CASCADE, related_name="voter_list_renderings")
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Progress: WeasyPrint's step (1-4 prepare the document, 5 lays out the pages, 6-7 write the file), and the
+    # pages laid out, of an estimate while the layout runs (the exact count once it is done).
+    step = models.PositiveSmallIntegerField(default=0)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)  # rows of the list, struck ones included
+    file = models.FileField(upload_to=_rendering_path, max_length=200, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the heartbeat of a running rendering
+
+    class Meta:
+        verbose_name = _("printable voter list")
+        verbose_name_plural = _("printable voter lists")
+        constraints = [
+            models.UniqueConstraint(fields=["polling_unit", "fingerprint"], name="voter_list_rendering_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.polling_unit_id} {self.fingerprint[:12]} ({self.status} {self.pages_done}/{self.pages_total})"

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_tables2",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "elections",
     "voters",
@@ -42,15 +45,38 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RejectNulMiddleware",
+    "config.middleware.PageMethodsMiddleware",  # pages: GET, HEAD, POST; other methods are the API's
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Login throttling (django-axes): ten wrong passwords for one account lock it for a while, whatever the address
+# they come from; the counts are rows in the database, so every web process and machine shares them.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("KP_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = env_int("KP_LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
+AXES_VERBOSE = False
+# axes.W006 warns that a count without the address can be dodged by changing browsers or cookies: ours counts per
+# account only, whatever the address, browser or cookie, so there is nothing to dodge (and no address to rotate).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# A second factor (TOTP, django-otp) for administrators, boards and committees (elections.permissions
+# .needs_second_factor); the demo and the tests turn it off (dev.py, test.py).
+SECOND_FACTOR_REQUIRED = env_bool("KP_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = "Kiểm Phiếu"
+# Staff sessions last a working day, not two weeks; closing the browser does not end them (a clerk's phone).
+SESSION_COOKIE_AGE = env_int("KP_SESSION_HOURS", 8) * 3600
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -110,6 +136,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("KP_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("KP_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Where a voter import spills the good rows of its file: a folder of this user's only (voters/importing/spill.py).
+VOTER_IMPORT_SPILL_DIR = Path(env_str("KP_VOTER_IMPORT_SPILL_DIR", str(BASE_DIR / "var" / "spill")))
 MEDIA_URL = "media/"
 
 REST_FRAMEWORK = {
@@ -119,11 +147,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON refused with a 400 before parsing when too large, not UTF-8 or too deep (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     # Domain refusals (core.errors.DomainError) answer 400/403/409 with their message in the request's language.
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
+API_MAX_BODY_BYTES = env_int("KP_API_MAX_BODY_BYTES", 1024 * 1024)  # a whole constituency's tallies fit
+API_MAX_JSON_DEPTH = 32  # the deepest body the interfaces define nests 4 levels
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kiểm Phiếu API",
     "DESCRIPTION": "Election structure, tallies, results and publication. See README.md.",
@@ -135,10 +172,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 
+# django-filter: every filter's "no choice" reads the same, in the reader's language (not "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("all")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": "core.logging.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_without_traceback"]}},
     "root": {"handlers": ["console"], "level": env_str("KP_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own console handler (DEBUG only) would print what reaches the root's handler a second time.
@@ -146,12 +187,20 @@ LOGGING = {
         # WeasyPrint narrates every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one line per login otherwise
     },
 }
 
 # Voter lists (voters/): the key that hides national IDs at rest (each ID encrypted as one AES block, voters/crypto.py).
 # Required in production (prod.py); dev and test set a fixed, public default.
 VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY")
+# The audit log (elections/audit.py, docs/audit.md). KP_AUDIT_KEY keys the HMAC-SHA256 of every entry; it must
+# never be stored in the database or its backups. KP_AUDIT_SIGNING_KEY is the Ed25519 private key that signs the
+# checkpoints published on the public site: base64 of its 32-byte seed, or PEM text; or KP_AUDIT_SIGNING_KEY_FILE
+# names a PEM file (PKCS#8). Required in production (prod.py); dev and test set fixed, public defaults.
+AUDIT_KEY = env_str("KP_AUDIT_KEY")
+AUDIT_SIGNING_KEY = env_str("KP_AUDIT_SIGNING_KEY")
+AUDIT_SIGNING_KEY_FILE = env_str("KP_AUDIT_SIGNING_KEY_FILE")
 # The public "where do I vote" lookup: guesses per client per minute, the election-wide alarm threshold per
 # minute, and the fixed floor (seconds) every answer is padded to, so a hit and a miss take the same time.
 VOTER_LOOKUP_PER_CLIENT_PER_MINUTE = env_int("KP_VOTER_LOOKUP_PER_CLIENT", 5)
@@ -184,3 +233,13 @@ MINUTES_JOB_RUNNER = env_str("KP_MINUTES_JOB_RUNNER", "process")
 if MINUTES_JOB_RUNNER not in ("process", "thread", "inline"):
     raise ImproperlyConfigured("KP_MINUTES_JOB_RUNNER must be process, thread or inline")
 MINUTES_WORKERS = env_int("KP_MINUTES_WORKERS", 0)  # rendering processes per job; 0: one per core
+# ZIPs of an area's minutes one person may start in an hour (results/minutes/jobs.py job_create): each costs minutes
+# of every core; a second request for an area and language already being zipped reuses that job and is not counted.
+MINUTES_JOBS_PER_USER_PER_HOUR = env_int("KP_MINUTES_JOBS_PER_HOUR", 10)
+# Background tasks (core/tasks.py), such as the printable voter list: "thread" runs them in a small pool of threads
+# of the web process (KP_TASK_THREADS of them), "inline" in the request once it commits (tests). A Celery runner
+# comes later with KP_BROKER_URL.
+TASK_RUNNER = env_str("KP_TASK_RUNNER", "thread")
+if TASK_RUNNER not in ("thread", "inline"):
+    raise ImproperlyConfigured("KP_TASK_RUNNER must be thread or inline")
+TASK_THREADS = env_int("KP_TASK_THREADS", 2)

@@ -1,9 +1,10 @@
 """Tests: only overrides. KP_DATABASE_URL selects PostgreSQL (as CI does); SQLite otherwise."""
 
+from config.settings import public_keys
 from config.settings.base import *  # noqa: F403
 from config.settings.env import env_str
 
-SECRET_KEY = env_str("KP_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789abcdef")
+SECRET_KEY = env_str("KP_SECRET_KEY", public_keys.TEST_SECRET_KEY)
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -14,8 +15,14 @@ STORAGES = {
 # Serve static files from the apps' folders, without collectstatic, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY", "test-voter-id-key-0123456789abcdef0123456789abcdef")
+VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY", public_keys.TEST_VOTER_ID_KEY)
 # Keep the padded lookup quick in tests; the padding itself is tested.
 VOTER_LOOKUP_MIN_SECONDS = 0.05
 # Background jobs run inside the request in tests (a separate process cannot see the test database).
 MINUTES_JOB_RUNNER = "inline"
+TASK_RUNNER = "inline"  # core/tasks.py: tasks run when the test's transaction commits (or its callbacks are run)
+# Fixed audit keys (docs/audit.md): the signing key is base64 of "test-only-audit-signing-key-0000".
+AUDIT_KEY = env_str("KP_AUDIT_KEY", public_keys.TEST_AUDIT_KEY)
+AUDIT_SIGNING_KEY = env_str("KP_AUDIT_SIGNING_KEY", public_keys.TEST_AUDIT_SIGNING_KEY)
+# Off by default; the tests of the second factor turn it on.
+SECOND_FACTOR_REQUIRED = False

@@ -1,14 +1,17 @@
 """Pages of the election structure. Each view: access check, one selector, render."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from elections import selectors, wording
 from elections.filters import ConstituencyFilter, PollingUnitFilter
-from elections.models import Election
+from elections.models import Contest, Election
 from elections.permissions import (
     Action,
     access_area,
@@ -21,8 +24,9 @@ from elections.permissions import (
 )
 from office.elections.tables import ConstituencyTable, PollingUnitTable
 from results import permissions
+from results.models import Tally
 from results.publication import services as publication
-from results.tallies.selectors import unit_contests
+from results.tallies.selectors import queue_counts, review_queue, unit_contests
 
 PAGE_SIZE = 50
 
@@ -32,14 +36,35 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"), permanent=True)
 
 
+@dataclass
+class HomeEntry:
+    """An election on the home page: the person's roles, what waits for their review and the contests whose
+    results page opens for them (decided by the permission that page applies, so every link answers)."""
+
+    election: Election
+    roles: list[selectors.HomeRole]
+    waiting: int
+    result_contests: list[Contest]
+
+
+def _home_entry(user: object, found: selectors.HomeElection) -> HomeEntry:
+    grants = grants_for(user, found.election)
+    reviews = permissions.can_open_review_queue(grants)
+    waiting = queue_counts(review_queue(found.election, grants)).get(Tally.Status.SUBMITTED, 0) if reviews else 0
+    result_contests = list(permissions.contests_with_results(found.election, grants)) if reviews else []
+    return HomeEntry(found.election, found.roles, waiting, result_contests)
+
+
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    entries = selectors.home_for_user(request.user)
+    entries = [_home_entry(request.user, found) for found in selectors.home_for_user(request.user)]
     # Staff hold no role but may read everything: list the elections for them.
     all_elections = Election.objects.all() if request.user.is_staff and not entries else []
     return render(request, "elections/home.html", {"entries": entries, "all_elections": all_elections})
 
 
+@require_safe
 @login_required
 def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
     election = access_election(request.user, slug)
@@ -66,6 +91,7 @@ def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "elections/election_detail.html", context)
 
 
+@require_safe
 @login_required
 def election_checks(request: HttpRequest, slug: str) -> HttpResponse:
     election = access_election(request.user, slug)
@@ -74,6 +100,7 @@ def election_checks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "elections/checks.html", {"election": election, "findings": words})
 
 
+@require_safe
 @login_required
 def area_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     area = access_area(request.user, slug, code, need=Action.VIEW)
@@ -105,6 +132,7 @@ def area_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return render(request, "elections/area_detail.html", context)
 
 
+@require_safe
 @login_required
 def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
@@ -123,6 +151,7 @@ def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpRespo
     return render(request, "elections/constituency_detail.html", context)
 
 
+@require_safe
 @login_required
 def polling_unit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)

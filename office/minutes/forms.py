@@ -1,5 +1,6 @@
 """The form a board or committee fills in when issuing a minute: time, place, members, witnesses, notes."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -12,22 +13,51 @@ EXTRA_MEMBER_ROWS = 3
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=200, required=False)
-    gender = forms.ChoiceField(
-        label=_("Title"), choices=[("", _("Mr/Ms")), ("male", _("Mr")), ("female", _("Ms"))], required=False
+    # One row of a table whose header names the columns; each box still carries its own name for screen readers.
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-label": _("Full name")}),
     )
-    position = forms.ChoiceField(label=_("Position"), choices=BodyMember.Position.choices, initial="member")
+    gender = forms.ChoiceField(
+        label=_("Title"),
+        choices=[("", _("Mr/Ms")), ("male", _("Mr")), ("female", _("Ms"))],
+        required=False,
+        widget=forms.Select(attrs={"aria-label": _("Title")}),
+    )
+    position = forms.ChoiceField(
+        label=_("Position"),
+        choices=BodyMember.Position.choices,
+        initial="member",
+        widget=forms.Select(attrs={"aria-label": _("Position")}),
+    )
 
 
-MemberFormSet = formset_factory(MemberForm, extra=EXTRA_MEMBER_ROWS, max_num=40, validate_max=True)
+MAX_MEMBERS = 40
+MemberFormSet = formset_factory(MemberForm, extra=EXTRA_MEMBER_ROWS, max_num=MAX_MEMBERS, validate_max=True)
+
+
+def with_one_more_row(data: Any, prefix: str = "m") -> Any:
+    """The posted form data with one more (empty) member row: the "add a member" button without JavaScript."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    total = data.get(key, "0")
+    data[key] = str(min(MAX_MEMBERS, int(total) + 1 if total.isdigit() else EXTRA_MEMBER_ROWS))
+    return data
 
 
 class IssueForm(forms.Form):
     meeting_at = forms.DateTimeField(
         label=_("Time of the meeting (leave empty to write it by hand)"),
         required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        # Typed day first, whatever the browser's language (a date picker follows the browser's, not the page's).
+        input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"placeholder": _("dd/mm/yyyy hh:mm"), "inputmode": "numeric", "autocomplete": "off"},
+            format="%d/%m/%Y %H:%M",
+        ),
+        error_messages={"invalid": _("Enter the time as day/month/year hour:minute, for example 24/05/2021 08:30.")},
     )
     place = forms.CharField(label=_("Place of the meeting"), max_length=300, required=False)
     witness_1 = forms.CharField(label=_("First witnessing voter"), max_length=200, required=False)
@@ -68,7 +98,7 @@ def initial_of(inputs: dict[str, Any]) -> dict[str, Any]:
     witnesses = list(inputs.get("witnesses") or []) + ["", ""]
     meeting_at = inputs.get("meeting_at")
     return {
-        "meeting_at": meeting_at[:16] if meeting_at else None,
+        "meeting_at": dt.datetime.fromisoformat(meeting_at[:16]) if meeting_at else None,
         "place": inputs.get("place", ""),
         "witness_1": witnesses[0],
         "witness_2": witnesses[1],

@@ -20,12 +20,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.http import request_source, show_refusal
 from elections.models import Area, Contest
 from elections.permissions import Action, access_area, access_constituency, can_area, can_constituency, grants_for
-from office.minutes.forms import IssueForm, MemberFormSet, initial_of, members_of_formset
+from office.minutes.forms import IssueForm, MemberFormSet, initial_of, members_of_formset, with_one_more_row
 from results import permissions
 from results.minutes import data as md
 from results.minutes import jobs as minutes_jobs
@@ -85,7 +85,10 @@ def _page(
     form = formset = None
     if can_issue and document is not None:
         defaults = svc.default_inputs(document)
-        if request.method == "POST":
+        if request.method == "POST" and "add_member" in request.POST:
+            form = IssueForm(request.POST)
+            formset = MemberFormSet(with_one_more_row(request.POST), prefix="m")
+        elif request.method == "POST":
             form = IssueForm(request.POST)
             formset = MemberFormSet(request.POST, prefix="m")
             if form.is_valid() and formset.is_valid():
@@ -145,6 +148,7 @@ def counting_page(request: HttpRequest, slug: str, unit: str, contest: str) -> H
     )
 
 
+@require_safe
 @login_required
 def counting_pdf(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
     return counting_pdf_of(request, _tally_scope(request, slug, unit, contest))
@@ -168,6 +172,7 @@ def constituency_page(request: HttpRequest, slug: str, code: str) -> HttpRespons
     )
 
 
+@require_safe
 @login_required
 def constituency_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
@@ -207,6 +212,7 @@ def summary_page(request: HttpRequest, slug: str, area: str, contest: str) -> Ht
     )
 
 
+@require_safe
 @login_required
 def summary_pdf(request: HttpRequest, slug: str, area: str, contest: str) -> HttpResponse:
     obj, found = _summary_scope(request, slug, area, contest)
@@ -230,13 +236,20 @@ def area_minutes(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     if request.method == "POST":
         if not may_build:
             raise PermissionDenied("Only a committee of the area starts its ZIP.")
-        job = minutes_jobs.job_create(
-            election=obj.election,
-            area=obj,
-            language=request.POST.get("lang") or language(request),
-            by=request.user,
-            base_url=request.build_absolute_uri("/"),
-        )
+        try:
+            job, created = minutes_jobs.job_create(
+                election=obj.election,
+                area=obj,
+                language=request.POST.get("lang") or language(request),
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+                source=request_source(request),
+            )
+        except minutes_jobs.TooManyMinutesJobs as exc:
+            show_refusal(request, exc)
+            return redirect("results:minutes-area", slug, area)
+        if not created:
+            messages.info(request, _("This ZIP is already being made: its progress is shown below."))
         return redirect(f"{reverse('results:minutes-area', args=[slug, area])}?job={job.pk}")
     contests = []
     for contest in Contest.objects.filter(election=obj.election).order_by("position", "code"):
@@ -276,6 +289,7 @@ def _job(request: HttpRequest, slug: str, job_id: int) -> MinutesJob:
     return job
 
 
+@require_safe
 @login_required
 def job_status(request: HttpRequest, slug: str, job_id: int) -> JsonResponse:
     job = _job(request, slug, job_id)
@@ -285,6 +299,8 @@ def job_status(request: HttpRequest, slug: str, job_id: int) -> JsonResponse:
             "status": job.status,
             "done": job.done,
             "total": job.total,
+            "files": job.files,
+            "not_counted": job.not_counted,
             "percent": job.percent,
             "error": job.error,
             "download": reverse("results:minutes-job-zip", args=[slug, job.pk]) if job.status == "done" else None,
@@ -292,6 +308,7 @@ def job_status(request: HttpRequest, slug: str, job_id: int) -> JsonResponse:
     )
 
 
+@require_safe
 @login_required
 def job_zip(request: HttpRequest, slug: str, job_id: int) -> FileResponse:
     job = _job(request, slug, job_id)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from core.http import request_source, show_refusal
@@ -36,6 +36,7 @@ from results.publication import services as publication
 from results.rules import winners as rules
 
 
+@require_safe
 @login_required
 def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Status, winners, the reasons in words, flags, counted units, the margin check and the second round."""
@@ -142,19 +143,19 @@ def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return redirect("results:constituency-result", slug, code)
 
 
+@require_safe
 @login_required
 def contest_result(request: HttpRequest, slug: str, contest: str) -> HttpResponse:
     """Every constituency of a contest the person oversees, with its status, and the totals over them."""
     election = access_election(request.user, slug)
-    obj = election.contests.filter(code=contest).first()
+    grants = grants_for(request.user, election)
+    # the home page offers this page for the same contests, so a link never leads to a 404
+    obj = permissions.contests_with_results(election, grants).filter(code=contest).first()
     if obj is None:
         raise Http404("No such contest")
-    grants = grants_for(request.user, election)
     visible = constituencies_visible(election, grants).filter(contest=obj)
     total = obj.constituencies.count()
     shown = visible.count()
-    if shown == 0:
-        raise Http404("No such contest")
     outcome = contests.contest_outcome(obj, constituencies=None if shown == total else visible)
     affiliations = outcome.affiliations[:12]
     filterset = ContestConstituencyFilter(request.GET or None, queryset=_with_publication(visible))

@@ -19,8 +19,10 @@ STATUS_CHOICES = [
 
 
 class ReviewFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
-    contest = django_filters.ChoiceFilter(label=_("Contest"), field_name="contest__code")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("all")
+    )
+    contest = django_filters.ChoiceFilter(label=_("Contest"), field_name="contest__code", empty_label=_("all"))
     q = django_filters.CharFilter(label=_("Polling unit or area"), method="filter_text")
 
     class Meta:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.models import Candidate
 from results.models import FIGURES
-from results.tallies.parsing import TallyPayload
+from results.tallies.parsing import MAX_COMPLAINTS, TallyPayload
 
 # Art. 75(2): the numbered lines of the paper minutes.
 FIELD_LABELS = {
@@ -34,6 +34,7 @@ class TallyForm(forms.Form):
     complaints = forms.CharField(
         label=_("Complaints and denunciations: received, resolved, forwarded"),
         required=False,
+        max_length=MAX_COMPLAINTS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -29,7 +29,8 @@ class ReviewTable(tables.Table):
     class Meta:
         model = PollingUnitConstituency
         fields: tuple[str, ...] = ()
-        sequence = ("unit", "area", "contest", "constituency", "tally_status", "open_flags", "tally_updated")
+        # what a reviewer looks for first stays next to the unit, on a phone's first screen too
+        sequence = ("unit", "tally_status", "open_flags", "contest", "constituency", "area", "tally_updated")
         attrs = {"class": "table"}
         empty_text = _("Nothing matches.")
 

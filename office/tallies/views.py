@@ -11,17 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from core.http import request_source, show_refusal
 from elections import audit_codes
-from elections.permissions import Action, access_election, access_polling_unit, grants_for
+from elections.permissions import Action, access_election, access_polling_unit, can_polling_unit, grants_for
 from office.tallies.filters import FlagFilter, ReviewFilter
 from office.tallies.forms import FIELD_LABELS, TallyForm
 from office.tallies.tables import FlagTable, ReviewTable
 from results.models import FIGURES, Tally
-from results.permissions import TallyScope, access_tally, can_tally
+from results.permissions import TallyScope, access_tally, can_open_review_queue, can_tally
+from results.publication.services import current_publication
 from results.rules import checks
 from results.tallies import corrections, errors, records, selectors, services, turnout
 
@@ -93,6 +94,7 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
     return render(request, "results/tally_entry.html", context)
 
 
+@require_safe
 @login_required
 def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
     """A tally beside its flags and history, with the reviewer's and the committee's actions."""
@@ -101,6 +103,7 @@ def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> Ht
     tally = records.current_tally(scope)
     content = records.tally_figures(tally) if tally else None
     candidates = list(scope.constituency.candidates.order_by("ballot_order"))
+    correction = selectors.pending_correction(tally) if tally else None
     context = {
         "scope": scope,
         "election": scope.election,
@@ -110,9 +113,11 @@ def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> Ht
         "flags": selectors.open_flags(tally) if tally else [],
         "history": _labelled(selectors.tally_history(tally)) if tally else [],
         "versions": tally.versions.select_related("saved_by").order_by("-version") if tally else [],
-        "correction": selectors.pending_correction(tally) if tally else None,
+        "correction": correction,
+        "correction_rows": _correction_rows(content, correction.figures, candidates) if content and correction else [],
         "can_review": can_tally(grants, scope, Action.REVIEW),
         "can_manage": can_tally(grants, scope, Action.MANAGE),
+        "can_open_queue": can_open_review_queue(grants),  # a clerk's way back is the unit's page
         "correction_form": TallyForm(candidates=candidates, initial=_initial(scope, tally)) if tally else None,
     }
     return render(request, "results/tally_review.html", context)
@@ -123,6 +128,29 @@ def _labelled(entries: Any) -> list[Any]:
     for e in rows:
         e.label = audit_codes.label(e.action)
     return rows
+
+
+def _correction_rows(
+    current: dict[str, Any], proposed: dict[str, Any], candidates: list[Any]
+) -> list[tuple[str, Any, Any, bool]]:
+    """(line, figure now, figure proposed, changed) for every line of the minutes, candidates in ballot order."""
+    rows = [
+        (str(FIELD_LABELS[name]), current.get(name), proposed.get(name), current.get(name) != proposed.get(name))
+        for name in FIGURES
+    ]
+    now_votes, new_votes = current.get("votes", {}), proposed.get("votes", {})
+    for c in candidates:
+        before, after = now_votes.get(c.code), new_votes.get(c.code)
+        rows.append((f"{c.ballot_order}. {c.full_name}", before, after, before != after))
+    if (current.get("complaints") or "") != (proposed.get("complaints") or ""):
+        rows.append(
+            (str(_("Complaints and denunciations")), current.get("complaints"), proposed.get("complaints"), True)
+        )
+    return rows
+
+
+def _published(scope: TallyScope) -> bool:
+    return current_publication(scope.constituency) is not None
 
 
 @require_POST
@@ -142,6 +170,13 @@ def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, actio
             services.tally_approve(scope=scope, by=by, version=version_int, source=source)
             messages.success(request, _("Approved."))
         elif action == "annul":
+            if request.POST.get("confirm") != "yes":
+                # Annulment cannot be undone and reaches the public at once: show what it does, then ask again.
+                if not reason.strip():
+                    messages.error(request, _("Give the serious violation that annuls this unit's result."))
+                    return redirect(_review_url(scope))
+                context = {"scope": scope, "election": scope.election, "reason": reason, "published": _published(scope)}
+                return render(request, "results/annul_confirm.html", context)
             services.tally_annul(scope=scope, reason=reason, by=by, source=source)
             messages.success(request, _("The unit's result is annulled; the unit votes again."))
         elif action == "correct":
@@ -174,13 +209,12 @@ def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, actio
     return redirect(_review_url(scope))
 
 
+@require_safe
 @login_required
 def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     election = access_election(request.user, slug)
     grants = grants_for(request.user, election)
-    if not (
-        grants.board_constituencies or grants.committee_paths or grants.auditor or grants.staff or grants.superuser
-    ):
+    if not can_open_review_queue(grants):
         raise PermissionDenied("The review queue is for boards, committees and auditors.")
     queue = selectors.review_queue(election, grants)
     counts = selectors.queue_counts(queue)
@@ -194,8 +228,13 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
     """The clerk reports voters who have voted so far at each of the day's reporting times."""
-    polling_unit = access_polling_unit(request.user, slug, unit, need=Action.ENTER)
+    polling_unit = access_polling_unit(request.user, slug, unit, need=Action.VIEW)
+    constituency_ids = set(polling_unit.memberships.values_list("constituency_id", flat=True))
+    grants = grants_for(request.user, polling_unit.election)
+    may_enter = can_polling_unit(grants, polling_unit, Action.ENTER, constituency_ids=constituency_ids)
     if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied(_("Only the unit's polling team reports its turnout."))
         at_text, voted = request.POST.get("at", ""), request.POST.get("voters_voted", "")
         try:
             at = dt.time.fromisoformat(at_text)
@@ -219,10 +258,12 @@ def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
         "election": polling_unit.election,
         "unit": polling_unit,
         "series": selectors.turnout_series(polling_unit),
+        "may_enter": may_enter,
     }
     return render(request, "results/turnout_entry.html", context)
 
 
+@require_safe
 @login_required
 def flag_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every flag the person may see, with filters: open or resolved, severity, kind, constituency, unit."""

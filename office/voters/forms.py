@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import DateInput
+from core.dates import DayMonthYearField
 from elections.models import Gender
 from voters.models import Complaint, RemovalReason, Residence
 
@@ -44,7 +44,7 @@ class UploadForm(forms.Form):
 class VoterAddForm(forms.Form):
     national_id = NationalIdField()
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    date_of_birth = DayMonthYearField(label=_("Date of birth"))
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     residence = forms.ChoiceField(label=_("Residence"), choices=Residence.choices, initial=Residence.PERMANENT)
     household = forms.CharField(label=_("Household"), max_length=40, required=False)
@@ -79,7 +79,7 @@ class CertificateAcceptForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    posted_on = forms.DateField(label=_("Posted on"), widget=DateInput(), initial=timezone.localdate)
+    posted_on = DayMonthYearField(label=_("Posted on"), initial=timezone.localdate)
 
 
 class ComplaintForm(forms.Form):
@@ -87,7 +87,7 @@ class ComplaintForm(forms.Form):
     complainant = forms.CharField(label=_("Complainant"), max_length=200)
     list_number = forms.IntegerField(label=_("Number on the list (if any)"), min_value=1, required=False)
     text = forms.CharField(label=_("Complaint"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput(), initial=timezone.localdate)
+    received_on = DayMonthYearField(label=_("Received on"), initial=timezone.localdate)
 
     def clean_received_on(self) -> dt.date:
         day = self.cleaned_data["received_on"]

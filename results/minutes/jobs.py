@@ -33,6 +33,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -42,8 +43,12 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import ngettext_lazy
 
+from core.errors import DomainError, lazy_format
 from core.types import Actor
+from elections.audit import audit_log
+from elections.audit_codes import AuditAction
 from elections.models import Area, Constituency, Contest, Election
 from results.minutes import data as md
 from results.minutes import rendering as documents
@@ -191,11 +196,13 @@ def _build(job: MinutesJob, workers: int) -> None:
     manifest = ["file,kind,key,version,status,sha256"]
     names: set[str] = set()
     pending: deque[tuple[Task, Future[bytes]]] = deque()
-    progress = {"done": 0, "at": time.monotonic()}
+    progress = {"done": 0, "not_counted": 0, "at": time.monotonic()}
 
     def tick(force: bool = False) -> None:
         if force or time.monotonic() - progress["at"] >= PROGRESS_EVERY:
-            MinutesJob.objects.filter(pk=job.pk).update(done=progress["done"], heartbeat_at=timezone.now())
+            MinutesJob.objects.filter(pk=job.pk).update(
+                done=progress["done"], not_counted=progress["not_counted"], heartbeat_at=timezone.now()
+            )
             progress["at"] = time.monotonic()
 
     def write(zf: zipfile.ZipFile, task: Task, content: bytes) -> None:
@@ -218,6 +225,7 @@ def _build(job: MinutesJob, workers: int) -> None:
                 if task.unavailable:
                     manifest.append(f",{task.data['source']['kind']},{task.unavailable},,not counted yet,")
                     progress["done"] += 1
+                    progress["not_counted"] += 1
                     continue
                 future: Future[bytes]
                 if task.stored and language == "vi":
@@ -246,6 +254,7 @@ def _build(job: MinutesJob, workers: int) -> None:
         file=job.file.name,
         status=MinutesJob.Status.DONE,
         done=F("total"),
+        not_counted=progress["not_counted"],
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
     )
@@ -254,12 +263,66 @@ def _build(job: MinutesJob, workers: int) -> None:
 # --- starting jobs ----------------------------------------------------------------------------------------
 
 
-def job_create(*, election: Election, area: Area, language: str, by: Actor, base_url: str = "") -> MinutesJob:
-    job = MinutesJob.objects.create(
-        election=election, area=area, language=documents.language_of(language), requested_by=by, base_url=base_url
-    )
-    transaction.on_commit(lambda: job_start(job.pk))
-    return job
+class TooManyMinutesJobs(DomainError):
+    """The person has started as many ZIPs in the last hour as `MINUTES_JOBS_PER_USER_PER_HOUR` allows."""
+
+    status = 429
+    code = "too_many_requests"
+
+
+def job_create(
+    *, election: Election, area: Area, language: str, by: Actor, base_url: str = "", source: str = ""
+) -> tuple[MinutesJob, bool]:
+    """The ZIP of `area`'s minutes in `language`, and whether it is a new job.
+
+    A job of the same area and language that is queued or running is handed back instead of a second one (two
+    clicks, or two members of the committee, share one job; a stalled one is started again). A new job counts
+    against the person's `MINUTES_JOBS_PER_USER_PER_HOUR` (`TooManyMinutesJobs`), is audit-logged and starts once
+    the transaction commits. Who may start one is `results.permissions.can_build_minutes_zip`, for the caller."""
+    language = documents.language_of(language)
+    now = timezone.now()
+    with transaction.atomic():
+        Area.objects.select_for_update().filter(pk=area.pk).exists()  # one request of an area at a time
+        current = (
+            MinutesJob.objects.filter(
+                area=area, language=language, status__in=(MinutesJob.Status.QUEUED, MinutesJob.Status.RUNNING)
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if current is not None:
+            if (current.heartbeat_at or current.created_at) < now - STALE_AFTER:  # its runner died or never came
+                transaction.on_commit(partial(job_start, current.pk))
+            return current, False
+        limit = settings.MINUTES_JOBS_PER_USER_PER_HOUR
+        started = MinutesJob.objects.filter(requested_by=by, created_at__gte=now - dt.timedelta(hours=1)).count()
+        if started >= limit:
+            raise TooManyMinutesJobs(
+                lazy_format(
+                    ngettext_lazy(
+                        "You have started %(n)d ZIP of minutes in the last hour, the most allowed: wait a while, "
+                        "or download one already made.",
+                        "You have started %(n)d ZIPs of minutes in the last hour, the most allowed: wait a while, "
+                        "or download one already made.",
+                        limit,
+                    ),
+                    n=limit,
+                )
+            )
+        job = MinutesJob.objects.create(
+            election=election, area=area, language=language, requested_by=by, base_url=base_url
+        )
+        audit_log(
+            AuditAction.MINUTES_ZIP_REQUESTED,
+            user=by,
+            election_slug=election.slug,
+            object_type="minutes_job",
+            object_key=str(job.pk),
+            data={"area": area.code, "language": language},
+            source=source,
+        )
+        transaction.on_commit(partial(job_start, job.pk))
+    return job, True
 
 
 def job_start(job_id: int) -> None:

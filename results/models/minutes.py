@@ -186,6 +186,8 @@ class MinutesJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
+    # Minutes of the area that cannot be made yet (not counted): a line in manifest.csv each, no PDF.
+    not_counted = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     base_url = models.CharField(max_length=300, blank=True)
     file = models.FileField(upload_to=_job_path, max_length=300, blank=True)
@@ -204,6 +206,11 @@ class MinutesJob(models.Model):
 
     def __str__(self) -> str:
         return f"minutes zip {self.pk} ({self.status} {self.done}/{self.total})"
+
+    @property
+    def files(self) -> int:
+        """PDF files in the finished ZIP (the minutes not counted yet are manifest lines only)."""
+        return max(0, self.total - self.not_counted)
 
     @property
     def percent(self) -> int:

@@ -127,8 +127,8 @@ TEXTS = {
         "pass half and take a seat left unfilled"
     ),
     "margin_last_seat": gettext_lazy(
-        "%(name)s trails %(last_name)s, the last elected, by %(margin)s votes: the %(pending_voters)s voters not "
-        "counted could close the gap"
+        "%(name)s trails %(last_name)s, who holds the last seat on the figures so far, by %(margin)s votes: "
+        "the %(pending_voters)s voters not counted could close the gap"
     ),
     "margin_cannot_change": gettext_lazy(
         "The %(pending_voters)s voters not counted cannot change the status or who is elected"

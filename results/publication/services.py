@@ -30,9 +30,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
 from core.types import Actor
-from elections.audit import audit_log
+from elections.audit import audit_checkpoint, audit_log
 from elections.audit_codes import AuditAction
-from elections.models import Constituency, Election, PollingUnitConstituency
+from elections.models import AuditCheckpoint, Constituency, Election, PollingUnitConstituency
 from results.models import (
     ConstituencyResult,
     PublicationProposal,
@@ -295,6 +295,7 @@ def result_publish(*, constituency: Constituency, by: Actor, source: str = "") -
         after={"published": True, "round": rnd, "status": outcome.status, "sequence": new.sequence},
         data={"proposed_by": pending.proposed_by.get_username(), "digest": _digest(data)},
     )
+    audit_checkpoint(reason=AuditCheckpoint.Reason.PUBLICATION)  # the public can pin the log at each publication
     return PublishState(PUBLISHED, cons, rnd, outcome.status, True, new, None)
 
 
@@ -362,6 +363,7 @@ def sync_published(
             after={"sequence": new.sequence, "status": new.status},
             data={"cause": change.cause, "polling_unit": change.unit_code, "reason": change.reason},
         )
+        audit_checkpoint(reason=AuditCheckpoint.Reason.PUBLICATION)
         written.append(new)
     return written
 
@@ -394,4 +396,5 @@ def turnout_publish(*, election: Election, publish: bool, by: Actor, source: str
         after={"published": publish},
         source=source,
     )
+    audit_checkpoint(reason=AuditCheckpoint.Reason.PUBLICATION)
     return row

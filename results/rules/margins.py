@@ -193,7 +193,7 @@ def _seats(rule_set: str, c: ContestInput, baseline: Decision, r: int, codes: tu
             found.append(
                 _reason(
                     "margin_last_seat",
-                    f"Candidate {cand.id} ({cand.votes}) trails the last elected candidate {last.id} "
+                    f"Candidate {cand.id} ({cand.votes}) trails candidate {last.id}, last seat so far, "
                     f"({last.votes}) by {last.votes - cand.votes} votes; the {r} voters of {_units(codes)} "
                     "could close the gap",
                     candidate=cand.id,

@@ -11,6 +11,8 @@ from core.errors import Problem, lazy_format
 from results.rules.checks import FIELDS
 
 MAX_COUNT = 2_000_000_000
+# Item 8 of the counting minutes (Art. 76) is a short account; a longer text is attached on paper.
+MAX_COMPLAINTS = 4000
 
 
 @dataclass
@@ -83,6 +85,17 @@ def parse_tally(
     if not isinstance(complaints, str) or "\x00" in complaints:
         problems.append(Problem(f"{prefix}complaints", _("must be text (without NUL characters)")))
         complaints = ""
+    elif len(complaints) > MAX_COMPLAINTS:
+        problems.append(
+            Problem(
+                f"{prefix}complaints",
+                lazy_format(
+                    _("at most %(max)s characters (this text has %(n)s); attach a longer account on paper"),
+                    max=MAX_COMPLAINTS,
+                    n=len(complaints),
+                ),
+            )
+        )
     if problems:
         return None, problems
     return TallyPayload(figures, votes, complaints.strip(), **keys), []

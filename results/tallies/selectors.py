@@ -25,6 +25,15 @@ def _current_tally(field: str) -> Subquery:
     )
 
 
+def unit_contest_flags(unit: Any, constituency: Any) -> Q:
+    """The flags that concern one unit in one constituency: its tallies' and the unit's own (its turnout reports).
+
+    The one definition behind every flag count and list (the review queue, the tally page, the flag list), so
+    they cannot disagree.
+    """
+    return Q(polling_unit=unit) & (Q(constituency=constituency) | Q(constituency__isnull=True))
+
+
 def review_queue(election: Election, grants: Grants) -> QuerySet[PollingUnitConstituency]:
     """Every unit x contest a reviewer oversees, with its current tally's status and open flags."""
     qs = PollingUnitConstituency.objects.filter(polling_unit__election=election)
@@ -34,9 +43,9 @@ def review_queue(election: Election, grants: Grants) -> QuerySet[PollingUnitCons
             scope |= Q(polling_unit__area__path__startswith=path)
         qs = qs.filter(scope)
     open_flags = (
-        # Flags of the unit's tally for this contest, and flags of the unit itself (its turnout reports).
-        Flag.objects.filter(polling_unit=OuterRef("polling_unit"), status=Flag.Status.OPEN)
-        .filter(Q(constituency=OuterRef("constituency")) | Q(constituency__isnull=True))
+        Flag.objects.filter(
+            unit_contest_flags(OuterRef("polling_unit"), OuterRef("constituency")), status=Flag.Status.OPEN
+        )
         .values("polling_unit")
         .annotate(n=Count("pk"))
         .values("n")
@@ -81,7 +90,9 @@ def tally_history(tally: Tally) -> QuerySet[AuditEntry]:
 
 
 def open_flags(tally: Tally) -> QuerySet[Flag]:
-    return Flag.objects.filter(tally=tally, status=Flag.Status.OPEN).order_by("-severity", "pk")
+    """The open flags the review queue counts for this tally's unit and constituency."""
+    where = unit_contest_flags(tally.polling_unit_id, tally.constituency_id)
+    return Flag.objects.filter(where, election=tally.election_id, status=Flag.Status.OPEN).order_by("-severity", "pk")
 
 
 def pending_correction(tally: Tally) -> TallyCorrection | None:
@@ -97,7 +108,10 @@ def flags_visible(election: Election, grants: Grants) -> QuerySet[Flag]:
     """Every flag of the election a person may see: boards their constituency's, committees their areas'."""
     qs = Flag.objects.filter(election=election)
     if not (grants.superuser or grants.staff or grants.auditor):
-        scope = Q(constituency_id__in=grants.board_constituencies)
+        boards = grants.board_constituencies
+        units_of_boards = PollingUnitConstituency.objects.filter(constituency_id__in=boards).values("polling_unit_id")
+        # A board sees its constituencies' flags and the own flags (turnout) of the units that vote in them.
+        scope = Q(constituency_id__in=boards) | Q(constituency__isnull=True, polling_unit_id__in=units_of_boards)
         for path in grants.committee_paths:
             scope |= Q(polling_unit__area__path__startswith=path) | Q(constituency__area__path__startswith=path)
         qs = qs.filter(scope)

@@ -17,6 +17,7 @@ HOME_EXPECTS = {
     "uyban.xa": ("PT-TT-BY", "/elections/phu-tho-2021/areas/PT-TT/"),
     "uyban.huyen": ("PT-TT", "/elections/phu-tho-2021/areas/PT/"),
     "uyban.tinh": ("PT", None),
+    "uyban.tinh2": ("PT", None),
     "kiemtoan": (DEMO_SLUG, None),
 }
 

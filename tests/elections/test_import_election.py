@@ -1,7 +1,9 @@
 """`import_election` on the database: all or nothing, idempotent, refused once tallies exist."""
 
 import copy
+import datetime as dt
 import json
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,49 @@ def test_demo_loads_and_reloads_unchanged(db):
     assert issued.count() == 3
     published = set(ResultPublication.objects.filter(election=e).values_list("constituency__code", flat=True))
     assert {m.key.split("/")[0] for m in issued} <= published, [m.key for m in issued]
+    # Issue 17, point 9: what the demo records is dated in the election's calendar, not on the day it was loaded.
+    from elections.models import AuditEntry
+    from results.models import Tally, TurnoutReport
+
+    day, zone = e.election_day, zoneinfo.ZoneInfo(e.time_zone)
+
+    def dates(values):
+        return {v.astimezone(zone).date() for v in values}
+
+    assert dates(AuditEntry.objects.values_list("at", flat=True)) == {
+        day - dt.timedelta(days=40),
+        day,
+        day + dt.timedelta(days=3),
+    }
+    assert dates(Tally.objects.values_list("created_at", flat=True)) == {day}
+    assert dates(TurnoutReport.objects.filter(election=e).values_list("reported_at", flat=True)) == {day}
+    assert dates(ResultPublication.objects.values_list("published_at", flat=True)) == {day + dt.timedelta(days=3)}
+    # Issue 17, point 10: a second provincial member confirms the pending provincial publication.
+    from django.contrib.auth import get_user_model
+
+    from results.models import PublicationProposal
+    from results.publication import services as publication
+
+    pending = PublicationProposal.objects.get(status="pending")
+    second = get_user_model().objects.get(username="uyban.tinh2")
+    assert pending.proposed_by.username == "uyban.tinh"
+    publication.result_publish(constituency=pending.constituency, by=second)
+    assert ResultPublication.objects.filter(constituency=pending.constituency, current=True).exists()
+
+
+def test_the_readmes_sample_voter_finds_a_polling_unit_in_the_demo(db):
+    """Issue 17, point 10: the README's national ID and date of birth answer the lookup in the demo."""
+    import re
+    from io import StringIO
+
+    from django.test import Client
+
+    call_command("load_demo", quiet_logins=True, stdout=StringIO())
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"national ID `(\d{12})` with date of\s+birth `(\d\d/\d\d/\d{4})`.*?polling unit ([A-Z]+-\d+)", readme, re.S
+    )
+    assert found, "the README names a sample voter"
+    national_id, born, unit = found.groups()
+    answer = Client().post("/public/phu-tho-2021/where-to-vote/", {"national_id": national_id, "date_of_birth": born})
+    assert answer.status_code == 200 and f"({unit})" in answer.content.decode()

@@ -129,3 +129,21 @@ def test_unknown_fields_are_warned_and_ignored():
     result = parse_election(d)
     assert result.errors == []
     assert "areas[0].population: unknown field, ignored" in [str(w) for w in result.warnings]
+
+
+@pytest.mark.parametrize("code", ["BY/01", "BY 01", "BY?01", "BY#1", "..%2F", "a\\b"])
+def test_codes_with_characters_that_break_addresses_are_refused(code):
+    """Issue 14, point 7: a code with "/" imported, then the public area and constituency pages answered 500."""
+    d = doc()
+    d["polling_units"][0]["code"] = code
+    found = [m for m in messages(parse_election(d)) if "polling_units[0].code" in m]
+    assert found and "letters, digits" in found[0], messages(parse_election(d))
+
+
+@pytest.mark.parametrize("code", ["BY-01", "QH_PT.2", "XÃ-BẢO-YÊN-1"])
+def test_codes_of_letters_digits_dashes_underscores_and_dots_are_accepted(code):
+    d = doc()
+    old = d["polling_units"][0]["code"]
+    d["polling_units"][0]["code"] = code
+    result = parse_election(d)
+    assert not [m for m in messages(result) if "code" in m and old not in m], messages(result)

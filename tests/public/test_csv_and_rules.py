@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -100,3 +101,50 @@ def test_publication_times_in_tables_are_local_not_utc():
     with translation.override("vi"):
         shown = ConstituencyTable([]).render_pub_at(at)
     assert "10:02" in shown and "03:02" not in shown
+
+
+# A cell holding a clock time, and the one form open data writes it in: local, to the second, with the offset.
+CLOCK = re.compile(r"\d{1,2}:\d{2}")
+LOCAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")
+
+
+def _times(client, name):
+    body = client.get(f"/public/world-2021/data/{name}.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    same = client.get(f"/public/world-2021/data/{name}.json").json()["rows"]
+    found = {}
+    for row, twin in zip(rows, same, strict=True):
+        for column, cell in row.items():
+            if CLOCK.search(cell):
+                assert LOCAL.fullmatch(cell), (name, column, cell)
+                assert twin[column] == cell, (name, column)  # the JSON dataset writes the same time
+                found.setdefault(column, set()).add(cell)
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("zone", "offset"), [("Asia/Ho_Chi_Minh", "+07:00"), ("Europe/Moscow", "+03:00")])
+def test_every_time_in_open_data_is_the_elections_local_time_like_the_nist_export(published, zone, offset):
+    from elections.models import Election
+    from public.opendata import DATASETS
+
+    election = published.world.election
+    Election.objects.filter(pk=election.pk).update(time_zone=zone)
+    client = Client()
+    times = {name: _times(client, name) for name in DATASETS}
+    # every column holding a time, in every dataset, was checked
+    assert {(name, column) for name, found in times.items() for column in found} == {
+        ("results-constituencies", "published_at"),
+        ("results-candidates", "published_at"),
+        ("results-units", "published_at"),
+        ("results-unit-votes", "published_at"),
+        ("turnout-units", "at"),
+        ("turnout-areas", "at"),
+    }
+    day = election.election_day.isoformat()
+    assert times["turnout-units"]["at"] == {f"{day}T09:00:00{offset}", f"{day}T11:00:00{offset}"}
+    assert times["turnout-areas"]["at"] == {f"{day}T11:00:00{offset}"}
+    (published_at,) = times["results-constituencies"]["published_at"]
+    assert published_at.endswith(offset)
+    nist = client.get("/public/world-2021/data/nist-1500-100.json").json()
+    assert nist["GeneratedDate"] == published_at  # the same instant, written the same way

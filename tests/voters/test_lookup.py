@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -114,5 +115,35 @@ def test_public_page_is_rate_limited_too(listed):
     page = reverse("voters:lookup", args=[SLUG])
     client = Client()
     for _ in range(2):
-        client.post(page, {"national_id": "1", "date_of_birth": "x"})
+        client.post(page, {"national_id": "079090999999", "date_of_birth": "01/01/1970"})
     assert client.post(page, {"national_id": "079090000001", "date_of_birth": "1970-01-02"}).status_code == 429
+
+
+def test_lookup_page_says_what_is_wrong_with_a_mistyped_id_and_costs_no_try(listed):
+    """Issue 17, point 8: an ID that is not 12 digits gets a hint, not "not found"; nothing typed is echoed."""
+    page = reverse("voters:lookup", args=[SLUG])
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with override_settings(VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=1):
+        short = client.post(page, {"national_id": "07909000000", "date_of_birth": "02/01/1970"})
+        assert short.status_code == 400
+        html = short.content.decode()
+        assert "A national ID has 12 digits; you typed 11." in html
+        assert "07909000000" not in html and "02/01/1970" not in html
+        letters = client.post(page, {"national_id": "07909000000A", "date_of_birth": "02/01/1970"})
+        assert "digits only" in letters.content.decode()
+        # the one allowed try is still there, and a spaced ID with a day-first date is understood
+        found = client.post(page, {"national_id": "0790 9000 0001", "date_of_birth": "2/1/1970"})
+        assert found.status_code == 200 and listed.units["U1"].name in found.content.decode()
+
+
+def test_lookup_date_is_typed_day_first_whatever_the_browser(listed):
+    """Issue 17, point 8: a text box for dd/mm/yyyy, not the browser's own date picker (mm/dd/yyyy in some)."""
+    page = reverse("voters:lookup", args=[SLUG])
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(page).content.decode()
+    box = html.split('name="date_of_birth"')[0].rsplit("<input", 1)[1] + html.split('name="date_of_birth"')[1][:200]
+    assert 'type="text"' in box and 'inputmode="numeric"' in box and 'placeholder="dd/mm/yyyy"' in box
+    wrong = client.post(page, {"national_id": "079090000001", "date_of_birth": "1970/13/45"})
+    assert wrong.status_code == 400 and "day/month/year" in wrong.content.decode()

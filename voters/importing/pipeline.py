@@ -8,7 +8,6 @@ kept with the import record. The audit log gets counts and the file's digest, ne
 import datetime as dt
 import hashlib
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from voters.errors import VoterListError
 from voters.importing import ordering, reasons, scanning
 from voters.importing import postgres_copy as staging
 from voters.importing import reading as importers
+from voters.importing import spill as spill_folders
 from voters.importing.reasons import Code
 from voters.models import (
     UNIT_SPAN,
@@ -106,7 +106,7 @@ def voter_list_import(
     has_keys = staging.election_has_keys(election.pk)
     ctx = ImportContext(file_name, sha256, by, area, skip_invalid, dry_run, on_phase, on_progress)
     scanner = scanning.Scanner(width=width, units=units, cutoff=cutoff, details=has_keys, spill=None)
-    spill = Path(tempfile.mkdtemp(prefix="kp-voters-"))
+    spill = spill_folders.new_spill()
     scanner.spill = spill
     try:
         if not has_keys and not dry_run:

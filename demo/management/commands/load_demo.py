@@ -1,12 +1,15 @@
 """`python manage.py load_demo`: the demo election, through the same import as real files, plus one user per role."""
 
+import datetime as dt
 import json
+import zoneinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from demo.clock import demo_clock
 from demo.elections import DEMO_PASSWORD, DEMO_USERS, build_demo_election
 from demo.results import load_election_day, publish_demo
 from demo.voters import load_demo_voters
@@ -26,6 +29,24 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         doc = build_demo_election()
+        zone = zoneinfo.ZoneInfo(doc.get("time_zone", "Asia/Ho_Chi_Minh"))
+        day = dt.date.fromisoformat(doc["election_day"])
+
+        def on(days: int, hour: int, minute: int = 0, step: float = 0.25) -> Any:
+            """The demo clock at `hour` o'clock, `days` after election day (negative: before)."""
+            start = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=zone)
+            return demo_clock(start, step=dt.timedelta(seconds=step))
+
+        with on(-40, 8):  # the structure and the lists, as posted 40 days before (Art. 32)
+            self._structure_and_voters(doc, options)
+        election = Election.objects.get(slug=doc["slug"])
+        with on(0, 19, 10, step=2.0):  # election day, from the close of the polls
+            self._election_day(election)
+        with on(3, 9, step=20.0):  # results published in the days after
+            self._publication(election)
+        self._logins(options)
+
+    def _structure_and_voters(self, doc: dict[str, Any], options: dict[str, Any]) -> None:
         if options["write_json"]:
             with open(options["write_json"], "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, ensure_ascii=False, indent=1)
@@ -54,6 +75,8 @@ class Command(BaseCommand):
 
         voters = load_demo_voters(election, by=User.objects.get(username="uyban.huyen"))
         self.stdout.write(f"Demo voter lists: {voters['voters']} voters, {voters['loaded']} newly loaded.")
+
+    def _election_day(self, election: Election) -> None:
         day = load_election_day(election)
         if day:
             self.stdout.write(
@@ -62,6 +85,8 @@ class Command(BaseCommand):
         screened = screen_anomalies(election=election, source="load_demo")  # idempotent: flags for the queue
         if screened.created:
             self.stdout.write(f"Demo anomaly screening: {screened.created} flags for the committee to look at.")
+
+    def _publication(self, election: Election) -> None:
         published = publish_demo(election)
         if published:
             self.stdout.write(
@@ -69,6 +94,8 @@ class Command(BaseCommand):
                 f"({published['corrected']} corrected since), {published['proposed']} waiting for a second member; "
                 f"constituency minutes issued for {published['minutes']}."
             )
+
+    def _logins(self, options: dict[str, Any]) -> None:
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for spec in DEMO_USERS:

@@ -242,3 +242,26 @@ def test_odd_issue_input_is_refused_with_a_message(counted):
     page = client.post(f"{BASE}/results/QH1/", issue_form(meeting_at="not a date", **{"m-TOTAL_FORMS": "x"}))
     assert page.status_code in (200, 400)
     assert not Minute.objects.exists()
+
+
+def test_the_issue_form_adds_a_member_row_and_keeps_what_was_typed(counted):
+    """Issue 17, point 9: more members than the three empty rows; the button works without JavaScript too."""
+    client = client_for(counted, "board_qh1")
+    page = client.get(f"{BASE}/results/QH1/").content.decode()
+    assert 'data-testid="add-member"' in page and 'id="member-row-template"' in page
+    rows = int(page.split('name="m-TOTAL_FORMS" value="')[1].split('"')[0])
+    posted = client.post(f"{BASE}/results/QH1/", issue_form(**{"m-TOTAL_FORMS": "1", "add_member": "1"}))
+    assert posted.status_code == 200 and not Minute.objects.exists()  # nothing issued
+    html = posted.content.decode()
+    assert 'name="m-TOTAL_FORMS" value="2"' in html and 'name="m-1-name"' in html
+    assert 'value="Nguyễn Văn Trưởng"' in html  # the row already typed is kept
+    assert rows >= 1
+    issued = client.post(
+        f"{BASE}/results/QH1/",
+        issue_form(
+            **{"m-TOTAL_FORMS": "2", "m-1-name": "Trần Thị Thư Ký", "m-1-gender": "female", "m-1-position": "member"}
+        ),
+    )
+    assert issued.status_code == 302
+    names = [m["name"] for m in Minute.objects.get().data["inputs"]["members"]]
+    assert names == ["Nguyễn Văn Trưởng", "Trần Thị Thư Ký"]

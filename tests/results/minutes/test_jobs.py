@@ -89,3 +89,12 @@ def test_minutes_that_cannot_be_made_yet_are_listed_in_the_manifest(world):
     assert lines[0] == "file,kind,key,version,status,sha256" and len(lines) == 1 + job.total
     assert all(line.startswith(",") and ",not counted yet," in line for line in lines[1:]), lines
     assert any(",constituency,QH1/r1," in line for line in lines[1:]), lines
+    # Issue 17, point 9: the job counts its PDF files apart from the manifest-only lines.
+    assert (job.files, job.not_counted) == (0, job.total)
+
+
+def test_the_zip_job_counts_the_pdf_files_it_holds(counted):
+    job = minutes_jobs.job_run(new_job(counted).pk, workers=1)
+    pdfs = [name for name in contents(job) if name.endswith(".pdf")]
+    assert job.status == "done" and pdfs, job.error
+    assert job.files == len(pdfs) == job.total - job.not_counted

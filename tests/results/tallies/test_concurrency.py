@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.db import connection, connections
+from django.http import HttpRequest
 from django.test import Client
 
 from elections.models import AuditEntry, Level, Role, RoleAssignment
@@ -66,7 +67,7 @@ def test_fifty_clients_lose_and_duplicate_nothing(election):
     def client_run(i: int) -> None:
         try:
             client = Client()
-            client.login(username="clerk", password="pw-for-tests")
+            client.login(request=HttpRequest(), username="clerk", password="pw-for-tests")
             barrier.wait()
             for j in range(SUBMISSIONS):
                 # every unit is worked on by 10 clients, several of them at the same moment

@@ -18,6 +18,7 @@ from django.db import connection
 
 from tests.voters.conftest import HEADER, WORLD_ROWS, load
 from tests.voters.importing.test_pipeline import snapshot
+from voters.importing import spill
 from voters.models import Voter, VoterImport, VoterList
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -84,3 +85,8 @@ def test_sigkill_mid_copy_leaves_the_previous_list(world, tmp_path):
     assert snapshot() == before
     assert Voter.objects.count() == len(WORLD_ROWS)
     assert (VoterList.objects.count(), VoterImport.objects.count()) == (lists_before, imports_before)
+    # and the spill folder it left (names, dates of birth) is in the private folder, removed by the next import
+    left = list(spill.spill_root().glob(f"{spill.PREFIX}{proc.pid}-*"))
+    assert left, "the killed import spilled its rows in the private folder"
+    spill.sweep()
+    assert not any(p.exists() for p in left)
