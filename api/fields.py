@@ -1,5 +1,6 @@
 """Serializer fields whose schema says exactly what the server writes and reads."""
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -23,3 +24,21 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return str(super().to_internal_value(data))
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only, as the schema's `boolean` says: DRF's BooleanField would also take "yes", 1 or "on"."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictDateField(serializers.DateField):
+    """A date as the schema says, "YYYY-MM-DD" text only (DRF's DateField also reads a date with a time or 20260322)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", data):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(data)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -39,7 +40,9 @@ def _read_limited(stream: Any, limit: int) -> bytes:
         parts.append(chunk)
         size += len(chunk)
         if size > limit:
-            raise ParseError(_("The request body is larger than %(n)s bytes.") % {"n": f"{limit:,}"})
+            raise ParseError(
+                _("The request body is larger than %(n)s bytes.") % {"n": number_format(limit, force_grouping=True)}
+            )
 
 
 def nesting_depth(text: str) -> int:

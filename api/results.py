@@ -60,6 +60,19 @@ class ReasonOut(serializers.Serializer):
     message = serializers.CharField()
 
 
+class DecisionOut(serializers.Serializer):
+    kind = serializers.CharField(help_text="additional, re_election, annulment, seats_left_vacant or tie_settled")
+    body = serializers.CharField()
+    reference = serializers.CharField()
+    date = serializers.DateField()
+    reason = serializers.CharField()
+    round = serializers.IntegerField(help_text="the round whose result it decides")
+    article = serializers.CharField()
+    elected = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="tie_settled: the candidates it elects"
+    )
+
+
 class MarginOut(serializers.Serializer):
     can_change = serializers.BooleanField()
     polling_units = serializers.ListField(child=serializers.CharField())
@@ -98,6 +111,11 @@ class ConstituencyResultOut(TotalsOut):
     flags = FlagOut(many=True)
     reasons = ReasonOut(many=True)
     second_round_deadline = serializers.DateField(allow_null=True)
+    deadline = serializers.DateField(
+        allow_null=True,
+        help_text="the last lawful voting day of the second round (or re-vote) the status calls for; null when none",
+    )
+    decisions = DecisionOut(many=True, help_text="recorded decisions, oldest first")
     margin = MarginOut(allow_null=True, help_text="incomplete results: can the units not counted change it?")
 
 
@@ -256,6 +274,8 @@ def _public_result(request: Request, election: str, code: str) -> HttpResponse:
             return json_bytes(constituency_result_json(outcomes.constituency_outcome(obj)))
         history = ResultPublication.objects.filter(constituency=obj).order_by("sequence")
         data = {
+            "deadline": None,  # a publication made before these were part of the record
+            "decisions": [],
             **pub.data,
             "publication": publication_api(pub),
             "publications": [publication_api(p) for p in history.defer("data", "units")],

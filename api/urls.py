@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from api import elections, errors, minutes, publication, results, tallies, voters
+from api import decisions, elections, errors, health, minutes, publication, results, tallies, voters
 
 app_name = "api"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         tallies.TurnoutReportView.as_view(),
         name="turnout-report",
     ),
+    path("health/", health.HealthView.as_view(), name="health"),
     path("me/", elections.MeView.as_view(), name="me"),
     path("elections/", elections.ElectionListView.as_view(), name="election-list"),
     path("elections/<slug:election>/", elections.ElectionDetailView.as_view(), name="election-detail"),
@@ -42,6 +43,16 @@ urlpatterns = [
         "elections/<slug:election>/results/<str:constituency>/publish/",
         publication.PublishView.as_view(),
         name="constituency-publish",
+    ),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/rounds/",
+        decisions.RoundsView.as_view(),
+        name="constituency-rounds",
+    ),
+    path(
+        "elections/<slug:election>/results/<str:constituency>/decisions/",
+        decisions.DecisionsView.as_view(),
+        name="constituency-decisions",
     ),
     path("elections/<slug:election>/turnout/", publication.TurnoutView.as_view(), name="turnout"),
     path(

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from api.errors import refusals
 from api.parsers import SafeJSONParser
+from core.http import client_address
 from elections.models import Election
 from voters import lookup
 
@@ -60,11 +61,11 @@ class VoterLookupView(APIView):
     )
     def post(self, request: Request, election: str) -> Response:
         obj = get_object_or_404(Election, slug=election)
-        if not lookup.lookup_allowed(obj, lookup.client_address(request)):
+        if not lookup.lookup_allowed(obj, client_address(request)):
             return Response(
                 {"detail": _("Too many lookups; try again in a minute.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(lookup.WINDOW_SECONDS)},
+                headers={"Retry-After": str(lookup.RETRY_AFTER_SECONDS)},
             )
         data = request.data if isinstance(request.data, dict) else {}
         form = VoterLookupIn(data=data)

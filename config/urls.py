@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from config.api_docs import SwaggerDocs
 from office import urls as office_urls
 from office.elections import views as election_views
 from office.voters import urls as voters_urls
@@ -32,8 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/docs/", SwaggerDocs.as_view(url_name="schema"), name="api-docs"),
 ]
 # The public site: Vietnamese at /public/..., English at /en/public/... (the language is in the address, so a
 # CDN caches each language by address; the pages never depend on the visitor's cookies).

@@ -54,8 +54,15 @@ class Election(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Ho_Chi_Minh")
     voting_opens = models.TimeField(_("voting opens"), default=dt.time(7, 0))
     voting_closes = models.TimeField(_("voting closes"), default=dt.time(19, 0))
-    # Art. 79(2), 80(2) (2015 text): additional and re-elections within 15 days; the 2025 text is unclear.
-    second_round_deadline_days = models.PositiveSmallIntegerField(_("days allowed for a second round"), default=15)
+    # Arts. 79(3), 80(4), 81(2): a second round within 7 days of election day (Law 83/2025/QH15, in force
+    # 1/7/2025; 15 days before). Empty: by the law in force on election day (results/rules/second_rounds.py).
+    second_round_deadline_days = models.PositiveSmallIntegerField(
+        _("days allowed for a second round"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Leave empty to follow the law in force on election day: 7 days from 1/7/2025, 15 before."),
+    )
     # When polling units report turnout during the day; closing time is always a reporting time too.
     turnout_report_times = models.JSONField(_("turnout reporting times"), default=default_report_times)
     created_at = models.DateTimeField(auto_now_add=True)

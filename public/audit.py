@@ -15,7 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
-from elections import audit
+from elections.audit_checkpoints import checkpoints_document, key_id, public_key, public_key_info
 from elections.models import AuditCheckpoint
 
 PER_PAGE = 50
@@ -24,7 +24,7 @@ PER_PAGE = 50
 def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     newest = AuditCheckpoint.objects.order_by("-number").values_list("number", "signature").first()
     number, signature = newest or (0, "")
-    key = audit.key_id(audit.public_key())
+    key = key_id(public_key())
     return f"audit-{number}-{signature[:12]}-{key}-{get_language()}-{settings.PUBLIC_CACHE_RELEASE}"
 
 
@@ -40,7 +40,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     checkpoints = Paginator(AuditCheckpoint.objects.order_by("-number"), PER_PAGE)
     page = checkpoints.get_page(request.GET.get("page"))
     newest = AuditCheckpoint.objects.order_by("-number").first()
-    context = {"page": page, "key": audit.public_key_info(), "newest": newest}
+    context = {"page": page, "key": public_key_info(), "newest": newest}
     return _public(render(request, "public/audit.html", context))
 
 
@@ -48,7 +48,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
 @condition(etag_func=_etag)
 def checkpoints_json(request: HttpRequest) -> HttpResponse:
     """Every checkpoint with the public key, for observers to keep and give to the verifier."""
-    response = JsonResponse(audit.checkpoints_document(), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(checkpoints_document(), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = 'attachment; filename="kiemphieu-audit-checkpoints.json"'
     response["Access-Control-Allow-Origin"] = "*"
     return _public(response)
@@ -57,7 +57,7 @@ def checkpoints_json(request: HttpRequest) -> HttpResponse:
 @require_safe
 @condition(etag_func=_etag)
 def public_key_pem(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(audit.public_key_info()["pem"], content_type="application/x-pem-file")
+    response = HttpResponse(public_key_info()["pem"], content_type="application/x-pem-file")
     response["Content-Disposition"] = 'attachment; filename="kiemphieu-audit-public-key.pem"'
     response["Access-Control-Allow-Origin"] = "*"
     return _public(response)

@@ -4,7 +4,8 @@ Every public answer (page, download, public API) is keyed on the election's `Pub
 which the services bump in the same transaction as the change they record (an approval, a publication,
 a correction, a turnout report). The counters are read from the database on every request (one indexed
 query), so any number of server processes see a change on their very next request: the cache itself may
-be per process (the default) or shared (Redis, Memcached).
+be per process (the default) or one for every process on every machine (Redis, `KP_CACHE_URL`). Entries are
+named by the release too, so two releases side by side during a deployment never take turns rebuilding one.
 
 - The ETag is derived from the counters, the language, the address and the release, before anything is
   built: a conditional GET (`If-None-Match`) that still matches gets `304 Not Modified` after that one query.
@@ -117,7 +118,7 @@ def respond(
     etag = _etag(rev, uses, key)
     if _matches(request, etag):
         return _headers(HttpResponseNotModified(), etag, "HIT")
-    cache_key = "kp:public:" + hashlib.sha256(key.encode()).hexdigest()
+    cache_key = "kp:public:" + hashlib.sha256(f"{settings.PUBLIC_CACHE_RELEASE}|{key}".encode()).hexdigest()
     entry = cache.get(cache_key)
     state = "HIT"
     if entry is None or entry[0] != etag:
@@ -142,7 +143,7 @@ def respond(
 
 def cached_value(rev: Revision, name: str, build: Callable[[], object], *, uses: Iterable[str]) -> object:
     """A computed value shared by several answers (turnout sums), kept under the same counters."""
-    key = f"kp:public:value:{rev.election_id}:{name}:{rev.tag(uses)}"
+    key = f"kp:public:value:{settings.PUBLIC_CACHE_RELEASE}:{rev.election_id}:{name}:{rev.tag(uses)}"
     value = cache.get(key)
     if value is None:
         value = build()

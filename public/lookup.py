@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.http import client_address
 from elections.models import Election
 from public.forms import LookupForm
 from voters import lookup
@@ -19,7 +20,7 @@ def lookup_page(request: HttpRequest, slug: str, template_name: str = "voters/lo
             # A mistyped ID or date: say what is wrong before any lookup (it costs none of the allowed tries).
             context["form"] = form
             return render(request, template_name, context, status=400)
-        if not lookup.lookup_allowed(election, lookup.client_address(request)):
+        if not lookup.lookup_allowed(election, client_address(request)):
             context["throttled"] = True
             return render(request, template_name, context, status=429)
         national_id = form.cleaned_data["national_id"]

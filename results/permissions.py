@@ -50,6 +50,12 @@ def can_tally(grants: Grants, scope: TallyScope, action: Action) -> bool:
     return False
 
 
+def tally_action_need(action: str) -> Action:
+    """What a reviewer's action on a tally needs: returning or approving is a review (the constituency's board or a
+    committee above the unit); annulling, corrections and any other action need a committee above the unit."""
+    return Action.REVIEW if action in ("return", "approve") else Action.MANAGE
+
+
 def tally_scope(slug: str, unit_code: str, contest_code: str) -> TallyScope:
     membership = (
         PollingUnitConstituency.objects.filter(

@@ -16,6 +16,7 @@ from tests.factories import (
     PollingUnitFactory,
     UserFactory,
 )
+from tests.redis_server import redis_server, shared_cache  # noqa: F401 (a real Redis for the tests of shared state)
 
 
 @dataclass

@@ -107,6 +107,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "voters:import": post(COMMITTEES_C1),
     "voters:import-report": NOTHING,
     "voters:import-refused-csv": NOTHING,
+    "voters:double-listings": NOTHING,
+    "voters:double-listing-settle": post(COMMITTEES_C1),  # of those, who covers both units (voters/permissions.py)
     "voters:unit-list": NOTHING,
     "voters:unit-pdf": NOTHING,
     "voters:unit-post": post(COMMITTEES_C1),
@@ -134,6 +136,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     # results (QH1 counted, not published)
     "results:constituency-result": NOTHING,
     "results:round-open": post(TOP_COMMITTEE),
+    "results:decision-record": post(TOP_COMMITTEE),
     "results:result-publish": post(MANAGE_QH1),
     "results:turnout-publish": post(TOP_COMMITTEE),
     "results:contest-result": NOTHING,
@@ -162,6 +165,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "api:tally-minutes-pdf": NOTHING,
     "api:tally-minutes": post(REVIEW_U1_QH),
     "api:turnout-report": {"PUT": CLERK_U1},
+    "api:health": NOTHING,  # public, CONTRACT §11
     "api:me": NOTHING,
     "api:election-list": NOTHING,
     "api:election-detail": NOTHING,
@@ -170,6 +174,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "api:voter-lookup": post(EVERYONE),  # public
     "api:constituency-result": NOTHING,
     "api:constituency-publish": post(MANAGE_QH1),
+    "api:constituency-rounds": post(TOP_COMMITTEE),  # CONTRACT §10: a committee above the constituency
+    "api:constituency-decisions": post(TOP_COMMITTEE),
     "api:turnout": NOTHING,
     "api:constituency-minutes-pdf": NOTHING,
     "api:constituency-minutes": post(MANAGE_QH1),
@@ -177,7 +183,6 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "api:not-found": NOTHING,  # any other address under /api/v1/: a JSON 404
     "schema": NOTHING,
     "api-docs": NOTHING,
-    "api-redoc": NOTHING,
     # the public site (in each language)
     "public:elections": NOTHING,
     "public:audit": NOTHING,
@@ -515,6 +520,8 @@ def _voter_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("walk.csv", rows.encode(), content_type="text/csv")
 
 
+DECISION_FORM = {"body": "Hội đồng bầu cử quốc gia", "reference": "Nghị quyết số 1/NQ-HĐBCQG", "date": "26/05/2021",
+                 "reason": "walk"}  # fmt: skip
 ISSUE = {"place": "Nhà văn hóa", "m-TOTAL_FORMS": "1", "m-INITIAL_FORMS": "0", "m-0-name": "Hoàng Văn Lợi",
          "m-0-position": "head"}  # fmt: skip
 BODIES: dict[str, Callable[[Walk], dict[str, Any]]] = {
@@ -561,10 +568,11 @@ BODIES: dict[str, Callable[[Walk], dict[str, Any]]] = {
     "results:tally-action[correction-reject]": lambda w: {"correction": "1", "note": "Không."},
     "results:turnout-entry": lambda w: {"at": "09:00", "voters_voted": "100"},
     "results:round-open": lambda w: {
-        "kind": "re_election",
-        "voting_day": (timezone.localdate() + dt.timedelta(days=67)).isoformat(),
-        "reason": "walk",
+        "kind": "annulment",  # opens a round whatever the result (Art. 81)
+        "voting_day": (w.world.election.election_day + dt.timedelta(days=7)).strftime("%d/%m/%Y"),
+        **DECISION_FORM,
     },  # fmt: skip
+    "results:decision-record": lambda w: {"kind": "seats_left_vacant", **DECISION_FORM},
     "results:turnout-publish": lambda w: {"publish": "1"},
     "results:flag-resolve": lambda w: {"note": "Đã kiểm tra."},
     "results:minutes-counting": lambda w: ISSUE,
@@ -578,6 +586,19 @@ BODIES: dict[str, Callable[[Walk], dict[str, Any]]] = {
     "api:tally-minutes": lambda w: {"place": "Nhà văn hóa", "members": [{"name": "Hoàng Văn Lợi", "position": "head"}]},
     "api:constituency-minutes": lambda w: BODIES["api:tally-minutes"](w),
     "api:turnout-report": lambda w: {"voters_voted": 100},
+    "api:constituency-rounds": lambda w: {
+        "kind": "re_election",
+        "annulment": True,
+        "voting_day": (w.world.election.election_day + dt.timedelta(days=7)).isoformat(),
+        "decision": {k: v if k != "date" else "2021-05-26" for k, v in DECISION_FORM.items()},
+    },  # fmt: skip
+    "api:constituency-decisions": lambda w: {
+        "kind": "seats_left_vacant",
+        "body": "Hội đồng bầu cử quốc gia",
+        "reference": "Nghị quyết số 1/NQ-HĐBCQG",
+        "date": "2021-05-26",
+        "reason": "walk",
+    },  # fmt: skip
     "api:voter-lookup": lambda w: {"national_id": "079090000001", "date_of_birth": "1970-01-02"},
 }
 

@@ -5,15 +5,23 @@ active row. Each client gets a handful of guesses per minute; across all clients
 than the alarm threshold raise an alarm (logged, and written once per minute to the audit log) because it
 looks like enumeration. Every answer, hit or miss, does the same work and is then padded to a fixed floor,
 so the time taken tells nothing.
+
+The counts are a sliding minute kept in Django's cache, so with a shared cache (KP_CACHE_URL) there is one count
+for the whole deployment, however many web processes and machines answer. Each count is kept in slices of
+SLICE_SECONDS (one atomic add and increment each) and read over the slices that any minute ending now touches:
+a count is never below the true number of the last 60 seconds, so a limit of 5 never lets 6 through in a minute,
+across the turn of a minute included. Every attempt counts, a refused one too.
 """
 
 import datetime as dt
 import hmac
+import ipaddress
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
@@ -23,34 +31,57 @@ from voters.models import ACTIVE_STATUSES, Voter, VoterKey, voter_pk
 
 log = logging.getLogger("voters.lookup")
 WINDOW_SECONDS = 60
+SLICE_SECONDS = 10
+# The slices a minute ending now touches: the one under way and the six before it.
+_SLICES = WINDOW_SECONDS // SLICE_SECONDS + 1
+# Seconds after which a refused client is sure to be counted below the limit again, if it stops asking.
+RETRY_AFTER_SECONDS = WINDOW_SECONDS + SLICE_SECONDS
 _DUMMY_ID = "000000000000"
 
 
-def _window() -> int:
-    return int(time.time() // WINDOW_SECONDS)
-
-
-def _count(key: str) -> int:
-    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+def _count(name: str) -> int:
+    """Count one more under `name`; the count of the sliding minute ending now, this one included."""
+    now = int(time.time() // SLICE_SECONDS)
+    key = f"{name}:{now}"
+    keep = RETRY_AFTER_SECONDS + SLICE_SECONDS  # a slice is read for up to 70 seconds after it began
+    cache.add(key, 0, timeout=keep)
     try:
-        return cache.incr(key)
+        current = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
-        return 1
+        cache.set(key, 1, timeout=keep)
+        current = 1
+    earlier = cache.get_many([f"{name}:{now - back}" for back in range(1, _SLICES)])
+    return current + sum(int(count) for count in earlier.values())
+
+
+def _client_key(client: str) -> str:
+    """The cache's name for a client: keyed by the site's secret, so the cache holds no addresses, and an IPv6
+    client by its /64 network, which one household or phone holds whole (else every address of it is new)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        network = client
+    else:
+        mapped = getattr(address, "ipv4_mapped", None)
+        if isinstance(address, ipaddress.IPv6Address) and mapped is None:
+            network = str(ipaddress.IPv6Network((address, 64), strict=False))
+        else:
+            network = str(mapped or address)
+    return salted_hmac("kp:lookup:client", network).hexdigest()[:32]
 
 
 def lookup_allowed(election: Election, client: str) -> bool:
-    """Count one lookup for `client` (an IP address); False once it asked too often this minute.
+    """Count one lookup for `client` (an IP address); False once it asked too often in the last minute.
 
-    Also counts the election-wide rate and raises the alarm the first time it passes the threshold in a
-    minute. The client key is hashed, so the cache holds no addresses either.
+    Also counts the election-wide rate and raises the alarm when it passes the threshold, at most once a minute
+    for the whole deployment.
     """
-    window = _window()
-    client_key = hmac.new(b"kp-lookup-client", client.encode(), "sha256").hexdigest()[:32]
-    total = _count(f"kp:lookup:all:{election.pk}:{window}")
-    if total == settings.VOTER_LOOKUP_ALARM_PER_MINUTE + 1:
+    total = _count(f"kp:lookup:all:{election.pk}")
+    if total > settings.VOTER_LOOKUP_ALARM_PER_MINUTE and cache.add(
+        f"kp:lookup:alarm-sent:{election.pk}", 1, timeout=WINDOW_SECONDS
+    ):
         _raise_alarm(election, total)
-    return _count(f"kp:lookup:client:{client_key}:{window}") <= settings.VOTER_LOOKUP_PER_CLIENT_PER_MINUTE
+    return _count(f"kp:lookup:client:{_client_key(client)}") <= settings.VOTER_LOOKUP_PER_CLIENT_PER_MINUTE
 
 
 def _raise_alarm(election: Election, total: int) -> None:
@@ -96,12 +127,3 @@ def find_polling_unit(election: Election, national_id: str, date_of_birth: dt.da
     if remaining > 0:
         time.sleep(remaining)
     return row.polling_unit if match and row else None
-
-
-def client_address(request: object) -> str:
-    """The client's address as the proxy in front of us reports it (REMOTE_ADDR; see README for proxies)."""
-    meta = getattr(request, "META", {})
-    header = settings.VOTER_LOOKUP_CLIENT_HEADER
-    if header and meta.get(header):
-        return meta[header].split(",")[0].strip()
-    return meta.get("REMOTE_ADDR", "")

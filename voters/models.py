@@ -31,7 +31,9 @@ class VoterStatus(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", _("transferred out with a certificate")
 
 
-# Statuses that put a person on the list for voting: counted, looked up, may check in.
+# Statuses that put a person on a unit's list: counted, printed, looked up, may check in. A row that is also
+# `held` (Voter.held, DoubleListing) is on its unit's list, counted and printed like any other, but is not the
+# person's listing for Art. 29: the lookup and the check-in know only their first listing until a committee decides.
 ACTIVE_STATUSES = (VoterStatus.LISTED, VoterStatus.ADDED_LATE, VoterStatus.ADDED_BY_CERTIFICATE)
 
 
@@ -45,6 +47,7 @@ class RemovalReason(models.TextChoices):
     INCAPACITATED = "incapacitated", _("lost civil-act capacity")
     DETAINED = "detained", _("detained or sent to a compulsory facility (moved to its list)")
     COMPLAINT = "complaint", _("upheld complaint")
+    LISTED_ELSEWHERE = "listed_elsewhere", _("on another list of this election (Art. 29: one list per person)")
     OTHER = "other", _("other reason")
 
 
@@ -159,6 +162,10 @@ class Voter(models.Model):
         db_constraint=False,
     )
     version = models.PositiveIntegerField(default=1, db_default=1)
+    # On the list, but the person is also on another list of the election, outside the area of whoever put them
+    # here: a DoubleListing awaits the decision of a committee that covers both (Art. 29). Shown as listed to
+    # everyone else; its key is struck (its own id), so the first listing stays the person's one listing.
+    held = models.BooleanField(_("held for the check of Art. 29"), default=False, db_default=False)
     batch = models.ForeignKey(
         VoterImport,
         on_delete=models.SET_NULL,
@@ -195,8 +202,14 @@ class Voter(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def is_active(self) -> bool:
+    def is_listed(self) -> bool:
+        """On the unit's list (counted and printed), held or not: what the unit's committee sees."""
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        """The person's one listing for Art. 29 (its key is not struck): looked up, may check in."""
+        return self.status in ACTIVE_STATUSES and not self.held
 
     @property
     def date_of_birth_display(self) -> str:
@@ -216,9 +229,9 @@ class VoterKey(models.Model):
 
     The table has one index, its primary key (election, token, struck), and it does every job: it finds a
     person's rows by the (election, token) prefix, and it is Art. 29 in the database (one list per person):
-    `struck` is 0 while the voter is on the list (ACTIVE_STATUSES) and the voter row's id once struck off,
-    so a person has at most one row with 0. The services that change a voter's status change `struck` in the
-    same transaction.
+    `struck` is 0 while the voter is on the list (ACTIVE_STATUSES, not held) and the voter row's id once struck
+    off or while held (DoubleListing), so a person has at most one row with 0. The services that change a
+    voter's status change `struck` in the same transaction.
 
     On PostgreSQL the table is partitioned by election (migration 0004): an election's first load fills a
     partition of its own and builds its index in one pass (`staging.new_key_partition`); rows written before
@@ -246,6 +259,47 @@ class VoterKey(models.Model):
     @property
     def active(self) -> bool:
         return self.struck == 0
+
+
+class DoubleListing(models.Model):
+    """A person put on a second list of the election while on another (Art. 29(2): one list per person).
+
+    Made when a committee's upload or hand addition meets the person's listing in a unit outside its area: the
+    new row is taken onto its list but `held` (Voter.held, its key struck), and awaits the decision of a committee
+    whose area covers both units (or an administrator): keep the first listing (the held row is removed) or move
+    the person (the first listing is struck; Art. 30(3)). To the committee that added them, and to anyone who
+    cannot see both lists, the held row reads like any listed one, so an upload learns nothing about lists
+    outside its area. `first` is the listing met when the row was held; it may have changed since.
+    """
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("awaiting a decision")
+        KEPT_FIRST = "kept_first", _("first listing kept, the new one removed")
+        MOVED = "moved", _("moved to the new list, the first listing struck")
+        WITHDRAWN = "withdrawn", _("the new listing left its list meanwhile")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
+    held = models.OneToOneField(Voter, on_delete=models.PROTECT, related_name="double_listing")
+    first = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(VoterImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("person listed twice")
+        verbose_name_plural = _("people listed twice")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_id} / {self.first_id} ({self.outcome})"
 
 
 class Certificate(models.Model):

@@ -4,13 +4,27 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 
-from elections.models import Contest, Election, PollingUnit
+from elections.models import Area, Contest, Election, PollingUnit
+from elections.permissions import grants_for
 from voters import rules
 from voters.importing.reading import name_key
-from voters.models import ACTIVE_STATUSES, Certificate, Complaint, Voter, VoterImport, VoterList
+from voters.models import (
+    ACTIVE_STATUSES,
+    Certificate,
+    Complaint,
+    DoubleListing,
+    Voter,
+    VoterImport,
+    VoterList,
+    voter_pk,
+)
+from voters.permissions import sees_double_listing
 
 
 def _active(qs: QuerySet[Voter]) -> QuerySet[Voter]:
+    """The rows on their units' lists. Held rows (Art. 29, DoubleListing) count: they are on their unit's list
+    until a committee decides, and counting them elsewhere than where they are shown would tell the committee
+    that listed them that the person is also listed elsewhere."""
     return qs.filter(status__in=ACTIVE_STATUSES)
 
 
@@ -135,3 +149,32 @@ def turnout_by_unit(election: Election) -> dict[int, tuple[int, int]]:
     for unit_id, voted, listed in rows:
         out[unit_id] = [voted, listed]
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def double_listings_of_area(area: Area) -> QuerySet[DoubleListing]:
+    """The open cases of people listed twice whose two units are both in `area`: those its committee decides."""
+    return (
+        DoubleListing.objects.filter(
+            election_id=area.election_id,
+            outcome=DoubleListing.Outcome.OPEN,
+            held__polling_unit__area__path__startswith=area.path,
+            first__polling_unit__area__path__startswith=area.path,
+        )
+        .select_related("held__polling_unit__area", "first__polling_unit__area", "batch", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def held_shown(user: object, unit: PollingUnit) -> dict[int, DoubleListing]:
+    """The open cases of the unit's held rows that `user` may know of, by voter id (`sees_double_listing`).
+
+    Everyone else gets nothing here, and sees those rows as listed."""
+    cases = DoubleListing.objects.filter(
+        outcome=DoubleListing.Outcome.OPEN, held_id__gte=voter_pk(unit.pk, 0), held_id__lt=voter_pk(unit.pk + 1, 0)
+    ).select_related("first__polling_unit__area")
+    grants = grants_for(user, unit.election)
+    return {
+        case.held_id: case
+        for case in cases
+        if sees_double_listing(grants, unit.area.path, case.first.polling_unit.area.path)
+    }

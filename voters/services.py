@@ -20,6 +20,7 @@ from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Election, PollingUnit
+from elections.permissions import grants_for
 from voters import rules
 from voters.crypto import id_cipher
 from voters.errors import AlreadyVoted, CertificateRefused, ListsClosed, StaleVersion, VoterListError
@@ -28,12 +29,14 @@ from voters.models import (
     ACTIVE_STATUSES,
     Certificate,
     Complaint,
+    DoubleListing,
     RemovalReason,
     Residence,
     Voter,
     VoterKey,
     VoterList,
     VoterStatus,
+    voter_pk,
 )
 
 # --- changes after posting (Art. 32-34) ----------------------------------------------------------------
@@ -81,25 +84,78 @@ def _audit(action: str, voter: Voter, by: Actor, **data: Any) -> None:
     )
 
 
-def _key_listed(voter: Voter) -> None:
-    """Save a new voter with its key; Art. 29 (one list per person) is the key table's unique index."""
-    try:
-        with transaction.atomic():
-            voter.save()
-            VoterKey.objects.create(
-                election_id=voter.election_id,
-                token=voter.national_id_token,
-                polling_unit_id=voter.polling_unit_id,
-                list_number=voter.list_number,
+def _scope(by: Actor, election: Election) -> tuple[str, ...] | None:
+    """The paths of the areas whose lists `by` may see; None for the whole election (the system, an administrator)."""
+    if by is None:
+        return None
+    grants = grants_for(by, election)
+    return None if grants.superuser else grants.committee_paths
+
+
+def _listings_of(voter: Voter) -> list[Voter]:
+    """The person's listings in the election (on a list, held or not): the active one first."""
+    places = VoterKey.objects.filter(election_id=voter.election_id, token=voter.national_id_token)
+    ids = [voter_pk(unit_id, number) for unit_id, number in places.values_list("polling_unit_id", "list_number")]
+    listed = Voter.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES).select_related("polling_unit__area")
+    return list(listed.order_by("held", "pk"))
+
+
+def _key_listed(voter: Voter, *, by: Actor) -> DoubleListing | None:
+    """Save a new voter with its key; Art. 29 (one list per person) is the key table's unique index.
+
+    A person already listed in a unit that `by` may see is refused, saying where. One listed elsewhere is put on
+    this list but held, for the committee that covers both (DoubleListing): `by` sees a listing like any other,
+    so adding people by hand tells nothing about lists outside their area either.
+    """
+    scope = _scope(by, voter.election)
+    for attempt in (1, 2):
+        listed = _listings_of(voter)
+        # A listing `by` may see is named, held or not (a held row reads as listed to them, so it is refused too).
+        seen = [v for v in listed if scope is None or any(v.polling_unit.area.path.startswith(p) for p in scope)]
+        if seen:
+            raise VoterListError(
+                _(
+                    "This person is already on the list of polling unit %(code)s, number %(n)d; remove them there "
+                    "first (Art. 29)."
+                )
+                % {"code": seen[0].polling_unit.code, "n": seen[0].list_number}
             )
-    except IntegrityError:
-        raise VoterListError(
-            _("This person is already on a list of this election; remove them there first (Art. 29).")
-        ) from None
+        first = listed[0] if listed else None
+        voter.held = first is not None
+        try:
+            with transaction.atomic():
+                voter.save(force_insert=True)
+                VoterKey.objects.create(
+                    election_id=voter.election_id,
+                    token=voter.national_id_token,
+                    struck=voter.pk if voter.held else 0,
+                    polling_unit_id=voter.polling_unit_id,
+                    list_number=voter.list_number,
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise VoterListError(_("Someone listed this person meanwhile; try again.")) from None
+            continue  # listed elsewhere meanwhile: decide again, now that it shows
+        if first is None:
+            return None
+        return DoubleListing.objects.create(
+            election_id=voter.election_id, held=voter, first=first, created_by=by if getattr(by, "pk", None) else None
+        )
+    return None
 
 
-def _key_struck(voter: Voter) -> None:
-    """The voter left the list: their key no longer counts for Art. 29, nor for the lookup."""
+def _key_struck(voter: Voter, now: dt.datetime | None = None) -> None:
+    """The voter left the list: their key no longer counts for Art. 29, nor for the lookup.
+
+    A held row's key was struck when it was held; it leaves its case instead, which closes (nobody is listed
+    twice any more). The caller saves the row.
+    """
+    if voter.held:
+        voter.held = False
+        DoubleListing.objects.filter(held=voter, outcome=DoubleListing.Outcome.OPEN).update(
+            outcome=DoubleListing.Outcome.WITHDRAWN, settled_at=now or timezone.now()
+        )
+        return
     changed = VoterKey.objects.filter(
         election_id=voter.election_id,
         token=voter.national_id_token,
@@ -123,7 +179,11 @@ class NewVoter:
 
 @transaction.atomic
 def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Actor, now: dt.datetime | None = None) -> Voter:
-    """Add one person to a unit's list (Art. 32: moved in, asked to vote where they live, late listing)."""
+    """Add one person to a unit's list (Art. 32: moved in, asked to vote where they live, late listing).
+
+    Art. 29: someone on a list that `by` may see is refused, naming it; someone listed elsewhere is added but
+    held for the committee that covers both lists (`_key_listed`), and `by` sees an addition like any other.
+    """
     election = unit.election
     _check_open(election, now)
     if not rules.is_of_age(person.date_of_birth, election.election_day):
@@ -144,9 +204,16 @@ def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Actor, now:
         status=VoterStatus.ADDED_LATE if voter_list.posted_on else VoterStatus.LISTED,
         status_note=note[:300],
     )
-    _key_listed(voter)
-    _audit(AuditAction.VOTER_ADDED, voter, by, status=voter.status, note=note[:300])
+    case = _key_listed(voter, by=by)
+    _audit(AuditAction.VOTER_ADDED, voter, by, status=voter.status, note=note[:300], **_held_data(case))
     return voter
+
+
+def _held_data(case: DoubleListing | None) -> dict[str, Any]:
+    """What a sealed entry about an added voter says of their hold (nothing when they were not held)."""
+    if case is None:
+        return {}
+    return {"held": True, "first_unit": case.first.polling_unit.code, "first_list_number": case.first.list_number}
 
 
 @transaction.atomic
@@ -160,12 +227,12 @@ def voter_remove(
         raise VoterListError(_("This voter is no longer on the list."))
     if reason not in RemovalReason.values:
         raise VoterListError(_("Choose a reason for the removal."))
-    before = voter.status
+    before, was_held = voter.status, voter.held
     voter.status, voter.removal_reason, voter.status_note = VoterStatus.REMOVED, reason, note[:300]
     voter.version += 1
-    voter.save(update_fields=["status", "removal_reason", "status_note", "version", "updated_at"])
     _key_struck(voter)
-    _audit(AuditAction.VOTER_REMOVED, voter, by, before=before, reason=reason, note=note[:300])
+    voter.save(update_fields=["status", "removal_reason", "status_note", "version", "held", "updated_at"])
+    _audit(AuditAction.VOTER_REMOVED, voter, by, before=before, reason=reason, note=note[:300], was_held=was_held)
     return voter
 
 
@@ -214,8 +281,8 @@ def certificate_issue(
         number = _certificate_number()
     voter.status = VoterStatus.TRANSFERRED_OUT
     voter.version += 1
-    voter.save(update_fields=["status", "version", "updated_at"])
     _key_struck(voter)
+    voter.save(update_fields=["status", "version", "held", "updated_at"])
     certificate = Certificate.objects.create(
         election=voter.election, number=number, voter=voter, issued_at=now, issued_by=by
     )
@@ -266,7 +333,7 @@ def certificate_accept(
         status=VoterStatus.ADDED_BY_CERTIFICATE,
         status_note=note[:300],
     )
-    _key_listed(voter)
+    case = _key_listed(voter, by=by)
     certificate.status, certificate.added_voter, certificate.used_at, certificate.used_by = (
         Certificate.Status.USED,
         voter,
@@ -281,6 +348,7 @@ def certificate_accept(
         certificate=certificate.number,
         from_unit=origin.polling_unit.code,
         from_list_number=origin.list_number,
+        **_held_data(case),
     )
     return voter
 
@@ -364,6 +432,67 @@ def complaint_answer(
     return complaint
 
 
+# --- people listed twice (Art. 29) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def double_listing_settle(
+    *, case: DoubleListing, decision: str, note: str, by: Actor, now: dt.datetime | None = None
+) -> DoubleListing:
+    """Settle a person put on a second list while on another (Art. 29(2): one list per person).
+
+    `decision` KEPT_FIRST: the first listing stays; the held row is removed ("on another list of this
+    election"). MOVED: the person is listed here (Art. 30(3): struck from the old list, added to the new one):
+    the first listing, if still on its list, is struck with the same reason and the held row becomes the
+    person's one listing. Only a committee whose area covers both units decides (voters/permissions.py).
+    """
+    case = DoubleListing.objects.select_for_update().select_related("election").get(pk=case.pk)
+    now = _check_open(case.election, now)
+    if case.outcome != DoubleListing.Outcome.OPEN:
+        raise VoterListError(_("This case is already settled."))
+    held = _locked_voter(case.held_id, None)
+    first = _locked_voter(case.first_id, None)
+    reason = RemovalReason.LISTED_ELSEWHERE
+    if decision == DoubleListing.Outcome.KEPT_FIRST:
+        held.status, held.removal_reason, held.status_note, held.held = VoterStatus.REMOVED, reason, note[:300], False
+        action = AuditAction.DOUBLE_LISTING_KEPT_FIRST
+    elif decision == DoubleListing.Outcome.MOVED:
+        if first.is_listed:
+            first.status, first.removal_reason, first.status_note = VoterStatus.REMOVED, reason, note[:300]
+            first.version += 1
+            _key_struck(first, now)
+            first.save(update_fields=["status", "removal_reason", "status_note", "version", "held", "updated_at"])
+            _audit(AuditAction.VOTER_REMOVED, first, by, reason=reason, note=note[:300], moved_to=held.pk)
+        try:
+            with transaction.atomic():
+                changed = VoterKey.objects.filter(
+                    election_id=held.election_id, token=held.national_id_token, struck=held.pk
+                ).update(struck=0)
+            assert changed == 1, changed  # every held row has its struck key: a missing one must not commit
+        except IntegrityError:
+            raise VoterListError(
+                _("This person is on another list now: settle that listing first (Art. 29).")
+            ) from None
+        held.held = False
+        action = AuditAction.DOUBLE_LISTING_MOVED
+    else:
+        raise VoterListError(_("Choose a decision."))
+    held.version += 1
+    held.save(update_fields=["status", "removal_reason", "status_note", "held", "version", "updated_at"])
+    case.outcome, case.settled_at, case.settled_by, case.note = decision, now, by, note[:300]
+    case.save(update_fields=["outcome", "settled_at", "settled_by", "note"])
+    _audit(
+        action,
+        held,
+        by,
+        first_unit=first.polling_unit.code,
+        first_list_number=first.list_number,
+        law="Art. 29(2)" if decision == DoubleListing.Outcome.KEPT_FIRST else "Art. 29(2), Art. 30(3)",
+        note=note[:300],
+    )
+    return case
+
+
 # --- check-in at the polling station ---------------------------------------------------------------------
 
 
@@ -380,6 +509,11 @@ def voter_check_in(*, unit: PollingUnit, voter_id: int, by: Actor, now: dt.datet
     if voter.status not in ACTIVE_STATUSES:
         raise VoterListError(
             _("This voter was struck from the list: %(status)s.") % {"status": voter.get_status_display()}
+        )
+    if voter.held:
+        # Art. 29: the person is also on another list; until a committee decides, that first listing is theirs.
+        raise VoterListError(
+            _("This voter is also on another list of this election, awaiting the committee's decision (Art. 29).")
         )
     if voter.voted_at is not None:
         raise AlreadyVoted(voter)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "config.middleware.RejectNulMiddleware",
     "config.middleware.PageMethodsMiddleware",  # pages: GET, HEAD, POST; other methods are the API's
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -169,6 +170,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Slugs in paths are Django's slug converter: say so in the schema, so a client (and the fuzz run) knows.
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
+}
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts come from this site only, never inline;
+# no plugins, no framing, forms post here only. The pages keep their scripts in static/js and their styles in
+# static/css; the API documentation is served the same way (config/api_docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the second factor's QR code
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
 }
 
 
@@ -201,21 +222,46 @@ VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY")
 AUDIT_KEY = env_str("KP_AUDIT_KEY")
 AUDIT_SIGNING_KEY = env_str("KP_AUDIT_SIGNING_KEY")
 AUDIT_SIGNING_KEY_FILE = env_str("KP_AUDIT_SIGNING_KEY_FILE")
+# Voter files a user may upload on the staff pages within an hour (voters/importing/uploads.py), counted in the
+# audit log so every web process shares the count; the command import_voters is not limited.
+VOTER_UPLOADS_PER_HOUR = env_int("KP_VOTER_UPLOADS_PER_HOUR", 20)
 # The public "where do I vote" lookup: guesses per client per minute, the election-wide alarm threshold per
 # minute, and the fixed floor (seconds) every answer is padded to, so a hit and a miss take the same time.
 VOTER_LOOKUP_PER_CLIENT_PER_MINUTE = env_int("KP_VOTER_LOOKUP_PER_CLIENT", 5)
 VOTER_LOOKUP_ALARM_PER_MINUTE = env_int("KP_VOTER_LOOKUP_ALARM", 600)
 VOTER_LOOKUP_MIN_SECONDS = 0.4
-# Behind a reverse proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
-VOTER_LOOKUP_CLIENT_HEADER = env_str("KP_VOTER_LOOKUP_CLIENT_HEADER")
-# Counters of the lookup live in Django's cache. LocMemCache is per process: with several gunicorn workers
-# use a shared cache (KP_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and KP_CACHE_LOCATION=
-# redis://..., or django.core.cache.backends.db.DatabaseCache with a table name and `createcachetable`).
+# The client's address (core/http.py client_address): with 0, REMOTE_ADDR; behind N reverse proxies of our own, the
+# N-th address from the right of X-Forwarded-For, the one the farthest of them saw (never the leftmost: the client's).
+TRUSTED_PROXIES = env_int("KP_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("KP_TRUSTED_PROXIES must be 0 or a number of proxies")
+# Shared state (docs/deploy.md): Django's cache holds the public pages and open data, the lookup's counters and its
+# alarm. Unset, each process has a cache of its own (right for one process); KP_CACHE_URL (redis://HOST:PORT/N) gives
+# every web process on every machine one cache in Redis. KP_BROKER_URL, Redis too, is checked by the health answer.
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+CACHE_URL = env_str("KP_CACHE_URL")
+BROKER_URL = env_str("KP_BROKER_URL")
+for _name, _url in (("KP_CACHE_URL", CACHE_URL), ("KP_BROKER_URL", BROKER_URL)):
+    if _url and not _url.startswith(_REDIS_SCHEMES):
+        raise ImproperlyConfigured(f"{_name} must be a Redis URL: redis://HOST:PORT/N")
+for _old, _new in (
+    ("KP_CACHE_BACKEND", "KP_CACHE_URL"),
+    ("KP_CACHE_LOCATION", "KP_CACHE_URL"),
+    ("KP_VOTER_LOOKUP_CLIENT_HEADER", "KP_TRUSTED_PROXIES"),
+):
+    if env_str(_old):  # left set, it would quietly leave each process counting on its own
+        raise ImproperlyConfigured(f"{_old} is no longer read: set {_new} (README, Production deployment)")
 CACHES = {
-    "default": {
-        "BACKEND": env_str("KP_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("KP_CACHE_LOCATION", "kiemphieu"),
-    }
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that does not answer costs a request two seconds, not a hung worker; health says which part.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kiemphieu"}
+    )
 }
 
 # The public site (public/): seconds a browser or CDN may keep a public answer before asking again

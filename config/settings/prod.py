@@ -6,6 +6,7 @@ from config.settings import public_keys
 from config.settings.base import *  # noqa: F403
 from config.settings.base import AUDIT_KEY, AUDIT_SIGNING_KEY, AUDIT_SIGNING_KEY_FILE, SECRET_KEY, VOTER_ID_KEY
 from config.settings.env import env_bool, env_int, env_str
+from core.keys import audit_signing_key
 
 DATABASE_URL_GIVEN = bool(env_str("KP_DATABASE_URL"))
 
@@ -28,41 +29,17 @@ if len(AUDIT_KEY) < 32:
     raise ImproperlyConfigured("KP_AUDIT_KEY must be set to a random string of 32 characters or more")
 
 
-def _audit_signing_key_loads() -> None:
-    """The checkpoints' Ed25519 key must load at start-up, not fail at the first publication (docs/audit.md).
-
-    The same two forms as `elections.audit.signing_key`: PEM (PKCS#8) text or file, or base64 of the 32-byte seed.
-    """
-    import base64
-
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    text = AUDIT_SIGNING_KEY
-    if AUDIT_SIGNING_KEY_FILE:
-        try:
-            with open(AUDIT_SIGNING_KEY_FILE, encoding="ascii") as pem:
-                text = pem.read()
-        except (OSError, ValueError) as exc:
-            raise ImproperlyConfigured(f"KP_AUDIT_SIGNING_KEY_FILE cannot be read: {exc}") from None
-    text = text.strip()
-    if not text:
-        raise ImproperlyConfigured("KP_AUDIT_SIGNING_KEY or KP_AUDIT_SIGNING_KEY_FILE must give the audit signing key")
-    try:
-        if text.startswith("-----BEGIN"):
-            key = serialization.load_pem_private_key(text.encode(), password=None)
-        else:
-            key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
-    except (ValueError, TypeError):  # binascii.Error is a ValueError
-        key = None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ImproperlyConfigured("the audit signing key must be an Ed25519 private key (PEM, or base64 of 32 bytes)")
-
-
-_audit_signing_key_loads()
+# The checkpoints' Ed25519 key must load at start-up, not fail at the first publication (docs/audit.md).
+audit_signing_key(
+    AUDIT_SIGNING_KEY,
+    AUDIT_SIGNING_KEY_FILE,
+    missing="KP_AUDIT_SIGNING_KEY or KP_AUDIT_SIGNING_KEY_FILE must give the audit signing key",
+)
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("KP_SECURE_SSL_REDIRECT", True)
+# A load balancer asks each web process directly, over plain HTTP, whether it is well (CONTRACT §11).
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -5,6 +5,8 @@ import datetime as dt
 from django import template
 from django.utils.formats import date_format
 
+from core.law import article_words
+
 register = template.Library()
 
 
@@ -26,3 +28,9 @@ def birth_date(value: object) -> str:
     except ValueError:
         return text
     return text
+
+
+@register.filter
+def law_reference(value: object) -> str:
+    """References to the law in the reader's language: "Art. 79(1), Art. 79(3)" -> "Điều 79(1), Điều 79(3)"."""
+    return article_words(str(value or ""))

@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 
 from elections import selectors, wording
 from elections.filters import ConstituencyFilter, PollingUnitFilter
-from elections.models import Contest, Election
+from elections.models import Contest, Election, Role
 from elections.permissions import (
     Action,
     access_area,
@@ -26,7 +26,7 @@ from office.elections.tables import ConstituencyTable, PollingUnitTable
 from results import permissions
 from results.models import Tally
 from results.publication import services as publication
-from results.tallies.selectors import queue_counts, review_queue, unit_contests
+from results.tallies.selectors import UnitContest, queue_counts, review_queue, unit_contests
 
 PAGE_SIZE = 50
 
@@ -45,6 +45,7 @@ class HomeEntry:
     roles: list[selectors.HomeRole]
     waiting: int
     result_contests: list[Contest]
+    unit_tallies: list[UnitContest]  # a clerk's units: each contest's status and next step (issue 16)
 
 
 def _home_entry(user: object, found: selectors.HomeElection) -> HomeEntry:
@@ -52,7 +53,9 @@ def _home_entry(user: object, found: selectors.HomeElection) -> HomeEntry:
     reviews = permissions.can_open_review_queue(grants)
     waiting = queue_counts(review_queue(found.election, grants)).get(Tally.Status.SUBMITTED, 0) if reviews else 0
     result_contests = list(permissions.contests_with_results(found.election, grants)) if reviews else []
-    return HomeEntry(found.election, found.roles, waiting, result_contests)
+    clerk_units = [r.assignment.polling_unit for r in found.roles if r.assignment.role == Role.CLERK]
+    unit_tallies = [row for unit in clerk_units if unit is not None for row in unit_contests(unit)]
+    return HomeEntry(found.election, found.roles, waiting, result_contests, unit_tallies)
 
 
 @require_safe

@@ -3,8 +3,9 @@
 Each view: access check, one selector or service call, render.
 """
 
-import datetime as dt
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,19 +14,23 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
 
+from core.errors import DomainError
 from core.http import request_source, show_refusal
 from elections.models import Constituency
 from elections.permissions import Action, access_constituency, access_election, can_area, grants_for
 from elections.selectors import constituencies_visible
+from office.outcomes.forms import ANNULMENT, DecisionRecordForm, RoundOpenForm
 from office.tallies.filters import ContestConstituencyFilter
 from office.tallies.tables import ContestConstituencyTable
 from results import permissions
-from results.decisions import further_rounds
+from results.decisions import closing, further_rounds
 from results.flags import screening
 from results.minutes import data as minutes_data
 from results.models import ConstituencyResult, Flag, PublicationProposal
@@ -34,6 +39,16 @@ from results.outcomes import constituency as outcomes
 from results.outcomes import wording as explain
 from results.publication import services as publication
 from results.rules import winners as rules
+
+ROUND_KINDS = {
+    rules.ADDITIONAL: gettext_lazy("Additional election (Art. 79)"),
+    rules.RE_ELECTION: gettext_lazy("Re-election (Art. 80)"),
+    ANNULMENT: gettext_lazy("The NEC annulled the constituency's result: re-election (Art. 81)"),
+}
+CLOSING_KINDS = {
+    "seats_left_vacant": gettext_lazy("Leave the seats vacant: no further round"),
+    "tie_settled": gettext_lazy("Settle the tie: name who takes the open seats (Art. 78(4))"),
+}
 
 
 @require_safe
@@ -69,10 +84,7 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         "can_resolve": permissions.can_resolve_any(grants),
         "today": today,
         "days_left": (deadline - today).days if deadline else None,
-        "default_day": min(deadline, max(today, constituency.election.election_day + dt.timedelta(days=7)))
-        if deadline
-        else today,
-        "round_kinds": {rules.RE_ELECTION: _("re-election"), rules.ADDITIONAL: _("additional election")},
+        "deadline_days": rounds.second_round_days(constituency.election),
         "publication": publication.publication_state(constituency),
         "can_publish": permissions.can_publish(grants, constituency),
     }
@@ -113,34 +125,107 @@ def turnout_publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("elections:election-detail", slug)
 
 
-@require_POST
-@login_required
-def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The election committee opens the re-election or the additional election the result calls for."""
+def _decider(request: HttpRequest, slug: str, code: str) -> Constituency:
+    """The constituency, for an election committee above it (Arts. 79-81): 404 for who may not see it, 403 for
+    who may see it but not decide."""
     constituency = access_constituency(request.user, slug, code, need=Action.VIEW)
     if not permissions.can_decide_round(grants_for(request.user, constituency.election), constituency):
-        raise PermissionDenied("Only the election committee above the constituency opens a further round.")
-    try:
-        voting_day = dt.date.fromisoformat(request.POST.get("voting_day", ""))
-    except ValueError:
-        messages.error(request, _("Enter the voting day of the round as a date."))
-        return redirect("results:constituency-result", slug, code)
-    try:
-        row = further_rounds.round_open(
-            constituency=constituency,
-            kind=request.POST.get("kind", ""),
-            voting_day=voting_day,
-            reason=request.POST.get("reason", "")[:2000],
-            by=request.user,
-            source=request_source(request),
-        )
-    except further_rounds.RoundRefused as exc:
-        show_refusal(request, exc)
-        return redirect("results:constituency-result", slug, code)
-    messages.success(request, _("Round 2 is open; the polling units now enter its counting minutes."))
-    if row.voting_day > row.deadline:
-        messages.warning(request, _("The voting day is after the deadline set by law."))
-    return redirect("results:constituency-result", slug, code)
+        raise PermissionDenied("Only the election committee above the constituency records its decisions.")
+    return constituency
+
+
+# A refusal's problem path (results/decisions) -> the form's field that shows it.
+FIELD_OF = {"decision.body": "body", "decision.reference": "reference", "decision.date": "date"}
+
+
+def _refusal_on_form(form: forms.Form, exc: DomainError) -> None:
+    """The service's refusal shown on the form: each problem under its field, else the message above the form."""
+    placed = False
+    for p in exc.problems:
+        field = FIELD_OF.get(p.path, p.path)
+        if field in form.fields:
+            form.add_error(field, str(p.message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _decision_context(constituency: Constituency, outcome: outcomes.ConstituencyOutcome, form: forms.Form) -> dict:
+    return {
+        "election": constituency.election,
+        "constituency": constituency,
+        "outcome": outcome,
+        "form": form,
+        "days": rounds.second_round_days(constituency.election),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The election committee opens the round the result calls for, or the re-election after the NEC annuls the
+    constituency's result (Art. 81), with the decision's body, reference and date (CONTRACT §10)."""
+    constituency = _decider(request, slug, code)
+    outcome = outcomes.constituency_outcome(constituency, with_margin=False)
+    kinds: list[tuple[str, Any]] = []
+    if outcome.current.number == 1:
+        if outcome.next_round:
+            kinds.append((outcome.next_round, ROUND_KINDS[outcome.next_round]))
+        kinds.append((ANNULMENT, ROUND_KINDS[ANNULMENT]))
+    deadline_help = _("No later than %(deadline)s: %(days)s days after election day (Arts. 79(3), 80(4), 81(2)).") % {
+        "deadline": date_format(outcome.deadline, "SHORT_DATE_FORMAT") if outcome.deadline else "",
+        "days": rounds.second_round_days(constituency.election),
+    }
+    posted = request.POST if request.method == "POST" else None
+    form = RoundOpenForm(posted, kinds=kinds, deadline_help=deadline_help)
+    if posted is not None and kinds and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        try:
+            further_rounds.round_open(
+                constituency=constituency,
+                kind=rules.RE_ELECTION if kind == ANNULMENT else kind,
+                voting_day=form.cleaned_data["voting_day"],
+                decision=form.decision(),
+                annulment=kind == ANNULMENT,
+                by=request.user,
+                source=request_source(request),
+            )
+        except DomainError as exc:
+            _refusal_on_form(form, exc)
+        else:
+            messages.success(request, _("Round 2 is open; the polling units now enter its counting minutes."))
+            return redirect("results:constituency-result", slug, code)
+    context = _decision_context(constituency, outcome, form) | {"kinds": kinds}
+    return render(request, "results/round_open.html", context, status=400 if posted is not None else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def decision_record(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The competent body's decision closing the constituency: seats left vacant, or a tie settled (CONTRACT §10)."""
+    constituency = _decider(request, slug, code)
+    outcome = outcomes.constituency_outcome(constituency, with_margin=False)
+    kinds = [(k, CLOSING_KINDS[k]) for k in outcome.closing_kinds]
+    tied = [(c.code, c.full_name) for c in outcome.candidates if c.tied]
+    posted = request.POST if request.method == "POST" else None
+    form = DecisionRecordForm(posted, kinds=kinds, tied=tied)
+    if posted is not None and kinds and form.is_valid():
+        try:
+            closing.decision_record(
+                constituency=constituency,
+                kind=form.cleaned_data["kind"],
+                decision=form.decision(),
+                elected=form.cleaned_data.get("elected", []),
+                by=request.user,
+                source=request_source(request),
+            )
+        except DomainError as exc:
+            _refusal_on_form(form, exc)
+        else:
+            messages.success(request, _("Decision recorded: the result is decided."))
+            return redirect("results:constituency-result", slug, code)
+    context = _decision_context(constituency, outcome, form) | {"kinds": kinds}
+    return render(request, "results/decision_record.html", context, status=400 if posted is not None else 200)
 
 
 @require_safe

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.models import Candidate
 from results.models import FIGURES
-from results.tallies.parsing import MAX_COMPLAINTS, TallyPayload
+from results.tallies import drafts
+from results.tallies.parsing import MAX_COMPLAINTS, MAX_COUNT, TallyPayload
 
 # Art. 75(2): the numbered lines of the paper minutes.
 FIELD_LABELS = {
@@ -22,10 +23,17 @@ FIELD_LABELS = {
 
 
 def _count_field(label: Any) -> forms.IntegerField:
+    # the same words as a draft kept as typed (results/tallies/drafts.py), so a line reads the same either way
     return forms.IntegerField(
         label=label,
         min_value=0,
-        max_value=2_000_000_000,
+        max_value=MAX_COUNT,
+        error_messages={
+            "required": drafts.EMPTY,
+            "invalid": drafts.NOT_WHOLE,
+            "min_value": drafts.NOT_WHOLE,
+            "max_value": drafts.TOO_LARGE,
+        },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "min": 0, "autocomplete": "off"}),
     )
 
@@ -38,6 +46,7 @@ class TallyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    draft_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # of a draft kept as typed
 
     def __init__(self, *args: Any, candidates: Sequence[Candidate], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -45,15 +54,47 @@ class TallyForm(forms.Form):
         fields: dict[str, forms.Field] = {name: _count_field(FIELD_LABELS[name]) for name in FIGURES}
         for c in self.candidates:
             fields[f"votes_{c.pk}"] = _count_field(c.full_name)
+        for name, count in fields.items():
+            count.widget.attrs["aria-describedby"] = f"why-{name}"  # the line's notes, read with it
         fields["complaints"] = self.fields["complaints"]
         fields["version"] = self.fields["version"]
+        fields["draft_revision"] = self.fields["draft_revision"]
         self.fields = fields  # type: ignore[assignment]
+        # what the checks found on each line ("votes" for the total), set by the page: errors and warnings
+        self.notes: dict[str, list[Any]] = {}
 
     def figure_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in FIGURES]
 
     def candidate_fields(self) -> list[tuple[Candidate, forms.BoundField]]:
         return [(c, self[f"votes_{c.pk}"]) for c in self.candidates]
+
+    def figure_rows(self) -> list[tuple[forms.BoundField, list[Any], bool]]:
+        """(field, the checks' notes on it, whether it is refused) for lines 1-6 of the minutes."""
+        return [self._row(self[name]) for name in FIGURES]
+
+    def candidate_rows(self) -> list[tuple[Candidate, forms.BoundField, list[Any], bool]]:
+        return [(c, *self._row(self[f"votes_{c.pk}"])) for c in self.candidates]
+
+    def _row(self, field: forms.BoundField) -> tuple[forms.BoundField, list[Any], bool]:
+        notes = self.notes.get(field.name, [])
+        return field, notes, bool(field.errors) or any(n.severity == "error" for n in notes)
+
+    def typed(self) -> drafts.Typed:
+        """The minutes as the clerk typed them, complete or not: what a draft keeps."""
+        data = self.data
+        return drafts.Typed(
+            {name: str(data.get(name, "")) for name in FIGURES},
+            {c.code: str(data.get(f"votes_{c.pk}", "")) for c in self.candidates},
+            str(data.get("complaints", "")),
+        )
+
+    @classmethod
+    def data_of(cls, typed: drafts.Typed, candidates: Sequence[Candidate], **extra: Any) -> dict[str, Any]:
+        """Form data showing a draft kept as typed (the inverse of `typed`)."""
+        data: dict[str, Any] = {name: typed.figures.get(name, "") for name in FIGURES}
+        data.update({f"votes_{c.pk}": typed.votes.get(c.code, "") for c in candidates})
+        return {**data, "complaints": typed.complaints, **extra}
 
     def payload(self) -> TallyPayload:
         data = self.cleaned_data

@@ -1,6 +1,5 @@
-"""Pages of election day: the clerk's entry of the minutes and turnout, the reviewers' queue and tally page."""
+"""Pages of election day: the reviewers' queue and tally page, the flags (the clerk's entry is entry.py)."""
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,15 +15,14 @@ from django_tables2 import RequestConfig
 
 from core.http import request_source, show_refusal
 from elections import audit_codes
-from elections.permissions import Action, access_election, access_polling_unit, can_polling_unit, grants_for
+from elections.permissions import Action, access_election, grants_for
 from office.tallies.filters import FlagFilter, ReviewFilter
 from office.tallies.forms import FIELD_LABELS, TallyForm
 from office.tallies.tables import FlagTable, ReviewTable
 from results.models import FIGURES, Tally
-from results.permissions import TallyScope, access_tally, can_open_review_queue, can_tally
+from results.permissions import TallyScope, access_tally, can_open_review_queue, can_tally, tally_action_need
 from results.publication.services import current_publication
-from results.rules import checks
-from results.tallies import corrections, errors, records, selectors, services, turnout
+from results.tallies import corrections, errors, records, selectors, services
 
 
 def _entry_url(scope: TallyScope) -> str:
@@ -45,53 +43,6 @@ def _initial(scope: TallyScope, tally: Tally | None) -> dict[str, Any]:
         initial[f"votes_{c.pk}"] = content["votes"].get(c.code)
     initial["complaints"], initial["version"] = tally.complaints, tally.version
     return initial
-
-
-@login_required
-def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
-    """The clerk's counting minutes for one contest: save the draft, or review and submit."""
-    scope = access_tally(request.user, slug, unit, contest, need=Action.ENTER)
-    candidates = list(scope.constituency.candidates.order_by("ballot_order"))
-    tally = records.current_tally(scope)
-    editable = tally is None or tally.status in (*records.EDITABLE, Tally.Status.ANNULLED)
-    form = TallyForm(request.POST or None, candidates=candidates, initial=_initial(scope, tally))
-    if request.method == "POST" and form.is_valid():
-        payload, action = form.payload(), request.POST.get("action", "save")
-        version = form.cleaned_data.get("version")
-        by, source = request.user, request_source(request)
-        try:
-            if action == "submit":
-                already = tally is not None and tally.status == Tally.Status.SUBMITTED
-                services.tally_submit(scope=scope, payload=payload, version=version, by=by, source=source)
-                if already:  # a retried submission: it counted once
-                    messages.info(request, _("These minutes were already submitted."))
-                else:
-                    messages.success(request, _("Submitted for review. Thank you."))
-            else:
-                if tally is None or tally.status == Tally.Status.ANNULLED or not services.same_content(tally, payload):
-                    services.tally_save(scope=scope, payload=payload, version=version, by=by, source=source)
-                messages.success(request, _("Draft saved."))
-            return redirect(_entry_url(scope))
-        except errors.TallyInvalid as exc:
-            for p in exc.problems:
-                for path in p.path.split(", "):
-                    form.add_error(form.field_for_path(path), p.message)
-        except errors.TallyConflict as exc:
-            form.add_error(None, exc.message)
-    context = {
-        "scope": scope,
-        "election": scope.election,
-        "tally": tally,
-        "editable": editable,
-        "form": form,
-        "flags": selectors.open_flags(tally) if tally else [],
-        "check_messages": {code: _(msg) for code, msg in checks.MESSAGES.items()},
-        "seats": scope.constituency.seats,
-        "rules": scope.election.rules,
-        "warning_only": sorted(checks.WARNING_ONLY.get(scope.election.rules, ())),
-        "loaded_list": records.loaded_list_count(scope),
-    }
-    return render(request, "results/tally_entry.html", context)
 
 
 @require_safe
@@ -157,8 +108,7 @@ def _published(scope: TallyScope) -> bool:
 @login_required
 def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, action: str) -> HttpResponse:
     """Return, approve, annul, and propose or decide a correction; each needs its role."""
-    need = {"return": Action.REVIEW, "approve": Action.REVIEW}.get(action, Action.MANAGE)
-    scope = access_tally(request.user, slug, unit, contest, need=need)
+    scope = access_tally(request.user, slug, unit, contest, need=tally_action_need(action))
     by, source, reason = request.user, request_source(request), request.POST.get("reason", "")
     version = request.POST.get("version")
     version_int = int(version) if version and version.isdigit() else None
@@ -223,44 +173,6 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {"election": election, "filter": filterset, "table": table, "counts": counts}
     return render(request, "results/review_queue.html", context)
-
-
-@login_required
-def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
-    """The clerk reports voters who have voted so far at each of the day's reporting times."""
-    polling_unit = access_polling_unit(request.user, slug, unit, need=Action.VIEW)
-    constituency_ids = set(polling_unit.memberships.values_list("constituency_id", flat=True))
-    grants = grants_for(request.user, polling_unit.election)
-    may_enter = can_polling_unit(grants, polling_unit, Action.ENTER, constituency_ids=constituency_ids)
-    if request.method == "POST":
-        if not may_enter:
-            raise PermissionDenied(_("Only the unit's polling team reports its turnout."))
-        at_text, voted = request.POST.get("at", ""), request.POST.get("voters_voted", "")
-        try:
-            at = dt.time.fromisoformat(at_text)
-            count = int(voted)
-            if count < 0:
-                raise ValueError(voted)
-        except ValueError:
-            messages.error(request, _("Enter a whole number of voters."))
-        else:
-            try:
-                _report, found = turnout.turnout_report_save(
-                    unit=polling_unit, at=at, voters_voted=count, by=request.user, source=request_source(request)
-                )
-                messages.success(request, _("Turnout at %(at)s saved.") % {"at": at_text})
-                for f in found:
-                    messages.warning(request, f.message)
-            except errors.TallyError as exc:
-                messages.error(request, "; ".join(str(p.message) for p in exc.problems) or exc.message)
-        return redirect("results:turnout-entry", slug, unit)
-    context = {
-        "election": polling_unit.election,
-        "unit": polling_unit,
-        "series": selectors.turnout_series(polling_unit),
-        "may_enter": may_enter,
-    }
-    return render(request, "results/turnout_entry.html", context)
 
 
 @require_safe

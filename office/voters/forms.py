@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DayMonthYearField
 from elections.models import Gender
-from voters.models import Complaint, RemovalReason, Residence
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # larger files go through `manage.py import_voters`
+from voters.models import Complaint, DoubleListing, RemovalReason, Residence
 
 
 class NationalIdField(forms.RegexField):
@@ -27,18 +25,28 @@ class NationalIdField(forms.RegexField):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Voter file (CSV, UTF-8)"))
+    # An empty file too goes to the upload service, which refuses it with its reason and audits it.
+    file = forms.FileField(label=_("Voter file (CSV, UTF-8)"), allow_empty_file=True)
     skip_invalid = forms.BooleanField(
         label=_("Load the good rows and skip the refused ones"),
         required=False,
         help_text=_("Without this, a file with any refused row is refused whole and nothing is written."),
     )
+    # The size limit is the upload service's (voters/importing/uploads.py), which audits a file refused for it.
 
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 200 MB: load it with the import_voters command."))
-        return upload
+
+class SettleForm(forms.Form):
+    """The decision on a person listed twice (Art. 29); the service checks who may take it."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (DoubleListing.Outcome.KEPT_FIRST, _("Keep the first listing: remove the new one")),
+            (DoubleListing.Outcome.MOVED, _("Move the person to the new list: strike the first listing")),
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class VoterAddForm(forms.Form):

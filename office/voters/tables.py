@@ -1,5 +1,8 @@
 """The voter list of a unit as a table (django-tables2): formatting only; the selector orders and filters."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
@@ -43,6 +46,14 @@ class VoterTable(tables.Table):
     def render_residence(self, record: Voter) -> str:
         return record.get_residence_display()
 
+    def __init__(self, *args: Any, held: Mapping[int, object] | None = None, **kwargs: Any) -> None:
+        # The held rows (Art. 29) whose case the reader may know of (selectors.held_shown); to anyone else a held
+        # row reads exactly as a listed one.
+        self.held = held or {}
+        super().__init__(*args, **kwargs)
+
     def render_status(self, record: Voter) -> str:
         text = record.get_status_display()
+        if record.pk in self.held:
+            text = format_html('{} <span class="badge">{}</span>', text, _("also on another list: held"))
         return format_html("{} · {}", text, _("voted")) if record.voted_at else text

@@ -9,6 +9,12 @@ urlpatterns = [
     path("<slug:slug>/areas/<str:code>/import/", views.import_upload, name="import"),
     path("<slug:slug>/imports/<int:pk>/", views.import_report, name="import-report"),
     path("<slug:slug>/imports/<int:pk>/refused.csv", views.import_refused_csv, name="import-refused-csv"),
+    path("<slug:slug>/areas/<str:code>/listed-twice/", views.double_listings, name="double-listings"),
+    path(
+        "<slug:slug>/areas/<str:code>/listed-twice/<int:pk>/",
+        views.double_listing_settle,
+        name="double-listing-settle",
+    ),
     path(unit, views.unit_list, name="unit-list"),
     path(unit + "list.pdf", views.unit_pdf, name="unit-pdf"),
     path(unit + "post/", views.unit_post, name="unit-post"),

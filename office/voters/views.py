@@ -32,20 +32,21 @@ from office.voters.forms import (
     ComplaintForm,
     PostForm,
     RemoveForm,
+    SettleForm,
     UploadForm,
     VersionForm,
     VoterAddForm,
 )
 from office.voters.tables import VoterTable
 from voters import errors, selectors, services
-from voters.importing import pipeline
-from voters.importing.reading import FileRefused
+from voters.importing import pipeline, uploads
 from voters.models import UNIT_SPAN, Complaint, Voter, VoterListRendering, voter_pk
-from voters.permissions import access_voter_import, can_voter_list
+from voters.permissions import access_double_listing, access_voter_import, can_voter_list
 from voters.printing import voter_list_file, voter_list_rendering
 
 PAGE_SIZE = 100
 SEARCH_LIMIT = 20
+DOUBLE_LISTINGS_SHOWN = 200  # cases on the page at once; deciding them brings the next
 
 
 def _voter(unit: PollingUnit, number: int) -> Voter:
@@ -76,7 +77,7 @@ def unit_list(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     voters = VoterFilter(
         request.GET or None, queryset=selectors.voters_of_unit(unit).select_related("election", "polling_unit")
     )
-    table = VoterTable(voters.qs)
+    table = VoterTable(voters.qs, held=selectors.held_shown(request.user, unit))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = _unit_context(request, unit, table=table, filter=voters, summary=selectors.unit_summary(unit))
     context["post_form"] = PostForm()
@@ -205,6 +206,8 @@ def voter_detail(request: HttpRequest, slug: str, code: str, number: int) -> Htt
         remove_form=RemoveForm(initial={"version": voter.version}),
         version_form=VersionForm(initial={"version": voter.version}),
         certificate=getattr(voter, "certificate_out", None),
+        # only for who may see both lists; to anyone else a held row reads as listed (Art. 29, DoubleListing)
+        double_listing=selectors.held_shown(request.user, unit).get(voter.pk) if voter.held else None,
     )
     return render(request, "voters/voter_detail.html", context)
 
@@ -334,6 +337,39 @@ def complaint_answer(request: HttpRequest, slug: str, code: str, pk: int) -> Htt
     return redirect("voters:complaints", slug, code)
 
 
+# --- people listed twice (Art. 29) ------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def double_listings(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The people put on a second list while on another, both in this area: its committee decides each."""
+    area = access_area(request.user, slug, code, need=Action.MANAGE)
+    listed_twice = selectors.double_listings_of_area(area)[:DOUBLE_LISTINGS_SHOWN]
+    cases = [(case, SettleForm(prefix=f"c{case.pk}")) for case in listed_twice]
+    context = {"election": area.election, "area": area, "cases": cases, "shown": DOUBLE_LISTINGS_SHOWN}
+    return render(request, "voters/double_listings.html", context)
+
+
+@require_POST
+@login_required
+def double_listing_settle(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    area = access_area(request.user, slug, code, need=Action.MANAGE)
+    case = access_double_listing(request.user, slug, pk)
+    form = SettleForm(request.POST, prefix=f"c{case.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("voters:double-listings", slug, area.code)
+    try:
+        services.double_listing_settle(
+            case=case, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"], by=request.user
+        )
+        messages.success(request, _("Decision recorded."))
+    except errors.VoterListError as exc:
+        messages.error(request, str(exc))
+    return redirect("voters:double-listings", slug, area.code)
+
+
 # --- check-in ----------------------------------------------------------------------------------------
 
 
@@ -380,58 +416,41 @@ def import_upload(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     area = access_area(request.user, slug, code, need=Action.MANAGE)
     form = UploadForm(request.POST or None, request.FILES or None)
     error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        skip = form.cleaned_data["skip_invalid"]
         digest = pipeline.file_digest_of_upload(upload)
         upload.seek(0)
-        try:
-            report = pipeline.voter_list_import(
-                election=area.election,
-                area=area,
-                source=upload.file,
-                file_name=upload.name,
-                sha256=digest,
-                skip_invalid=skip,
-                by=request.user,
-            )
-        except FileRefused as exc:
-            error = str(exc)
-        except pipeline.ImportRefused as exc:
-            batch = pipeline.voter_import_record_refused(
-                election=area.election,
-                area=area,
-                report=exc.report,
-                file_name=upload.name,
-                sha256=digest,
-                by=request.user,
-                skip=skip,
-            )
-            return redirect("voters:import-report", slug, batch.pk)
+        result = uploads.voter_list_upload(
+            area=area,
+            source=upload.file,
+            file_name=upload.name,
+            size=upload.size,
+            sha256=digest,
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            by=request.user,
+        )
+        if result.error:
+            error, status = result.error, result.status
+        elif result.batch is not None:
+            return redirect("voters:import-report", slug, result.batch.pk)
         else:
-            if report.batch is None and report.refusals:
-                report.batch = pipeline.voter_import_record_refused(
-                    election=area.election,
-                    area=area,
-                    report=report,
-                    file_name=upload.name,
-                    sha256=digest,
-                    by=request.user,
-                    skip=skip,
-                )
-            if report.batch is None:
-                messages.success(
-                    request,
-                    _("No changes: all %(n)d rows are already on the lists.") % {"n": report.unchanged},
-                )
-                return redirect("voters:import", slug, code)
-            return redirect("voters:import-report", slug, report.batch.pk)
+            unchanged = result.report.unchanged if result.report else 0
+            messages.success(request, _("No changes: all %(n)d rows are already on the lists.") % {"n": unchanged})
+            return redirect("voters:import", slug, code)
     grants = grants_for(request.user, area.election)
     recent = selectors.imports_of_election(
         area.election, area_paths=None if grants.superuser else grants.committee_paths
     )[:20]
-    context = {"election": area.election, "area": area, "form": form, "error": error, "recent": recent}
-    return render(request, "voters/import_upload.html", context, status=400 if error else 200)
+    context = {
+        "election": area.election,
+        "area": area,
+        "form": form,
+        "error": error,
+        "recent": recent,
+        "double_listings": selectors.double_listings_of_area(area).count(),
+    }
+    return render(request, "voters/import_upload.html", context, status=status)
 
 
 @require_safe

@@ -3,20 +3,31 @@
 - tallies: the counting minutes as entered (Tally, its votes, versions and corrections) and turnout reports;
 - flags: what the checks and the screening found;
 - outcomes: rounds of a constituency, cached results, running sums;
+- decisions: decisions of a competent body that open a second round or close a constituency;
 - publication: proposals, published snapshots, the public counters;
 - minutes: the issued official minutes, their settings, members and ZIP jobs.
 """
 
+from results.models.decisions import ConstituencyDecision
 from results.models.flags import Flag
 from results.models.minutes import DEFAULT_FORMS, BodyMember, Minute, MinutesJob, MinutesSettings
 from results.models.outcomes import ConstituencyResult, ConstituencyRound, RoundTotal
 from results.models.publication import PublicationProposal, PublicRevision, ResultPublication, TurnoutPublication
-from results.models.tallies import FIGURES, Tally, TallyCorrection, TallyVersion, TallyVote, TurnoutReport
+from results.models.tallies import (
+    FIGURES,
+    Tally,
+    TallyCorrection,
+    TallyDraft,
+    TallyVersion,
+    TallyVote,
+    TurnoutReport,
+)
 
 __all__ = [
     "DEFAULT_FORMS",
     "FIGURES",
     "BodyMember",
+    "ConstituencyDecision",
     "ConstituencyResult",
     "ConstituencyRound",
     "Flag",
@@ -29,6 +40,7 @@ __all__ = [
     "RoundTotal",
     "Tally",
     "TallyCorrection",
+    "TallyDraft",
     "TallyVersion",
     "TallyVote",
     "TurnoutPublication",

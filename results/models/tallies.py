@@ -110,6 +110,39 @@ class TallyVersion(models.Model):
         return f"{self.tally_id} v{self.version}"
 
 
+class TallyDraft(models.Model):
+    """The clerk's minutes as typed, kept when they cannot be a tally yet: a line still empty, a number that is
+    not one, or a check that refuses them (issue 16: a draft is always saved when the clerk asks).
+
+    A Tally row only ever holds figures that pass the refusing checks; what the clerk saves before that waits
+    here, over the tally version it was typed from, until a save of complete, lawful figures or a submission
+    makes the tally (and removes this row). Never counted, never reviewed.
+    """
+
+    polling_unit = models.ForeignKey(PollingUnit, on_delete=models.CASCADE, related_name="tally_drafts")
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="tally_drafts")
+    round = models.PositiveSmallIntegerField(default=1)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    based_on_version = models.PositiveIntegerField(null=True, blank=True)  # None: typed before the first tally
+    revision = models.PositiveIntegerField(default=1)  # each save bumps it: a stale page cannot overwrite it
+    # {"figures": {"voters_on_list": "812", ...}, "votes": {"QH1-01": "", ...}, "complaints": "..."}, as typed
+    typed = models.JSONField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft of the minutes")
+        verbose_name_plural = _("drafts of the minutes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["polling_unit", "contest", "round", "attempt"], name="tally_draft_unit_contest_round_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.polling_unit_id}/{self.contest_id} r{self.round}.{self.attempt} rev {self.revision}"
+
+
 class TallyCorrection(models.Model):
     """A correction of an approved tally: a reason, then a second committee member's approval."""
 

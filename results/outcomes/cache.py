@@ -27,8 +27,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from elections.models import Candidate, Constituency, Contest, Election, PollingUnitConstituency
-from results.models import FIGURES, ConstituencyResult, RoundTotal
+from results.models import FIGURES, ConstituencyDecision, ConstituencyResult, RoundTotal
 from results.outcomes.rounds import INCOMPLETE, RoundInfo, _kind
+from results.rules import closing as closing_rules
 from results.rules import winners as rules
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 _pending: list[threading.Thread] = []
 
 
-CACHE_FORMAT = "f2"  # part of every fingerprint: a new layout of the cached data recomputes the old rows
+CACHE_FORMAT = "f3"  # part of every fingerprint: a new layout of the cached data (or rule) recomputes the old rows
 
 
 BACKGROUND_ROWS = 1000  # recomputations this large write their cache rows in the background
@@ -54,10 +55,27 @@ class _Target:
     info: RoundInfo
 
 
-def _fingerprint(rule_set: str, t: _Target, units: int, cands: int, revision: int) -> str:
+@dataclass(frozen=True)
+class _Closing:
+    """A recorded decision closing a round (results/rules/closing.py): its row, kind and the candidates it elects."""
+
+    pk: int
+    kind: str
+    elected: tuple[int, ...] = ()
+
+
+# A candidate as the rules need it: id, date of birth, how much of it is known, ballot order, affiliation.
+_Cand = tuple[int, dt.date, str, int, str]
+
+
+def _fingerprint(
+    rule_set: str, t: _Target, units: int, cands: int, revision: int, closing: _Closing | None = None
+) -> str:
     ballot = "all" if t.info.ballot is None else str(len(t.info.ballot))
+    decided = f"|d{closing.pk}" if closing else ""
     return (
-        f"{rule_set}|{t.level}|r{t.info.number}|{t.info.kind}|s{t.info.seats}|b{ballot}|u{units}|c{cands}|rev{revision}"
+        f"{CACHE_FORMAT}|{rule_set}|{t.level}|r{t.info.number}|{t.info.kind}|s{t.info.seats}|b{ballot}|u{units}"
+        f"|c{cands}|rev{revision}{decided}"
     )
 
 
@@ -67,12 +85,14 @@ def _compute(
     units: int,
     sums: dict[str, int] | None,
     votes: dict[int, int],
-    candidates: list[tuple[int, dt.date, int, str]],
+    candidates: list[_Cand],
+    closing: _Closing | None = None,
 ) -> dict[str, Any]:
     """The cached data of one constituency and round, from its sums: pure apart from the rules.
 
     Beside the figures and decision it keeps the round's votes per affiliation and the affiliation of each
-    one elected, so a contest's affiliations add up constituency rows, not every candidate.
+    one elected, so a contest's affiliations add up constituency rows, not every candidate. A recorded
+    decision that closes the round (`closing`) is applied to the rules' decision (CONTRACT §10).
     """
     counted = sums["counted"] if sums else 0
     figures = {name: int((sums or {}).get(name) or 0) for name in FIGURES}
@@ -84,7 +104,7 @@ def _compute(
         "polling_units": units,
         "polling_units_counted": counted,
         "figures": figures,
-        "votes": {cid: votes.get(cid, 0) for cid, _born, _order, _aff in ballot},  # keys made text when stored
+        "votes": {cid: votes.get(cid, 0) for cid, *_rest in ballot},  # keys made text when stored
         "affiliations": _by_affiliation(ballot, votes),
         "elected_affiliations": [],
         "status": INCOMPLETE,
@@ -100,11 +120,18 @@ def _compute(
         voters_on_list=figures["voters_on_list"],
         voters_voted=figures["voters_voted"],
         valid_ballots=figures["valid_ballots"],
-        candidates=tuple(rules.CandidateInput(cid, votes.get(cid, 0), born, order) for cid, born, order, _a in ballot),
+        candidates=tuple(
+            rules.CandidateInput(cid, votes.get(cid, 0), born, order, precision)
+            for cid, born, precision, order, _a in ballot
+        ),
         round_kind=t.info.kind,
     )
     decision = rules.decide(rule_set, contest_input, explain=False)
-    affiliation_of = {cid: aff for cid, _born, _order, aff in ballot}
+    if closing is not None:
+        decision = closing_rules.apply_closing(
+            decision, closing.kind, closing.elected, seats=t.info.seats, round_number=t.info.number
+        )
+    affiliation_of = {cid: aff for cid, *_rest, aff in ballot}
     data.update(
         status=decision.status,
         elected=list(decision.elected),
@@ -115,9 +142,9 @@ def _compute(
     return data
 
 
-def _by_affiliation(ballot: list[tuple[int, dt.date, int, str]], votes: dict[int, int]) -> dict[str, int]:
+def _by_affiliation(ballot: list[_Cand], votes: dict[int, int]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for cid, _born, _order, affiliation in ballot:
+    for cid, *_rest, affiliation in ballot:
         out[affiliation] = out.get(affiliation, 0) + votes.get(cid, 0)
     return out
 
@@ -189,6 +216,7 @@ def _refresh(
         .values_list("constituency_id", "round", "fingerprint", "published", "text")
     }
 
+    closings = _closings(election, contest=contest, constituency=constituency)
     fingerprints = {
         (t.constituency_id, t.info.number): _fingerprint(
             election.rules,
@@ -196,6 +224,7 @@ def _refresh(
             units.get(t.constituency_id, 0),
             candidate_counts.get(t.constituency_id, 0),
             revisions.get((t.constituency_id, t.info.number), 0),
+            closings.get((t.constituency_id, t.info.number)),
         )
         for t in targets
     }
@@ -226,13 +255,13 @@ def _refresh(
     ):
         sums[(cons_id, rnd)] = dict(zip(("counted", *FIGURES), figures, strict=True))
         votes[(cons_id, rnd)] = {int(cid): n for cid, n in orjson.loads(text).items()}
-    candidates: dict[int, list[tuple[int, dt.date, int, str]]] = defaultdict(list)
-    for cid, cons_id, born, order, affiliation in (
+    candidates: dict[int, list[_Cand]] = defaultdict(list)
+    for cid, cons_id, born, precision, order, affiliation in (
         Candidate.objects.filter(candidate_scope)
         .order_by("ballot_order")
-        .values_list("id", "constituency_id", "date_of_birth", "ballot_order", "affiliation")
+        .values_list("id", "constituency_id", "date_of_birth", "date_of_birth_precision", "ballot_order", "affiliation")
     ):
-        candidates[cons_id].append((cid, born, order, affiliation))
+        candidates[cons_id].append((cid, born, precision, order, affiliation))
     now = timezone.now()
     rows = []
     for t in stale:
@@ -244,6 +273,7 @@ def _refresh(
             sums.get(key),
             votes.get(key, {}),
             candidates[t.constituency_id],
+            closings.get(key),
         )
         old = cached.get(key)
         published = bool(old and old[1])
@@ -257,6 +287,32 @@ def _refresh(
     else:
         _write(rows)
     return found
+
+
+def _closings(
+    election: Election, *, contest: Contest | None = None, constituency: Constituency | None = None
+) -> dict[tuple[int, int], _Closing]:
+    """The recorded decisions closing a round (at most one per constituency and round), by (constituency, round):
+    one query, and one more for the candidates of settled ties when there are any."""
+    qs = ConstituencyDecision.objects.filter(election=election, kind__in=ConstituencyDecision.CLOSING)
+    if contest is not None:
+        qs = qs.filter(constituency__contest=contest)
+    if constituency is not None:
+        qs = qs.filter(constituency=constituency)
+    rows = list(qs.values_list("pk", "constituency_id", "round", "kind"))
+    if not rows:
+        return {}
+    elected: dict[int, list[int]] = defaultdict(list)
+    settled = [pk for pk, _c, _r, kind in rows if kind == ConstituencyDecision.Kind.TIE_SETTLED]
+    if settled:
+        through = ConstituencyDecision.elected.through
+        for decision_id, candidate_id in (
+            through.objects.filter(constituencydecision_id__in=settled)
+            .order_by("candidate_id")
+            .values_list("constituencydecision_id", "candidate_id")
+        ):
+            elected[decision_id].append(candidate_id)
+    return {(cons, rnd): _Closing(pk, kind, tuple(elected[pk])) for pk, cons, rnd, kind in rows}
 
 
 _COLUMNS = ("election_id", "constituency_id", "round", "fingerprint", "status", "data", "computed_at", "published")

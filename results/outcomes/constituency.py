@@ -30,7 +30,7 @@ from django.db.models import (
 )
 
 from elections.models import Candidate, Constituency, PollingUnitConstituency
-from results.models import FIGURES, ConstituencyRound, Flag, Tally
+from results.models import FIGURES, ConstituencyDecision, ConstituencyRound, Flag, Tally
 from results.outcomes.cache import (
     _refresh,
     _Target,
@@ -42,7 +42,7 @@ from results.outcomes.rounds import (
     _rounds_of,
     second_round_deadline,
 )
-from results.rules import margins
+from results.rules import closing, margins
 from results.rules import winners as rules
 from results.rules.percentages import percent
 
@@ -163,9 +163,13 @@ class ConstituencyOutcome:
     flags: list[Flag] = field(default_factory=list)
     pending: list[margins.PendingUnit] = field(default_factory=list)
     margin: margins.MarginCheck | None = None
-    deadline: dt.date | None = None
+    deadline: dt.date | None = None  # the law's last day for a second round of this election, always given
     round_row: ConstituencyRound | None = None
     next_round: str | None = None  # the kind of round the result calls for and that may be opened now
+    decisions: list[ConstituencyDecision] = field(default_factory=list)  # oldest first
+    # CONTRACT §10 `deadline`: the last lawful voting day of the second round (or re-vote) the status calls for
+    round_deadline: dt.date | None = None
+    closing_kinds: tuple[str, ...] = ()  # the closing decisions the current status allows (rules/closing.py)
 
     @property
     def status(self) -> str:
@@ -212,7 +216,13 @@ def _contest_input(level: str, rr: RoundResult, cands: dict[int, Candidate]) -> 
         voters_voted=rr.figures.voters_voted,
         valid_ballots=rr.figures.valid_ballots,
         candidates=tuple(
-            rules.CandidateInput(cid, rr.votes.get(cid, 0), cands[cid].date_of_birth, cands[cid].ballot_order)
+            rules.CandidateInput(
+                cid,
+                rr.votes.get(cid, 0),
+                cands[cid].date_of_birth,
+                cands[cid].ballot_order,
+                cands[cid].date_of_birth_precision,
+            )
             for cid in rr.ballot
             if cid in cands
         ),
@@ -220,11 +230,70 @@ def _contest_input(level: str, rr: RoundResult, cands: dict[int, Candidate]) -> 
     )
 
 
-def _reasons(rule_set: str, level: str, rr: RoundResult, cands: dict[int, Candidate]) -> list[rules.Reason]:
-    """The rules' reasons for a counted round, from its cached sums (the same decision, worded)."""
+def _reasons(
+    rule_set: str,
+    level: str,
+    rr: RoundResult,
+    cands: dict[int, Candidate],
+    decisions: Iterable[ConstituencyDecision] = (),
+) -> list[rules.Reason]:
+    """The rules' reasons for a counted round, from its cached sums (the same decision, worded), and the recorded
+    decision that closed it, if it did (the cached status is then `decided` where the rules' is not)."""
     if rr.status == INCOMPLETE:
         return []
-    return list(rules.decide(rule_set, _contest_input(level, rr, cands)).reasons)
+    decision = rules.decide(rule_set, _contest_input(level, rr, cands))
+    reasons = list(decision.reasons)
+    if decision.status != rr.status:
+        reasons.extend(
+            decision_reason(d, rr, [c.pk for c in d.elected.all()])
+            for d in decisions
+            if d.round == rr.number and d.kind in ConstituencyDecision.CLOSING
+        )
+    return reasons
+
+
+def decision_reason(d: ConstituencyDecision, rr: RoundResult, chosen: list[int]) -> rules.Reason:
+    """A closing decision as one more reason of the round's result, with its article (CONTRACT §10)."""
+    said = f"{d.body} decided ({d.reference} of {d.date.isoformat()})"
+    figures: dict[str, Any] = {"body": d.body, "reference": d.reference, "date": d.date.isoformat()}
+    if d.kind == ConstituencyDecision.Kind.TIE_SETTLED:
+        names = ", ".join(str(i) for i in chosen)
+        return rules.Reason(
+            "decision_tie_settled",
+            f"{said} who takes the tied seat(s): candidate(s) {names} ({d.article}).",
+            d.article,
+            figures | {"winners": chosen},
+        )
+    unfilled = max(0, rr.seats - rr.seats_filled)
+    return rules.Reason(
+        "decision_seats_left_vacant",
+        f"{said} to leave {unfilled} seat(s) vacant, with no further round ({d.article}).",
+        d.article,
+        figures | {"seats_unfilled": unfilled},
+    )
+
+
+def revote_pending(constituency: Constituency, round_number: int) -> bool:
+    """Whether a polling unit of the round had its result annulled and its re-vote is not approved yet (Art. 81)."""
+    approved = Tally.objects.filter(constituency=constituency, round=round_number, status=APPROVED)
+    return (
+        Tally.objects.filter(constituency=constituency, round=round_number, status=Tally.Status.ANNULLED)
+        .exclude(polling_unit_id__in=approved.values("polling_unit_id"))
+        .exists()
+    )
+
+
+def round_deadline(constituency: Constituency, current: RoundResult, deadline: dt.date) -> dt.date | None:
+    """CONTRACT §10 `deadline`: `deadline` when the status calls for a second round (round 1 calling for a
+    re-election or an additional election), while the second round is being counted, or while an annulled unit
+    votes again (Arts. 79(3), 80(4), 81(2)); None when no second round is called for."""
+    if current.number == 1 and current.status in (rules.RE_ELECTION_REQUIRED, rules.ADDITIONAL_ELECTION_REQUIRED):
+        return deadline
+    if current.status != INCOMPLETE:
+        return None
+    if current.number > 1 or revote_pending(constituency, current.number):
+        return deadline
+    return None
 
 
 def constituency_flags(constituency: Constituency) -> QuerySet[Flag]:
@@ -286,8 +355,14 @@ def constituency_outcome(constituency: Constituency, *, with_margin: bool = True
     results = [_round_result(cached[(constituency.pk, info.number)].data) for info in infos]
     current, earlier = results[-1], results[:-1]
     cands = {c.pk: c for c in constituency.candidates.all()}
+    decisions = list(
+        ConstituencyDecision.objects.filter(constituency=constituency)
+        .select_related("decided_by")
+        .prefetch_related("elected")
+        .order_by("date", "recorded_at", "pk")
+    )
     for rr in results:
-        rr.reasons = _reasons(election.rules, constituency.contest.level, rr, cands)
+        rr.reasons = _reasons(election.rules, constituency.contest.level, rr, cands, decisions)
     info = infos[-1]
     candidates = _candidate_rows(current, cands, current.ballot)
     elected_earlier: list[CandidateResult] = []
@@ -309,9 +384,12 @@ def constituency_outcome(constituency: Constituency, *, with_margin: bool = True
         flags=list(constituency_flags(constituency)),
         deadline=second_round_deadline(election),
         round_row=info.row,
+        decisions=decisions,
     )
     if current.number == 1 and current.status in (rules.RE_ELECTION_REQUIRED, rules.ADDITIONAL_ELECTION_REQUIRED):
         outcome.next_round = rules.RE_ELECTION if current.status == rules.RE_ELECTION_REQUIRED else rules.ADDITIONAL
+    outcome.round_deadline = round_deadline(constituency, current, outcome.deadline)
+    outcome.closing_kinds = tuple(k for k in closing.KINDS if closing.may_close(k, current.status, current.number))
     if with_margin and current.status == INCOMPLETE:
         outcome.pending = pending_units(constituency, current.number)
         counted = _contest_input(constituency.contest.level, current, cands)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from elections.models import Constituency, Election
 from results.models import ConstituencyRound
+from results.rules import second_rounds
 from results.rules import winners as rules
 
 INCOMPLETE = "incomplete"
@@ -21,14 +22,20 @@ STATUSES = (
 )
 
 
-def second_round_deadline(election: Election) -> dt.date:
-    """The last day for a re-election or an additional election: election day + the configured days.
+def second_round_days(election: Election) -> int:
+    """The days after election day a second round may be held: the election's own setting, else the law in force
+    on election day (Arts. 79(3), 80(4), 81(2): 7 days from 1 July 2025, 15 before; rules/second_rounds.py)."""
+    if election.second_round_deadline_days is not None:
+        return election.second_round_deadline_days
+    return second_rounds.second_round_days(election.election_day)
 
-    Arts. 79(2), 80(2) (2015 text): within 15 days of the first election day; the 2025 text is unclear,
-    so the number of days is the election's `second_round_deadline_days`.
-    Example: 23 May 2021 + 15 days -> 7 June 2021.
+
+def second_round_deadline(election: Election) -> dt.date:
+    """The last day for a re-election or an additional election: election day + `second_round_days`.
+
+    Examples: 23 May 2021 + 15 days -> 7 June 2021; 15 March 2026 + 7 days -> 22 March 2026.
     """
-    return election.election_day + dt.timedelta(days=election.second_round_deadline_days)
+    return second_rounds.second_round_deadline(election.election_day, second_round_days(election))
 
 
 def _kind(kind: str) -> str:

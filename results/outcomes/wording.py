@@ -5,6 +5,7 @@ them for people in the active language ("Turnout 49.87 % is not over half: re-el
 Art. 78(1), Art. 80(1)"). An unknown code falls back to the reason's own English message.
 """
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,14 @@ def article(text: str) -> str:
         else:
             parts.append(piece)
     return ", ".join(parts)
+
+
+def day(iso: str) -> str:
+    """A date of the contract ("2026-03-20") as the active language writes it."""
+    try:
+        return formats.date_format(dt.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return iso
 
 
 def names(ids: Sequence[int], by_id: Mapping[int, str]) -> str:
@@ -106,6 +115,13 @@ TEXTS = {
         "%(seats_filled)s of %(seats)s seats are filled, at least two-thirds: the seats left stay vacant, "
         "no additional election"
     ),
+    # decisions of a competent body (results/decisions/closing.py)
+    "decision_tie_settled": gettext_lazy(
+        "%(body)s decided (%(reference)s of %(date)s) who takes the tied seat(s): %(winners)s"
+    ),
+    "decision_seats_left_vacant": gettext_lazy(
+        "%(body)s decided (%(reference)s of %(date)s) to leave %(seats_unfilled)s seat(s) vacant, with no further round"
+    ),
     # the margin check
     "margin_voters_unknown": gettext_lazy(
         "The voters on the list of %(units)s are not known: they may change the outcome"
@@ -142,6 +158,8 @@ def _params(reason: Reason, by_id: Mapping[int, str], unit_codes: Sequence[str])
     for key, value in p.items():
         if key in ("turnout_pct", "pct_of_valid"):
             out[key] = pct(value)
+        elif key == "date" and isinstance(value, str):
+            out[key] = day(value)
         elif isinstance(value, int) and not isinstance(value, bool):
             out[key] = number(value)
         else:

@@ -3,6 +3,7 @@ the law's reasons; not the committees' working notes (flags, margin check), whic
 
 from typing import Any
 
+from results.models import ConstituencyDecision
 from results.outcomes.constituency import CandidateResult, ConstituencyOutcome
 
 
@@ -28,7 +29,25 @@ def result_record(outcome: ConstituencyOutcome) -> dict[str, Any]:
         "flags": [],  # the committees' working notes are not part of the record
         "reasons": [{"code": r.code, "article": r.article, "message": r.message} for r in outcome.current.reasons],
         "second_round_deadline": outcome.deadline.isoformat() if outcome.deadline else None,
+        "deadline": outcome.round_deadline.isoformat() if outcome.round_deadline else None,
+        "decisions": [decision_record(d) for d in outcome.decisions],
     }
+
+
+def decision_record(d: ConstituencyDecision) -> dict[str, Any]:
+    """A recorded decision as CONTRACT §10 gives it (+ its round and article; `elected` for a settled tie)."""
+    out: dict[str, Any] = {
+        "kind": d.kind,
+        "body": d.body,
+        "reference": d.reference,
+        "date": d.date.isoformat(),
+        "reason": d.reason,
+        "round": d.round,
+        "article": d.article,
+    }
+    if d.kind == ConstituencyDecision.Kind.TIE_SETTLED:
+        out["elected"] = [c.code for c in sorted(d.elected.all(), key=lambda c: c.ballot_order)]
+    return out
 
 
 def candidate_record(x: CandidateResult) -> dict[str, Any]:

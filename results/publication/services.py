@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
 from core.types import Actor
-from elections.audit import audit_checkpoint, audit_log
+from elections.audit import audit_log
+from elections.audit_checkpoints import audit_checkpoint
 from elections.audit_codes import AuditAction
 from elections.models import AuditCheckpoint, Constituency, Election, PollingUnitConstituency
 from results.models import (
@@ -56,6 +57,7 @@ CAUSE_UNIT_ANNULLED = "unit_annulled"
 CAUSE_REVOTE_APPROVED = "revote_approved"
 CAUSE_TALLY_APPROVED = "tally_approved"
 CAUSE_REPUBLISHED = "republished"
+CAUSE_DECISION = "decision_recorded"  # a decision closing the constituency (results/decisions/closing.py)
 
 
 class PublicationRefused(Conflict):

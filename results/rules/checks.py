@@ -87,6 +87,40 @@ def message(code: str, params: Mapping[str, object]) -> str:
 SRC_FIELDS = "Art. 75(2)"
 SRC_BALLOTS = "Art. 73-74; spec §6"
 
+# Each check of the minutes: whether it refuses (ERROR) or only warns (WARNING) before a rule set demotes
+# it, and where the law says so. The one table of severities: the checks below, the services and the entry
+# page (through `classification`) all read it.
+KINDS: dict[str, tuple[str, str]] = {
+    "voters_voted_above_list": (ERROR, SRC_FIELDS),
+    "ballots_issued_above_list": (ERROR, "Art. 69; Art. 75(2)"),
+    "ballots_received_above_issued": (ERROR, SRC_BALLOTS),
+    "valid_plus_invalid_not_received": (ERROR, SRC_BALLOTS),
+    "candidate_above_valid": (ERROR, SRC_BALLOTS),
+    "votes_above_valid_times_seats": (ERROR, "Art. 74(1)"),
+    "list_differs_from_voter_list": (WARNING, "Art. 75(2); Art. 32"),
+    "issued_differs_from_voted": (WARNING, "Art. 69; Art. 73"),
+}
+
+
+def severity(code: str, rules: str) -> str:
+    """How a check of the minutes counts under a rule set: "error" refuses the tally, "warning" asks to confirm."""
+    base = KINDS[code][0]
+    return WARNING if base == ERROR and code in WARNING_ONLY.get(rules, frozenset()) else base
+
+
+def classification(rules: str) -> dict[str, tuple[str, str]]:
+    """Every check of the minutes as (severity under `rules`, legal source), in the order the checks run.
+
+    >>> classification("plurality")["voters_voted_above_list"]
+    ('warning', 'Art. 75(2)')
+    """
+    return {code: (severity(code, rules), source) for code, (_base, source) in KINDS.items()}
+
+
+def _finding(code: str, fields: tuple[str, ...], params: dict[str, object], words: Mapping[str, object]) -> Finding:
+    base, source = KINDS[code]
+    return Finding(code, base, fields, message(code, words), source, params)
+
 
 def voters_voted_within_list(t: TallyInput) -> list[Finding]:
     """Voters who took part (field 2) cannot exceed the voters on the list (field 1), Art. 75(2).
@@ -95,48 +129,24 @@ def voters_voted_within_list(t: TallyInput) -> list[Finding]:
     """
     if t.voters_voted <= t.voters_on_list:
         return []
-    return [
-        Finding(
-            "voters_voted_above_list",
-            ERROR,
-            ("voters_voted",),
-            message("voters_voted_above_list", {"voted": t.voters_voted, "listed": t.voters_on_list}),
-            SRC_FIELDS,
-            {"voted": t.voters_voted, "listed": t.voters_on_list},
-        )
-    ]
+    p: dict[str, object] = {"voted": t.voters_voted, "listed": t.voters_on_list}
+    return [_finding("voters_voted_above_list", ("voters_voted",), p, p)]
 
 
 def ballots_issued_within_list(t: TallyInput) -> list[Finding]:
     """Ballots issued (field 3) cannot exceed the voters on the list (field 1): one ballot a voter (Art. 69)."""
     if t.ballots_issued <= t.voters_on_list:
         return []
-    return [
-        Finding(
-            "ballots_issued_above_list",
-            ERROR,
-            ("ballots_issued",),
-            message("ballots_issued_above_list", {"issued": t.ballots_issued, "listed": t.voters_on_list}),
-            "Art. 69; Art. 75(2)",
-            {"issued": t.ballots_issued, "listed": t.voters_on_list},
-        )
-    ]
+    p: dict[str, object] = {"issued": t.ballots_issued, "listed": t.voters_on_list}
+    return [_finding("ballots_issued_above_list", ("ballots_issued",), p, p)]
 
 
 def ballots_received_within_issued(t: TallyInput) -> list[Finding]:
     """Ballots received (field 4) cannot exceed ballots issued (field 3): the box holds only issued ballots."""
     if t.ballots_received <= t.ballots_issued:
         return []
-    return [
-        Finding(
-            "ballots_received_above_issued",
-            ERROR,
-            ("ballots_received",),
-            message("ballots_received_above_issued", {"received": t.ballots_received, "issued": t.ballots_issued}),
-            SRC_BALLOTS,
-            {"received": t.ballots_received, "issued": t.ballots_issued},
-        )
-    ]
+    p: dict[str, object] = {"received": t.ballots_received, "issued": t.ballots_issued}
+    return [_finding("ballots_received_above_issued", ("ballots_received",), p, p)]
 
 
 def valid_plus_invalid_is_received(t: TallyInput) -> list[Finding]:
@@ -147,36 +157,23 @@ def valid_plus_invalid_is_received(t: TallyInput) -> list[Finding]:
     total = t.valid_ballots + t.invalid_ballots
     if total == t.ballots_received:
         return []
-    return [
-        Finding(
-            "valid_plus_invalid_not_received",
-            ERROR,
-            ("valid_ballots", "invalid_ballots"),
-            message(
-                "valid_plus_invalid_not_received",
-                {
-                    "valid": t.valid_ballots,
-                    "invalid": t.invalid_ballots,
-                    "total": total,
-                    "received": t.ballots_received,
-                },
-            ),
-            SRC_BALLOTS,
-            {"valid": t.valid_ballots, "invalid": t.invalid_ballots, "total": total, "received": t.ballots_received},
-        )
-    ]
+    p: dict[str, object] = {
+        "valid": t.valid_ballots,
+        "invalid": t.invalid_ballots,
+        "total": total,
+        "received": t.ballots_received,
+    }
+    return [_finding("valid_plus_invalid_not_received", ("valid_ballots", "invalid_ballots"), p, p)]
 
 
 def candidate_within_valid(t: TallyInput) -> list[Finding]:
     """A candidate gets at most one vote per valid ballot: votes <= valid ballots (Art. 74)."""
     return [
-        Finding(
+        _finding(
             "candidate_above_valid",
-            ERROR,
             (f"votes.{code}",),
-            message("candidate_above_valid", {"votes": votes, "valid": t.valid_ballots}),
-            SRC_BALLOTS,
             {"candidate": code, "votes": votes, "valid": t.valid_ballots},
+            {"votes": votes, "valid": t.valid_ballots},
         )
         for code, votes in t.votes.items()
         if votes > t.valid_ballots
@@ -191,51 +188,24 @@ def votes_within_valid_times_seats(t: TallyInput) -> list[Finding]:
     total, limit = sum(t.votes.values()), t.valid_ballots * t.seats
     if total <= limit:
         return []
-    return [
-        Finding(
-            "votes_above_valid_times_seats",
-            ERROR,
-            ("votes",),
-            message(
-                "votes_above_valid_times_seats",
-                {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit},
-            ),
-            "Art. 74(1)",
-            {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit},
-        )
-    ]
+    p: dict[str, object] = {"total": total, "valid": t.valid_ballots, "seats": t.seats, "limit": limit}
+    return [_finding("votes_above_valid_times_seats", ("votes",), p, p)]
 
 
 def list_matches_loaded_list(t: TallyInput) -> list[Finding]:
     """Warning: field 1 differs from the loaded voter list (late additions or transfers may explain it)."""
     if t.loaded_list is None or t.loaded_list == t.voters_on_list:
         return []
-    return [
-        Finding(
-            "list_differs_from_voter_list",
-            WARNING,
-            ("voters_on_list",),
-            message("list_differs_from_voter_list", {"entered": t.voters_on_list, "loaded": t.loaded_list}),
-            "Art. 75(2) field 1; Art. 32",
-            {"entered": t.voters_on_list, "loaded": t.loaded_list},
-        )
-    ]
+    p: dict[str, object] = {"entered": t.voters_on_list, "loaded": t.loaded_list}
+    return [_finding("list_differs_from_voter_list", ("voters_on_list",), p, p)]
 
 
 def issued_matches_voted(t: TallyInput) -> list[Finding]:
     """Warning: each voter who took part got one ballot, so ballots issued normally equal voters who voted."""
     if t.ballots_issued == t.voters_voted:
         return []
-    return [
-        Finding(
-            "issued_differs_from_voted",
-            WARNING,
-            ("ballots_issued",),
-            message("issued_differs_from_voted", {"issued": t.ballots_issued, "voted": t.voters_voted}),
-            "Art. 69; Art. 73",
-            {"issued": t.ballots_issued, "voted": t.voters_voted},
-        )
-    ]
+    p: dict[str, object] = {"issued": t.ballots_issued, "voted": t.voters_voted}
+    return [_finding("issued_differs_from_voted", ("ballots_issued",), p, p)]
 
 
 CHECKS = (
@@ -252,18 +222,21 @@ CHECKS = (
 
 def check_tally(t: TallyInput, *, rules: str = "vn-2015") -> list[Finding]:
     """Every finding for one tally, with the rule set's severities."""
-    demoted = WARNING_ONLY.get(rules, frozenset())
     found = []
     for check in CHECKS:
         for f in check(t):
-            if f.severity == ERROR and f.code in demoted:
-                f = Finding(f.code, WARNING, f.fields, f.message, f.source, f.params)
-            found.append(f)
+            shown = severity(f.code, rules)
+            found.append(f if shown == f.severity else Finding(f.code, shown, f.fields, f.message, f.source, f.params))
     return found
 
 
 def errors(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == ERROR]
+
+
+def warnings(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings a clerk confirms before submitting: lawful minutes may show them (the rule set says which)."""
+    return [f for f in findings if f.severity == WARNING]
 
 
 def turnout_series_goes_down(series: Sequence[tuple[str, int]]) -> list[Finding]:

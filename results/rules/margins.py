@@ -14,6 +14,7 @@ of that room at once. Pure: integers in, a `MarginCheck` out.
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from results.rules import birth_dates
 from results.rules import winners as rules
 from results.rules.winners import CandidateInput, ContestInput, Decision, Reason
 
@@ -212,5 +213,6 @@ def _can_reach(cand: CandidateInput, last: CandidateInput, r: int, *, by_age: bo
     top = cand.votes + r
     if top != last.votes:
         return top > last.votes
-    # Equal votes: under vn-2015 the older takes the seat (Art. 78(4)); same date: unresolved, a change.
-    return not by_age or cand.born <= last.born
+    # Equal votes: under vn-2015 the older takes the seat (Art. 78(4)); unless `last` is certainly older, the tie is
+    # won by `cand` or unresolved (the same date, or dates known only in part, CONTRACT §1): a change either way.
+    return not by_age or not birth_dates.certainly_older(last.born, last.born_precision, cand.born, cand.born_precision)

@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from core.errors import Invalid
+from results.rules import birth_dates
 from results.rules.percentages import percent
 
 # The values of elections.models.Level, RuleSet and the round kinds, repeated here as plain strings
@@ -59,9 +60,11 @@ class CandidateInput(NamedTuple):
 
     id: int
     votes: int
-    # An unknown day or month is already stored as the 1st / 1 January, as the NEC's age rule says.
+    # An unknown day or month is stored as the 1st / 1 January (the NEC's convention for a voter's age);
+    # `born_precision` says how much of it is known, so the age rule orders only what is known (birth_dates.py).
     born: dt.date
     ballot_order: int
+    born_precision: str = birth_dates.DAY
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class ContestInput:
             raise InvalidContest("candidate ids must be unique")
         if any(c.votes < 0 for c in self.candidates):
             raise InvalidContest("votes cannot be negative")
+        if any(c.born_precision not in birth_dates.PRECISIONS for c in self.candidates):
+            raise InvalidContest("unknown precision of a date of birth")
 
 
 @dataclass(frozen=True)
@@ -171,9 +176,9 @@ def _fill_seats(candidates: Sequence[CandidateInput], seats: int, *, by_age: boo
     """Give `seats` seats to `candidates` by votes; settle a tie at the boundary by age if `by_age`.
 
     Candidates with equal votes that all fit in the seats left are all elected. When a group of
-    equal votes is larger than the seats left, `by_age` takes the older ones first (earlier date of
-    birth), one date at a time; a date shared by more candidates than the seats still open cannot be
-    settled, and those candidates are returned as `tied`. Without `by_age` the whole group is tied.
+    equal votes is larger than the seats left, `by_age` elects those certainly among the oldest
+    (`_by_age`); those whose dates of birth cannot be ordered for certain (the same date, or a date known
+    only to the month or year) are returned as `tied`. Without `by_age` the whole group is tied.
     """
     elected: list[CandidateInput] = []
     ranked = sorted(candidates, key=lambda c: -c.votes)
@@ -188,24 +193,33 @@ def _fill_seats(candidates: Sequence[CandidateInput], seats: int, *, by_age: boo
         boundary = tuple(group)
         if not by_age:
             return _Fill(elected=tuple(elected), boundary=boundary, seats_left=left, tied=_by_ballot(group))
-        older: list[CandidateInput] = []
-        for _born, same_date in groupby(group, key=lambda c: c.born):
-            born_together = list(same_date)
-            if len(born_together) > left - len(older):
-                elected.extend(older)
-                return _Fill(
-                    elected=tuple(elected),
-                    boundary=boundary,
-                    seats_left=left,
-                    older=tuple(older),
-                    tied=_by_ballot(born_together),
-                )
-            older.extend(born_together)
-            if len(older) == left:
-                break
+        older, tied = _by_age(group, left)
         elected.extend(older)
-        return _Fill(elected=tuple(elected), boundary=boundary, seats_left=left, older=tuple(older))
+        return _Fill(elected=tuple(elected), boundary=boundary, seats_left=left, older=older, tied=_by_ballot(tied))
     return _Fill(elected=tuple(elected))
+
+
+def _certainly_older(a: CandidateInput, b: CandidateInput) -> bool:
+    return birth_dates.certainly_older(a.born, a.born_precision, b.born, b.born_precision)
+
+
+def _by_age(group: Sequence[CandidateInput], seats: int) -> tuple[tuple[CandidateInput, ...], list[CandidateInput]]:
+    """Art. 78(4) for `group` (equal votes) competing for `seats` (< len(group)): (elected by age, tied).
+
+    A candidate takes a seat by age when, whatever the unknown parts of the dates, fewer than `seats` others
+    could be as old or older; loses when at least `seats` others are certainly older; anyone else is tied
+    (CONTRACT §1). With full dates this is "the older ones first, one date at a time; a date shared by more
+    candidates than the seats still open is tied". Example, 1 seat: "1969-12" against "1970-06-15" elects
+    the first; "1970" against "1970-06-15" is tied.
+    """
+    older, tied = [], []
+    for c in group:
+        as_old_or_older = sum(1 for d in group if d is not c and not _certainly_older(c, d))
+        if as_old_or_older < seats:
+            older.append(c)
+        elif sum(1 for d in group if _certainly_older(d, c)) < seats:
+            tied.append(c)
+    return tuple(older), tied
 
 
 def _by_ballot(candidates: Sequence[CandidateInput]) -> tuple[CandidateInput, ...]:
@@ -284,7 +298,10 @@ def _tie_reasons(fill: _Fill, article: str, *, by_age: bool) -> list[Reason]:
         )
     if fill.tied:
         open_seats = left - len(fill.older)
-        same_date = " and the same date of birth" if by_age else ""
+        same_date = ""
+        if by_age:
+            exact = {(c.born, c.born_precision) for c in fill.tied} == {(fill.tied[0].born, birth_dates.DAY)}
+            same_date = " and the same date of birth" if exact else " and dates of birth that do not order them"
         reasons.append(
             _reason(
                 "tie_unresolved",
@@ -312,7 +329,8 @@ def vn_2015(c: ContestInput, *, explain: bool = True) -> Decision:
        of the valid ballots can win.
     3. Ranking, Art. 78(3): if more qualify than there are seats, those with more votes win.
     4. Tie for the last seat, Art. 78(4): equal votes at the boundary go to the older candidate by
-       date of birth; the same date of birth cannot be settled -> `tie_unresolved`.
+       date of birth; the same date of birth, or dates whose known parts do not order them for certain
+       ("1970" against "1970-06-15", CONTRACT §1), cannot be settled -> `tie_unresolved`.
     5. Unfilled seats, Art. 79: the National Assembly holds an additional election on any shortfall
        (79(1)); a People's Council only below two-thirds of its seats (79(2)), otherwise the seats
        stay vacant. No further round follows an additional election or a re-election (79(3), 80(3)).

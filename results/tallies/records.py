@@ -11,7 +11,7 @@ from core.errors import Problem, lazy_format
 from core.types import Actor
 from elections.audit import AuditRecord, audit_log_many
 from elections.models import Candidate
-from results.models import FIGURES, Flag, Tally, TallyVersion, TallyVote
+from results.models import FIGURES, Flag, Tally, TallyDraft, TallyVersion, TallyVote
 from results.permissions import TallyScope
 from results.rules import checks
 from results.tallies.errors import TallyConflict
@@ -32,6 +32,31 @@ def current_tally(scope: TallyScope, *, lock: bool = False) -> Tally | None:
     if lock:
         qs = qs.select_for_update()
     return qs.first()
+
+
+def draft_place(tally: Tally | None, *, current_round: int) -> tuple[int, int, int | None]:
+    """(round, attempt, tally version) a draft typed now stands over: after an annulment, the re-vote's attempt."""
+    if tally is None:
+        return current_round, 1, None
+    if tally.status == Status.ANNULLED:
+        return tally.round, tally.attempt + 1, None
+    return tally.round, tally.attempt, tally.version
+
+
+def current_draft(scope: TallyScope, tally: Tally | None, *, lock: bool = False) -> TallyDraft | None:
+    """The draft kept as typed over the current tally (or before the first), if any; one typed over an older
+    version of the tally no longer applies."""
+    round_, attempt, version = draft_place(tally, current_round=scope.constituency.current_round)
+    qs = TallyDraft.objects.filter(polling_unit=scope.unit, contest=scope.contest, round=round_, attempt=attempt)
+    if lock:
+        qs = qs.select_for_update()
+    draft = qs.select_related("saved_by").first()
+    return draft if draft is not None and draft.based_on_version == version else None
+
+
+def drafts_forget(scope: TallyScope) -> None:
+    """The tally was saved or submitted whole: the drafts kept as typed for this unit and contest are done."""
+    TallyDraft.objects.filter(polling_unit=scope.unit, contest=scope.contest).delete()
 
 
 def tally_figures(tally: Tally) -> dict[str, Any]:

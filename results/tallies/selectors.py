@@ -5,10 +5,12 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from elections.models import AuditEntry, Election, PollingUnit, PollingUnitConstituency
 from elections.permissions import Grants
-from results.models import Flag, Tally, TallyCorrection, TurnoutReport
+from results.models import Flag, ResultPublication, Tally, TallyCorrection, TallyDraft, TurnoutReport
+from results.tallies.records import draft_place
 
 NOT_REPORTED = "not_reported"
 
@@ -70,16 +72,64 @@ def queue_counts(queue: QuerySet[PollingUnitConstituency]) -> dict[str, int]:
 
 @dataclass
 class UnitContest:
+    """One contest of a polling unit: its current tally, a draft kept as typed over it, and what to do next."""
+
     membership: PollingUnitConstituency
     tally: Tally | None
+    draft: TallyDraft | None = None
+    published: bool = False  # the constituency's result is public
+
+    @property
+    def status(self) -> str:
+        """The tally's status; "draft" while only a draft kept as typed exists; NOT_REPORTED before anything."""
+        if self.draft is not None and (self.tally is None or self.tally.status == Tally.Status.ANNULLED):
+            return Tally.Status.DRAFT
+        return self.tally.status if self.tally is not None else NOT_REPORTED
+
+    @property
+    def status_label(self) -> str:
+        return str(_("not yet reported")) if self.status == NOT_REPORTED else str(Tally.Status(self.status).label)
+
+    @property
+    def next_step(self) -> str:
+        """What the unit's clerk does next: enter, continue, fix (returned), wait (for review), revote (enter the
+        re-vote's minutes), or nothing: approved, published."""
+        t = self.tally
+        if t is None:
+            return "continue" if self.draft is not None else "enter"
+        if t.status == Tally.Status.ANNULLED:
+            return "continue" if self.draft is not None else "revote"
+        return {
+            Tally.Status.DRAFT: "continue",
+            Tally.Status.RETURNED: "fix",
+            Tally.Status.SUBMITTED: "wait",
+            Tally.Status.APPROVED: "published" if self.published else "approved",
+        }.get(Tally.Status(t.status), "enter")
 
 
 def unit_contests(unit: PollingUnit) -> list[UnitContest]:
-    memberships = unit.memberships.select_related("contest", "constituency").order_by("contest__position")
+    """Each contest the unit votes in, in ballot order, with its newest tally, a draft kept over it and whether
+    its constituency's result is published: four queries whatever the number of contests."""
+    memberships = list(
+        unit.memberships.select_related("polling_unit", "contest", "constituency").order_by("contest__position")
+    )
     tallies: dict[int, Tally] = {}
     for t in Tally.objects.filter(polling_unit=unit).order_by("round", "attempt"):
         tallies[t.contest_id] = t  # the newest round and attempt last
-    return [UnitContest(m, tallies.get(m.contest_id)) for m in memberships]
+    drafts = {
+        (d.contest_id, d.round, d.attempt, d.based_on_version): d for d in TallyDraft.objects.filter(polling_unit=unit)
+    }
+    published = set(
+        ResultPublication.objects.filter(
+            constituency__in=[m.constituency_id for m in memberships], current=True
+        ).values_list("constituency_id", flat=True)
+    )
+    rows = []
+    for m in memberships:
+        t = tallies.get(m.contest_id)
+        place = draft_place(t, current_round=m.constituency.current_round)
+        rows.append(UnitContest(m, t, drafts.get((m.contest_id, *place)), m.constituency_id in published))
+    return rows
 
 
 def tally_history(tally: Tally) -> QuerySet[AuditEntry]:

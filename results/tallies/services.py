@@ -19,7 +19,7 @@ from results.outcomes.totals import tally_change, tally_votes, totals_apply
 from results.permissions import TallyScope
 from results.publication import services as publication
 from results.rules import checks
-from results.tallies.errors import SeparationOfDuties, TallyConflict, TallyInvalid
+from results.tallies.errors import SeparationOfDuties, TallyConflict, TallyInvalid, WarningsUnconfirmed
 from results.tallies.parsing import TallyPayload
 from results.tallies.records import (
     EDITABLE,
@@ -34,6 +34,7 @@ from results.tallies.records import (
     _state,
     candidate_ids,
     current_tally,
+    drafts_forget,
     loaded_list_count,
     tally_figures,
     validate,
@@ -69,10 +70,12 @@ def _save_locked(
     source: str,
     *,
     submit: bool = False,
+    warnings_confirmed: bool = True,
 ) -> _Saved:
     """The save itself, on the row `current_tally(scope, lock=True)` returned; the caller writes the audit.
 
-    With `submit` the new figures are saved as submitted: one change, one version, one audit entry.
+    With `submit` the new figures are saved as submitted: one change, one version, one audit entry; unless
+    `warnings_confirmed`, minutes that give warnings are not submitted (WarningsUnconfirmed lists them).
     """
     content = payload.canonical()
     if tally is not None and tally.status == Status.ANNULLED:
@@ -108,6 +111,8 @@ def _save_locked(
     problems, findings = validate(scope, payload, loaded=loaded_list_count(scope), candidates=candidates)
     if problems:
         raise TallyInvalid(_("The tally does not add up."), problems)
+    if submit and not warnings_confirmed:
+        _require_confirmation(findings)
 
     created = tally is None
     before = None if tally is None else {**_state(tally), **tally_figures(tally)}
@@ -145,6 +150,7 @@ def _save_locked(
     action = "submitted" if submit else "saved"
     _snapshot(tally, content, by, action)
     _replace_check_flags(tally, findings)
+    drafts_forget(scope)
     code = AuditAction.TALLY_SUBMITTED if submit else AuditAction.TALLY_SAVED
     record = _record(code, scope, tally, by, source, before=before, after={**_state(tally), **content})
     return _Saved(tally, created, content, findings, record)
@@ -174,18 +180,23 @@ def tally_submit(
     version: int | None = None,
     source: str = "",
     payload: TallyPayload | None = None,
+    warnings_confirmed: bool = True,
 ) -> Tally:
     """Draft or returned -> submitted, only if the checks pass. A retried submission counts once.
 
     With `payload`, the figures are saved and submitted in one step (one request from a phone on a
     poor connection): `version` is then the version the clerk's copy was based on, as for a save.
+    With `warnings_confirmed=False` (the entry page until the clerk confirms), minutes that give
+    warnings are refused with WarningsUnconfirmed, which lists them.
     """
     tally = current_tally(scope, lock=True)
     retry = tally is not None and tally.status == Status.SUBMITTED and tally.submitted_by_id == getattr(by, "pk", None)
     if payload is not None:
         if retry and tally is not None and same_content(tally, payload):
             return tally  # the same submission again (a retry after a lost answer)
-        saved = _save_locked(scope, tally, payload, version, by, source, submit=True)
+        saved = _save_locked(
+            scope, tally, payload, version, by, source, submit=True, warnings_confirmed=warnings_confirmed
+        )
         if saved.audit is not None:
             audit_log_many([saved.audit])
             return saved.tally
@@ -208,6 +219,9 @@ def tally_submit(
         problems, findings = validate(scope, stored, loaded=loaded_list_count(scope))
         if problems:
             raise TallyInvalid(_("The tally does not add up."), problems)
+    if not warnings_confirmed:
+        _require_confirmation(findings)
+    drafts_forget(scope)
     before = _state(tally)
     tally.status, tally.submitted_by, tally.return_reason = Status.SUBMITTED, by, ""
     tally.version += 1
@@ -216,6 +230,12 @@ def tally_submit(
     _replace_check_flags(tally, findings)
     _audit(AuditAction.TALLY_SUBMITTED, scope, tally, by, source, before=before, after=_state(tally))
     return tally
+
+
+def _require_confirmation(findings: list[checks.Finding]) -> None:
+    warned = checks.warnings(findings)
+    if warned:
+        raise WarningsUnconfirmed(_("Confirm the warnings before submitting."), warned)
 
 
 def same_content(tally: Tally, payload: TallyPayload) -> bool:

@@ -12,6 +12,7 @@ from elections.models import AuditEntry
 from results.minutes.services import MAX_TEXT
 from results.models import Tally
 from results.tallies.parsing import MAX_COMPLAINTS
+from tests.config.prod_env import production_env
 from tests.results.conftest import good_qh
 
 
@@ -34,25 +35,12 @@ def test_docs_page_loads_nothing_from_outside():
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    import base64
-    import os
-    import secrets
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "KP_SECRET_KEY": secrets.token_urlsafe(50),
-        "KP_VOTER_ID_KEY": secrets.token_urlsafe(32),
-        "KP_AUDIT_KEY": secrets.token_urlsafe(32),
-        "KP_AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "KP_ALLOWED_HOSTS": "kiemphieu.example",
-        "KP_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
+        env=production_env(tmp_path),
         capture_output=True,
         text=True,
         check=False,
@@ -91,7 +79,7 @@ def test_every_refusal_is_documented_with_the_json_error_shape():
             responses = operation["responses"]
             # then a NUL in the address (400) and, where credentials are read, a bad token (401) are documented
             assert "400" in responses, (method, path)
-            if "turnout/" not in path and "voter-lookup" not in path:
+            if "turnout/" not in path and "voter-lookup" not in path and path != "/api/v1/health/":
                 assert "401" in responses, (method, path)
             for code, answer in responses.items():
                 if code.startswith("4") and "application/json" in answer.get("content", {}):

@@ -15,6 +15,48 @@ DESKTOP = {"width": 1280, "height": 900}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+class WatchedBrowser:
+    """The browser, with every page's console watched for what the Content-Security-Policy refuses.
+
+    Each test fails if any page it opened logged a refusal (`_no_csp_violation` below): the pages' scripts and
+    styles must all come from static files, as config/settings/base.py's policy says.
+    """
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.refusals: list[str] = []
+
+    def _watch(self, context):
+        def heard(message):
+            if "Content Security Policy" in message.text:
+                self.refusals.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+        context.on("console", heard)
+        return context
+
+    def new_context(self, **kwargs):
+        return self._watch(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        page = self._browser.new_page(**kwargs)  # its own context, closed with the page
+        self._watch(page.context)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation(request):
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    watched = request.getfixturevalue("browser")
+    watched.refusals.clear()
+    yield
+    assert not watched.refusals, "the Content-Security-Policy refused:\n" + "\n".join(watched.refusals)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -35,7 +77,7 @@ def browser():
                 "--no-first-run",
             ],
         )
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
 
 

@@ -51,7 +51,7 @@ def test_printable_list_shows_progress_then_the_pdf(world, live_server, browser,
         pages_done=1,
         pages_total=3,
     )
-    page.wait_for_function("document.getElementById('voter-print-progress').value == 56", timeout=10_000)
+    page.wait_for_function("() => document.getElementById('voter-print-progress').value == 56", timeout=10_000)
     assert text.inner_text() == "Laying out page 2 of about 3…"
     shot(page, "voters-print-progress-phone")
     # the background finishes: the PDF is offered

@@ -1,7 +1,6 @@
 """Production refuses to start without the audit log's keys (config/settings/prod.py, docs/audit.md)."""
 
 import base64
-import os
 import secrets
 import subprocess
 import sys
@@ -11,16 +10,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 
+from tests.config.prod_env import production_env
+
 
 def start(tmp_path, **audit_env):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KP_", "DJANGO_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "KP_SECRET_KEY": secrets.token_urlsafe(50),
-        "KP_VOTER_ID_KEY": secrets.token_urlsafe(32),
-        "KP_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        **audit_env,
-    }
+    """Production with the audit keys of `audit_env` only."""
+    env = {k: v for k, v in production_env(tmp_path).items() if not k.startswith("KP_AUDIT_")} | audit_env
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=settings.BASE_DIR,

@@ -1,8 +1,5 @@
 """Issue 14, point 5: production refuses the repository's public keys and a missing database address."""
 
-import base64
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -10,22 +7,9 @@ from pathlib import Path
 import pytest
 
 from config.settings import public_keys
+from tests.config.prod_env import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _good_env(tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "KP_SECRET_KEY": secrets.token_urlsafe(50),
-        "KP_VOTER_ID_KEY": secrets.token_urlsafe(32),
-        "KP_AUDIT_KEY": secrets.token_urlsafe(32),
-        "KP_AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "KP_ALLOWED_HOSTS": "kiemphieu.example",
-        "KP_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    return env
 
 
 def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -51,13 +35,13 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_production_settings_refuse_a_development_key(tmp_path, variable, value):
-    result = _load_settings(_good_env(tmp_path) | {variable: value})
+    result = _load_settings(production_env(tmp_path) | {variable: value})
     assert result.returncode != 0
     assert f"{variable} is a public development key" in result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_database_address(tmp_path):
-    env = _good_env(tmp_path)
+    env = production_env(tmp_path)
     del env["KP_DATABASE_URL"]
     result = _load_settings(env)
     assert result.returncode != 0 and "KP_DATABASE_URL" in result.stderr
@@ -65,5 +49,5 @@ def test_production_settings_refuse_to_start_without_a_database_address(tmp_path
 
 def test_check_deploy_fails_on_the_demos_voter_id_key(tmp_path):
     """The same settings with secret keys pass `check --deploy`: tests/api/test_schema.py."""
-    refused = _check_deploy(_good_env(tmp_path) | {"KP_VOTER_ID_KEY": public_keys.DEV_VOTER_ID_KEY})
+    refused = _check_deploy(production_env(tmp_path) | {"KP_VOTER_ID_KEY": public_keys.DEV_VOTER_ID_KEY})
     assert refused.returncode != 0 and "KP_VOTER_ID_KEY is a public development key" in refused.stderr

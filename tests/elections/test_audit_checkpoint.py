@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from elections import audit
+from elections import audit, audit_checkpoints
 from elections.models import AuditCheckpoint, AuditEntry
 from tests.elections import tampering as t
 
@@ -43,19 +43,19 @@ def test_the_schedule_signs_new_entries_once_and_force_signs_again():
 def test_checkpoints_are_signed_and_chained():
     for i in range(3):
         audit.audit_log("test.thing.done", object_key=f"k{i}")
-        audit.audit_checkpoint(reason="schedule")
-    signed = [audit.checkpoint_json(c) for c in AuditCheckpoint.objects.order_by("number")]
+        audit_checkpoints.audit_checkpoint(reason="schedule")
+    signed = [audit_checkpoints.checkpoint_json(c) for c in AuditCheckpoint.objects.order_by("number")]
     # each names the one before it
     assert signed[0]["prev"] == audit.GENESIS
-    assert [c["prev"] for c in signed[1:]] == [audit.checkpoint_digest(c) for c in signed[:-1]]
+    assert [c["prev"] for c in signed[1:]] == [audit_checkpoints.checkpoint_digest(c) for c in signed[:-1]]
     # and each signature holds with the public key, over exactly the signed fields
-    key = audit.public_key()
+    key = audit_checkpoints.public_key()
     for c in signed:
-        key.verify(base64.b64decode(c["signature"]), audit.checkpoint_message(c))
-    assert not list(audit.checkpoint_breaks(signed, keys=audit.trusted_keys()))
+        key.verify(base64.b64decode(c["signature"]), audit_checkpoints.checkpoint_message(c))
+    assert not list(audit_checkpoints.checkpoint_breaks(signed, keys=audit_checkpoints.trusted_keys()))
     # a checkpoint is signed by the configured key only: another key's checkpoints do not hold
     other = Ed25519PrivateKey.generate().public_key()
-    assert len(list(audit.checkpoint_breaks(signed, keys={audit.key_id(other): other}))) == 3
+    assert len(list(audit_checkpoints.checkpoint_breaks(signed, keys={audit_checkpoints.key_id(other): other}))) == 3
 
 
 def test_the_command_refuses_to_sign_over_a_tampered_log(tmp_path):
@@ -68,7 +68,7 @@ def test_the_command_refuses_to_sign_over_a_tampered_log(tmp_path):
 
 def test_a_checkpoint_is_signed_after_the_newest_entry_under_the_head_lock():
     entries = [audit.audit_log("test.thing.done", object_key=f"k{i}") for i in range(3)]
-    checkpoint = audit.audit_checkpoint(reason="manual")
+    checkpoint = audit_checkpoints.audit_checkpoint(reason="manual")
     assert (checkpoint.seq, checkpoint.hash) == (entries[-1].seq, AuditEntry.objects.get(seq=entries[-1].seq).hash)
 
 
@@ -84,7 +84,7 @@ def test_a_missing_or_bad_signing_key_is_named(settings, setting, value, message
     setattr(settings, setting, value)
     audit.audit_log("test.thing.done")
     with pytest.raises(ImproperlyConfigured, match=message):
-        audit.audit_checkpoint()
+        audit_checkpoints.audit_checkpoint()
 
 
 def test_a_pem_signing_key_file_signs(settings, tmp_path):
@@ -97,8 +97,8 @@ def test_a_pem_signing_key_file_signs(settings, tmp_path):
     )
     settings.AUDIT_SIGNING_KEY_FILE = str(pem)
     audit.audit_log("test.thing.done")
-    checkpoint = audit.audit_checkpoint()
-    assert checkpoint.key_id == audit.key_id(key.public_key())
+    checkpoint = audit_checkpoints.audit_checkpoint()
+    assert checkpoint.key_id == audit_checkpoints.key_id(key.public_key())
 
 
 def test_the_audit_log_is_not_written_without_its_key(settings):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from elections import audit
+from elections import audit, audit_checkpoints
 from elections.models import AuditCheckpoint
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def signed():
     """Three checkpoints over a small log."""
     for i in range(3):
         audit.audit_log("test.thing.done", object_key=f"k{i}")
-        audit.audit_checkpoint(reason="schedule" if i < 2 else "publication")
+        audit_checkpoints.audit_checkpoint(reason="schedule" if i < 2 else "publication")
     return list(AuditCheckpoint.objects.order_by("number"))
 
 
@@ -33,7 +33,8 @@ def test_the_page_lists_the_checkpoints_newest_first_with_the_key(signed):
     # newest first, each with its entry and its full hash
     assert html.index(signed[2].hash) < html.index(signed[1].hash) < html.index(signed[0].hash)
     assert "Newest checkpoint: no. 3, signed" in html
-    assert audit.public_key_info()["key_id"] in html and audit.public_key_info()["raw_base64"] in html
+    key = audit_checkpoints.public_key_info()
+    assert key["key_id"] in html and key["raw_base64"] in html
     assert "at a publication" in html and "on schedule" in html
     assert response["Cache-Control"] == f"public, max-age={settings.PUBLIC_MAX_AGE}"
 
@@ -53,7 +54,7 @@ def test_a_new_checkpoint_changes_the_etag_and_an_unchanged_page_is_not_sent_aga
     etag = client.get(PAGE)["ETag"]
     assert client.get(PAGE, HTTP_IF_NONE_MATCH=etag).status_code == 304
     audit.audit_log("test.thing.done")
-    audit.audit_checkpoint()
+    audit_checkpoints.audit_checkpoint()
     again = client.get(PAGE, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
 

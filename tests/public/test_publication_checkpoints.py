@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from elections import audit
+from elections.audit_checkpoints import AuditLogBroken, checkpoint_breaks, checkpoint_json, trusted_keys
 from elections.models import AuditCheckpoint, AuditEntry
 from results.models import ResultPublication
 from results.permissions import tally_scope
@@ -33,7 +33,7 @@ def test_a_publication_signs_a_checkpoint_of_its_own_entry(counted):
     published = AuditEntry.objects.get(action="results.result.published")
     checkpoint = newest_checkpoint()
     assert (checkpoint.seq, checkpoint.hash, checkpoint.reason) == (published.seq, published.hash, "publication")
-    assert not list(audit.checkpoint_breaks([audit.checkpoint_json(checkpoint)], keys=audit.trusted_keys()))
+    assert not list(checkpoint_breaks([checkpoint_json(checkpoint)], keys=trusted_keys()))
 
 
 def test_a_correction_and_turnout_publication_each_sign_one(published):
@@ -66,7 +66,7 @@ def test_no_checkpoint_is_signed_over_a_tampered_log_and_the_publication_waits(c
     # given an entry rewritten in the database by someone without the audit key
     AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("seq").first().pk).update(after={"forged": True})
     # when the publication is confirmed
-    with pytest.raises(audit.AuditLogBroken):
+    with pytest.raises(AuditLogBroken):
         publish(world, "XA1", first="committee_c1", second="committee_p")
     # then nothing was signed and nothing was published
     assert newest_checkpoint() is None

@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from elections import audit
+from elections import audit, audit_checkpoints
 from tests.elections import tampering as t
 from tests.factories import UserFactory
 
@@ -41,7 +41,7 @@ def log(tmp_path):
 @pytest.fixture
 def key_file(tmp_path):
     path = tmp_path / "audit-public-key.pem"
-    path.write_text(audit.public_key_info()["pem"], encoding="ascii")
+    path.write_text(audit_checkpoints.public_key_info()["pem"], encoding="ascii")
     return path
 
 
@@ -121,7 +121,7 @@ def test_checkpoints_left_out_of_an_export_are_found_with_a_saved_copy(log, key_
 
 def test_the_raw_base64_public_key_is_accepted(log, tmp_path, capsys):
     raw = tmp_path / "key.txt"
-    raw.write_text(audit.public_key_info()["raw_base64"], encoding="ascii")
+    raw.write_text(audit_checkpoints.public_key_info()["raw_base64"], encoding="ascii")
     code, text = standalone(capsys, export(tmp_path), "--public-key", raw)
     assert code == 0, text
 

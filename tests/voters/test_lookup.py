@@ -67,7 +67,7 @@ def test_a_handful_per_client_then_429(listed):
     codes = [ask(client, born=f"1970-01-0{i + 3}").status_code for i in range(5)]
     assert codes == [404] * 5
     sixth = ask(client)
-    assert sixth.status_code == 429 and sixth["Retry-After"] == "60"
+    assert sixth.status_code == 429 and sixth["Retry-After"] == "70"  # a sliding minute counted in 10 s slices
     # even the right answer is withheld now; another client is still served
     assert ask(Client(), REMOTE_ADDR="10.0.0.9").status_code == 200
 
@@ -147,3 +147,44 @@ def test_lookup_date_is_typed_day_first_whatever_the_browser(listed):
     assert 'type="text"' in box and 'inputmode="numeric"' in box and 'placeholder="dd/mm/yyyy"' in box
     wrong = client.post(page, {"national_id": "079090000001", "date_of_birth": "1970/13/45"})
     assert wrong.status_code == 400 and "day/month/year" in wrong.content.decode()
+
+
+# --- Issue 13, point 2: a sliding minute, not a minute of the clock; an IPv6 client by its network ---------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The lookup's clock, set by the test (seconds since the epoch)."""
+    now = [1_000_000_000.0]
+    monkeypatch.setattr("voters.lookup.time.time", lambda: now[0])
+    return now
+
+
+@override_settings(VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=5)
+def test_five_lookups_at_the_end_of_a_minute_leave_none_for_the_start_of_the_next(listed, clock):
+    # given five lookups in the last second of a minute of the clock (a fixed window would start again at :00)
+    clock[0] = 1_000_000_019.5  # :59.5 of a minute
+    assert [ask(Client(), born="1970-01-09").status_code for _ in range(5)] == [404] * 5
+    # when the same client asks two seconds later, in the next minute of the clock
+    clock[0] += 2
+    # then it is refused: six in two seconds is more than five in a minute
+    assert ask(Client()).status_code == 429
+
+
+@override_settings(VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=5)
+def test_a_client_that_stops_asking_is_served_again_once_its_lookups_are_over_a_minute_old(listed, clock):
+    for _ in range(5):
+        ask(Client(), born="1970-01-09")
+    assert ask(Client()).status_code == 429
+    clock[0] += 71  # the slices of these six lookups are all more than a minute old
+    assert ask(Client()).status_code == 200
+
+
+@override_settings(VOTER_LOOKUP_PER_CLIENT_PER_MINUTE=5)
+def test_an_ipv6_client_is_counted_by_its_network_not_by_each_address(listed):
+    # given five lookups from five addresses of one /64 (a phone or a household holds the whole /64)
+    for i in range(5):
+        ask(Client(), born="1970-01-09", REMOTE_ADDR=f"2001:db8:1:2::{i + 1}")
+    # then a sixth address of that /64 is refused, and another network is served
+    assert ask(Client(), REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
+    assert ask(Client(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 200

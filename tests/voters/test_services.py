@@ -8,7 +8,8 @@ from django.utils import timezone
 from elections.models import AuditEntry
 from tests.voters.conftest import WORLD_ROWS
 from voters import errors, services
-from voters.models import Certificate, Complaint, Voter, VoterList, VoterStatus
+from voters.lookup import find_polling_unit
+from voters.models import Certificate, Complaint, DoubleListing, Voter, VoterKey, VoterList, VoterStatus
 from voters.services import NewVoter
 
 
@@ -41,7 +42,8 @@ def test_add_after_posting_is_added_late(open_world):
 
 def test_add_refuses_someone_on_another_list_and_the_under_age(open_world):
     by = open_world.users["committee_p"]
-    with pytest.raises(errors.VoterListError, match="already on a list"):
+    # committee_p covers the whole province: it may see U1's list, so it is told where the person is
+    with pytest.raises(errors.VoterListError, match="already on the list of polling unit U1, number 1"):
         services.voter_add(unit=open_world.units["U3"], person=person("079090000001"), note="x", by=by)
     day = open_world.election.election_day
     with pytest.raises(errors.VoterListError, match="under 18"):
@@ -215,3 +217,118 @@ def test_check_in_search_says_when_it_shows_only_the_first_matches(listed, monke
     monkeypatch.setattr(views, "SEARCH_LIMIT", 1)
     first = client.get(url, {"q": "n"}).content.decode()
     assert "Chỉ hiện 1 kết quả đầu tiên" in first and first.count('name="voter"') == 1
+
+
+# --- people listed twice (Art. 29): held, then settled by a committee that covers both lists ------------------
+
+# 079090000004 (Phạm Thị Dung) is on U2's list: area C2, outside committee C1's area, inside committee D1's.
+ON_U2 = NewVoter(
+    national_id="079090000004", full_name="Phạm Thị Dung", date_of_birth=dt.date(1985, 8, 9), gender="female"
+)
+
+
+def held_on_u1(world):
+    """Committee C1 adds by hand, on U1, the person listed on U2: returns (the held row, U2's row)."""
+    added = services.voter_add(unit=world.units["U1"], person=ON_U2, note="chuyển đến", by=world.users["committee_c1"])
+    return added, voter(world, "U2", 1)
+
+
+def test_adding_by_hand_someone_listed_outside_the_area_holds_them_and_reads_as_added(open_world):
+    # when committee C1 adds the person of U2 to U1
+    added, first = held_on_u1(open_world)
+    # then they are added like anyone (next number, listed), but held: U2's listing stays the person's one
+    assert (added.list_number, added.status, added.held) == (4, VoterStatus.LISTED, True)
+    assert not added.is_active and added.is_listed and first.is_active
+    case = DoubleListing.objects.get()
+    assert (case.held, case.first, case.batch, case.created_by) == (
+        added,
+        first,
+        None,
+        open_world.users["committee_c1"],
+    )
+    assert find_polling_unit(open_world.election, "079090000004", dt.date(1985, 8, 9)) == open_world.units["U2"]
+    # and the sealed audit entry records the hold, with places only
+    entry = AuditEntry.objects.get(action="voters.voter.added")
+    assert entry.object_type == "voter" and entry.data["held"] is True
+    assert (entry.data["first_unit"], entry.data["first_list_number"]) == ("U2", 1)
+    assert "079090000004" not in str(entry.data) and "1985" not in str(entry.data)
+
+
+def test_adding_a_held_person_again_is_refused_as_for_anyone_on_the_committees_list(open_world):
+    """Else a second addition would tell a committee who is listed elsewhere: held again, where a person it
+    listed first would be refused."""
+    held_on_u1(open_world)
+    with pytest.raises(errors.VoterListError, match="already on the list of polling unit U1, number 4"):
+        services.voter_add(unit=open_world.units["U1"], person=ON_U2, note="", by=open_world.users["committee_c1"])
+    assert DoubleListing.objects.count() == 1
+
+
+def test_keeping_the_first_listing_removes_the_held_row(open_world):
+    added, first = held_on_u1(open_world)
+    case = DoubleListing.objects.get()
+    # when committee D1, which covers U1 and U2, keeps the first listing
+    services.double_listing_settle(
+        case=case, decision="kept_first", note="vẫn ở C2", by=open_world.users["committee_d1"]
+    )
+    added.refresh_from_db()
+    first.refresh_from_db()
+    case.refresh_from_db()
+    # then the held row is struck off U1 (kept as history), U2's listing is untouched
+    assert (added.status, added.removal_reason, added.held) == (VoterStatus.REMOVED, "listed_elsewhere", False)
+    assert first.is_active and first.status == VoterStatus.LISTED
+    assert VoterKey.objects.get(polling_unit=open_world.units["U1"], list_number=4).struck == added.pk
+    assert (case.outcome, case.settled_by) == (DoubleListing.Outcome.KEPT_FIRST, open_world.users["committee_d1"])
+    entry = AuditEntry.objects.get(action="voters.double_listing.kept_first")
+    assert entry.object_key == "U1#4" and entry.data["first_unit"] == "U2" and entry.data["law"] == "Art. 29(2)"
+    # settled once only
+    with pytest.raises(errors.VoterListError, match="already settled"):
+        services.double_listing_settle(case=case, decision="moved", note="", by=open_world.users["committee_d1"])
+
+
+def test_moving_the_person_strikes_the_first_listing_and_lists_the_held_row(open_world):
+    added, first = held_on_u1(open_world)
+    # when committee D1 moves the person to U1 (Art. 30(3): struck from the old list, added to the new one)
+    services.double_listing_settle(
+        case=DoubleListing.objects.get(),
+        decision="moved",
+        note="đã chuyển hộ khẩu",
+        by=open_world.users["committee_d1"],
+    )
+    added.refresh_from_db()
+    first.refresh_from_db()
+    # then U2's row is struck with the reason, and U1's row is the person's one listing
+    assert (first.status, first.removal_reason) == (VoterStatus.REMOVED, "listed_elsewhere")
+    assert added.is_active and added.status == VoterStatus.LISTED
+    assert VoterKey.objects.get(polling_unit=open_world.units["U2"], list_number=1).struck == first.pk
+    assert VoterKey.objects.get(polling_unit=open_world.units["U1"], list_number=4).struck == 0
+    assert find_polling_unit(open_world.election, "079090000004", dt.date(1985, 8, 9)) == open_world.units["U1"]
+    assert DoubleListing.objects.get().outcome == DoubleListing.Outcome.MOVED
+    assert AuditEntry.objects.filter(action="voters.double_listing.moved", object_key="U1#4").exists()
+    assert AuditEntry.objects.filter(action="voters.voter.removed", object_key="U2#1").exists()
+
+
+def test_a_decision_must_be_one_of_the_two(open_world):
+    held_on_u1(open_world)
+    with pytest.raises(errors.VoterListError, match="Choose a decision"):
+        services.double_listing_settle(
+            case=DoubleListing.objects.get(), decision="both", note="", by=open_world.users["committee_d1"]
+        )
+    assert DoubleListing.objects.get().outcome == DoubleListing.Outcome.OPEN
+
+
+def test_a_held_row_struck_off_by_its_committee_closes_its_case(open_world):
+    added, first = held_on_u1(open_world)
+    # the committee that added them removes them as it would anyone
+    services.voter_remove(voter=added, reason="moved", note="", by=open_world.users["committee_c1"])
+    added.refresh_from_db()
+    assert (added.status, added.held) == (VoterStatus.REMOVED, False)
+    assert DoubleListing.objects.get().outcome == DoubleListing.Outcome.WITHDRAWN
+    assert first.is_active
+
+
+def test_a_held_voter_cannot_check_in(open_world):
+    added, _first = held_on_u1(open_world)
+    with pytest.raises(errors.VoterListError, match="another list"):
+        services.voter_check_in(
+            unit=open_world.units["U1"], voter_id=added.pk, by=open_world.users["clerk_u1"], now=timezone.now()
+        )

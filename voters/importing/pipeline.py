@@ -1,14 +1,16 @@
 """The import of a voter file (interfaces §8): read, check, order and load, all or nothing.
 
 A first load of an election streams each checked block to PostgreSQL (COPY) while the next one is read;
-later loads check against the lists already there. Refused rows are counted exactly and the first ones
-kept with the import record. The audit log gets counts and the file's digest, never a voter's details.
+later loads check against the lists already there (doubles.py: Art. 29, without telling a committee about
+other areas' lists). Refused rows are counted exactly and the first ones kept with the import record. The
+audit log gets counts and the file's digest, never a voter's details. A committee's upload goes through
+uploads.py (the hourly limit, an audit entry for refused uploads too).
 """
 
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -25,7 +27,7 @@ from elections.models import Area, Election, PollingUnit
 from voters import rules
 from voters.crypto import hex_tokens, id_cipher, token_order, token_sort
 from voters.errors import VoterListError
-from voters.importing import ordering, reasons, scanning
+from voters.importing import doubles, ordering, reasons, scanning
 from voters.importing import postgres_copy as staging
 from voters.importing import reading as importers
 from voters.importing import spill as spill_folders
@@ -38,6 +40,7 @@ from voters.models import (
 )
 
 REFUSALS_KEPT = 20_000  # refusals stored with an import record; the count is always exact
+FIRST_REASONS = 20  # refusals named (line and reason code) in the audit log
 
 
 KEY_CHUNK = 50_000  # national-ID index rows sent to COPY at a time
@@ -51,6 +54,9 @@ class ImportReport:
     refusals: list[tuple[int, str]] = field(default_factory=list)
     loaded_by_unit: dict[str, int] = field(default_factory=dict)
     batch: VoterImport | None = None
+    # The refusals as codes (reasons.code_name), for the audit log: a message may quote the file's cells.
+    first_reasons: list[tuple[int, str]] = field(default_factory=list)
+    reason_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -92,6 +98,11 @@ def voter_list_import(
     the file to the polling units under it (a committee's upload): other units are unknown. Rows already on
     the lists exactly as given are left alone, so importing a file again changes nothing. Raises
     ImportRefused (nothing written) when any row is refused and `skip_invalid` is false.
+
+    Art. 29 (doubles.py): a person on a list of the importer's scope (`area`, else the whole election) is
+    refused, naming the unit and number; one listed outside `area` is loaded but held for the committee that
+    covers both (Voter.held, DoubleListing). The report, its counts and the audit entry's public data are then
+    those of any loaded row: an upload learns nothing about the lists of other areas.
     """
     election = Election.objects.select_for_update().get(pk=election.pk)  # one import per election at a time
     units_qs = PollingUnit.objects.filter(election=election)
@@ -178,7 +189,7 @@ def _first_load(
         transaction.savepoint_rollback(savepoint)
         return None
     report = ImportReport(rows=scan.rows)
-    report.refusals = _messages(scan.refused, width, cutoff)
+    _refusals(report, scan.refused, width, cutoff)
     if report.refusals and not ctx.skip_invalid:
         transaction.savepoint_rollback(savepoint)
         raise ImportRefused(report)
@@ -250,15 +261,26 @@ def _voter_rows(rows: pl.DataFrame, election_id: int, batch_id: int) -> pl.DataF
     )
 
 
-def _messages(refused: pl.DataFrame, width: int, cutoff: dt.date) -> list[tuple[int, str]]:
-    return [
-        (line, reasons.message(code, arg, width=width, cutoff=cutoff))
-        for line, code, arg in refused.sort("line").iter_rows()
+def _refusals(report: ImportReport, refused: pl.DataFrame, width: int, cutoff: dt.date) -> None:
+    """The refused rows (line, code, arg) on the report: each with its message, and as codes for the audit log."""
+    refused = refused.sort("line")
+    report.refusals = [
+        (line, reasons.message(code, arg, width=width, cutoff=cutoff)) for line, code, arg in refused.iter_rows()
     ]
+    report.first_reasons = [
+        (line, reasons.code_name(code)) for line, code in refused.head(FIRST_REASONS).select("line", "code").iter_rows()
+    ]
+    counts = refused.group_by("code").len().sort("code").iter_rows()
+    report.reason_counts = {reasons.code_name(code): n for code, n in counts}
 
 
-def _finish(batch: VoterImport, report: ImportReport, ctx: "ImportContext") -> None:
-    """Record what the import did on its row and in the audit log."""
+def _finish(batch: VoterImport, report: ImportReport, ctx: "ImportContext", held: Sequence[list[int]] = ()) -> None:
+    """Record what the import did on its row and in the audit log.
+
+    Two entries, whatever the file held: the import's counts (public in an export), and the check of Art. 29
+    (sealed: the rows held for a committee, `doubles.py`). The second is written for every load, so an export
+    does not tell an import that held rows from one that did not.
+    """
     batch.rows, batch.loaded, batch.unchanged = report.rows, report.loaded, report.unchanged
     batch.refused = len(report.refusals)
     batch.refusals = [list(r) for r in report.refusals[:REFUSALS_KEPT]]
@@ -281,6 +303,15 @@ def _finish(batch: VoterImport, report: ImportReport, ctx: "ImportContext") -> N
             "skip_invalid": ctx.skip_invalid,
             "loaded_by_unit": dict(list(report.loaded_by_unit.items())[:500]),
         },
+        source=f"import_voters {ctx.file_name[:200]}",
+    )
+    audit_log(
+        AuditAction.VOTER_LIST_DOUBLES_CHECKED,
+        user=ctx.by,
+        election_slug=batch.election.slug,
+        object_type="voter",  # sealed (elections/audit.py): it names places on the lists
+        object_key=f"import {batch.pk}",
+        data={"import": batch.pk, "held": len(held), "held_rows": doubles.places(list(held)[:500])},
         source=f"import_voters {ctx.file_name[:200]}",
     )
 
@@ -322,16 +353,13 @@ def _checked_and_loaded(
     )
     # Lock the lists being extended: a committee member adding a voter by hand waits for the import.
     list(VoterList.objects.select_for_update().filter(polling_unit_id__in=unit_ids).values_list("pk", flat=True))
-    if has_keys:
+    held = pl.DataFrame(schema={"line": pl.Int64, "first": pl.Int64})
+    if has_keys:  # Art. 29: the people of the file already listed (doubles.py)
         found = staging.matches(election.pk, good.select("line", token=_hex(tokens, good.get_column("tok"))))
-        found = found.select("line", details=ordering.details_hash(found))
-        same = good.join(found, on=["line", "details"], how="semi").select("line")
-        other = found.join(same, on="line", how="anti").select("line").unique()
+        same, listed_here, held = doubles.decide(found, good, code_of)
         report.unchanged = same.height
-        good = good.join(found.select("line").unique(), on="line", how="anti")
-        refused = pl.concat(
-            [refused, other.select("line", code=pl.lit(Code.ON_A_LIST, pl.UInt8), arg=pl.lit(None, pl.String))]
-        )
+        good = good.join(same, on="line", how="anti").join(listed_here, on="line", how="anti")
+        refused = pl.concat([refused, listed_here])
     posted = list(
         VoterList.objects.filter(polling_unit_id__in=unit_ids, posted_on__isnull=False).values_list(
             "polling_unit_id", flat=True
@@ -350,7 +378,7 @@ def _checked_and_loaded(
                 ),
             ]
         )
-    report.refusals = _messages(refused, width, cutoff)
+    _refusals(report, refused, width, cutoff)
     if report.refusals and not ctx.skip_invalid:
         raise ImportRefused(report)
 
@@ -372,13 +400,14 @@ def _checked_and_loaded(
         by=ctx.by if getattr(ctx.by, "pk", None) else None,
     )
     top = staging.tops(unit_ids) if has_keys else pl.DataFrame(schema={"unit_id": pl.Int64, "top": pl.Int64})
-    numbered = ordering.list_order(good.select("line", "unit_id", "household", "head", "tok", "rank"), top)
-    numbered = numbered.select("line", "unit_id", "tok", "rank", "list_number").sort("line")
+    good = good.join(held, on="line", how="left")  # `first`: the listing elsewhere that a held row doubles
+    numbered = ordering.list_order(good.select("line", "unit_id", "household", "head", "tok", "rank", "first"), top)
+    numbered = numbered.select("line", "unit_id", "tok", "rank", "list_number", "first").sort("line")
     by_token = numbered.sort("rank")
     keys = by_token.select(
         pl.lit(election.pk).alias("election_id"),
         _hex(tokens, by_token.get_column("tok")).alias("token"),
-        pl.lit(0).alias("struck"),
+        doubles.held_key().alias("struck"),
         pl.col("unit_id").alias("polling_unit_id"),
         "list_number",
     )
@@ -395,12 +424,16 @@ def _checked_and_loaded(
             if mine.height == 0:
                 continue
             mine = mine.with_columns(token=_hex(tokens, mine.get_column("tok")))
-            yield _voter_rows(rows.join(mine.drop("unit_id", "rank", "tok"), on="line"), election.pk, batch.pk)
+            yield _voter_rows(rows.join(mine.drop("unit_id", "rank", "tok", "first"), on="line"), election.pk, batch.pk)
 
     loaded = staging.copy_in(staging.VOTER, staging.VOTER_COLUMNS, voter_frames(), on_rows=ctx.on_progress)
     assert loaded == report.loaded, (loaded, report.loaded)  # a broken load must not commit
     staging.copy_in(staging.KEY, staging.KEY_COLUMNS, [keys])
-    _finish(batch, report, ctx)
+    held_rows = numbered.filter(pl.col("first").is_not_null()).select(
+        id=pl.col("unit_id") * UNIT_SPAN + pl.col("list_number"), first="first"
+    )
+    pairs = doubles.record(election=election, batch=batch, held=held_rows, by=ctx.by) if held_rows.height else []
+    _finish(batch, report, ctx, held=pairs)
     return report
 
 

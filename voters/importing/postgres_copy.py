@@ -241,6 +241,9 @@ def tops(unit_ids: list[int]) -> pl.DataFrame:
 _MATCH_SCHEMA = {
     "line": pl.Int64,
     "unit_id": pl.Int64,
+    "list_number": pl.Int64,
+    "status": pl.String,
+    "held": pl.Boolean,
     "full_name": pl.String,
     "dob": pl.Date,
     "gender": pl.String,
@@ -251,12 +254,13 @@ _MATCH_SCHEMA = {
 def matches(election_id: int, tokens: pl.DataFrame) -> pl.DataFrame:
     """Voter rows of the election (any status) with the tokens of `tokens` (line, token as hex).
 
-    Returns (line, unit_id, full_name, dob, gender, residence) of every match, so the caller can tell a
-    row already listed exactly as given from an ID listed with other details.
+    Returns (line, unit_id, list_number, status, held, full_name, dob, gender, residence) of every match, so the
+    caller can tell a row already listed exactly as given from a person listed with other details, and where.
     """
     stage = "kp_voter_tokens"
     select = (
-        f"SELECT s.line, v.polling_unit_id, v.full_name, v.date_of_birth, v.gender, v.residence "
+        f"SELECT s.line, v.polling_unit_id, v.list_number, v.status, v.held, v.full_name, v.date_of_birth, "
+        f"v.gender, v.residence "
         f"FROM {stage} s JOIN {KEY} k ON k.election_id = %s AND k.token = s.token "
         f"JOIN {VOTER} v ON v.id = k.polling_unit_id * {UNIT_SPAN} + k.list_number"
     )
@@ -280,10 +284,12 @@ def matches(election_id: int, tokens: pl.DataFrame) -> pl.DataFrame:
                 separator="\t",
                 quote_char=None,
                 new_columns=list(_MATCH_SCHEMA),
-                schema_overrides={k: (pl.String if v == pl.Date else v) for k, v in _MATCH_SCHEMA.items()},
+                schema_overrides={
+                    k: (pl.String if v in (pl.Date, pl.Boolean) else v) for k, v in _MATCH_SCHEMA.items()
+                },
             )
             unescape = pl.col("full_name").str.replace_all("\\\\", "\\", literal=True)
-            return found.with_columns(unescape, pl.col("dob").str.to_date("%Y-%m-%d"))
+            return found.with_columns(unescape, pl.col("dob").str.to_date("%Y-%m-%d"), pl.col("held") == "t")
         cursor.execute(f"CREATE TEMPORARY TABLE {stage} (line integer, token blob)")
         copy_in(stage, ("line", "token"), [tokens])
         # Without statistics SQLite may walk the voter table first; an index and ANALYZE make it start here.
@@ -292,5 +298,7 @@ def matches(election_id: int, tokens: pl.DataFrame) -> pl.DataFrame:
         cursor.execute(select, [election_id])
         rows = cursor.fetchall()
         cursor.execute(f"DROP TABLE {stage}")
-    # Django's SQLite connection turns date columns into dates already.
-    return pl.DataFrame(rows, schema=_MATCH_SCHEMA, orient="row")
+    # Django's SQLite connection turns date columns into dates already; booleans come as 0 and 1.
+    return pl.DataFrame(rows, schema={**_MATCH_SCHEMA, "held": pl.Int64}, orient="row").with_columns(
+        pl.col("held").cast(pl.Boolean)
+    )

@@ -14,7 +14,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO
+from typing import IO, Any
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -38,7 +38,14 @@ _CONTROL = r"[\x00-\x1f\x7f]"
 
 
 class FileRefused(Invalid):
-    """The file cannot be read at all (not UTF-8, wrong header): nothing in it is looked at further."""
+    """The file cannot be read at all (not UTF-8, wrong header): nothing in it is looked at further.
+
+    `kind` names the fault without quoting the file ("encoding", "empty", "header", "csv"), for the audit log.
+    """
+
+    def __init__(self, message: Any, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def _without_marks(ch: str) -> str:
@@ -85,19 +92,20 @@ def read_header(fh: IO[bytes]) -> int:
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileRefused(_("the file is not UTF-8 (%(error)s)") % {"error": exc.reason}) from None
+        raise FileRefused(_("the file is not UTF-8 (%(error)s)") % {"error": exc.reason}, kind="encoding") from None
     if not text.strip():
         message_ = _("the file is empty: expected the header %(header)s") % {"header": ",".join(HEADER)}
-        raise FileRefused(message_)
+        raise FileRefused(message_, kind="empty")
     try:
         header = next(csv.reader([text.rstrip("\r\n")]))
     except (csv.Error, StopIteration) as exc:
-        raise FileRefused(_("the header is not valid CSV (%(error)s)") % {"error": exc}) from None
+        raise FileRefused(_("the header is not valid CSV (%(error)s)") % {"error": exc}, kind="header") from None
     names = tuple(h.strip().lower() for h in header)
     if names[: len(HEADER)] != HEADER or any(n not in OPTIONAL for n in names[len(HEADER) :]):
         raise FileRefused(
             _("line 1: the header must be %(header)s (optionally followed by %(optional)s), not %(found)s")
-            % {"header": ",".join(HEADER), "optional": ",".join(OPTIONAL), "found": ",".join(header)[:200]}
+            % {"header": ",".join(HEADER), "optional": ",".join(OPTIONAL), "found": ",".join(header)[:200]},
+            kind="header",
         )
     return len(names)
 
@@ -147,11 +155,13 @@ def _exact_frames(text: Iterable[str], first_line: int, width: int) -> Iterator[
     except UnicodeDecodeError as exc:
         raise FileRefused(
             _("line %(line)d: the file is not UTF-8 (%(error)s)")
-            % {"line": line_of + reader.line_num + 1, "error": exc.reason}
+            % {"line": line_of + reader.line_num + 1, "error": exc.reason},
+            kind="encoding",
         ) from None
     except csv.Error as exc:
         raise FileRefused(
-            _("line %(line)d: not valid CSV (%(error)s)") % {"line": line_of + reader.line_num, "error": exc}
+            _("line %(line)d: not valid CSV (%(error)s)") % {"line": line_of + reader.line_num, "error": exc},
+            kind="csv",
         ) from None
     if columns[0]:
         yield pl.DataFrame(columns, schema=_fields(width), orient="col")
@@ -223,7 +233,8 @@ class _Chained(io.RawIOBase):
         except UnicodeDecodeError as exc:
             at = self.line + (pending + data)[: exc.start].count(b"\n")
             raise FileRefused(
-                _("line %(line)d: the file is not UTF-8 (%(error)s)") % {"line": at, "error": exc.reason}
+                _("line %(line)d: the file is not UTF-8 (%(error)s)") % {"line": at, "error": exc.reason},
+                kind="encoding",
             ) from None
         self.line += data.count(b"\n")
 

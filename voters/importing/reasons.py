@@ -21,8 +21,17 @@ class Code:
     RESIDENCE = 10
     HOUSEHOLD = 11
     # found against the database, after the file is read
-    ON_A_LIST = 12
+    ON_A_LIST = 12  # on a list the importer may see; arg "unit code#number" (elsewhere: held, never refused)
     LIST_POSTED = 13
+
+
+_NAMES = {value: name.lower() for name, value in vars(Code).items() if name.isupper()}
+
+
+def code_name(code: int) -> str:
+    """A reason code's name ("id_format"), as the audit log records a refusal: never the message, which may quote
+    the file's cells (and so a name or an ID in the wrong column)."""
+    return _NAMES.get(code, str(code))
 
 
 class Reason:
@@ -37,8 +46,12 @@ class Reason:
         return _("national ID already in the file, on line %(line)d") % {"line": first_line}
 
     @staticmethod
-    def id_on_list() -> str:
-        return _("national ID already on a list of this election")
+    def id_listed_at(code: str, number: int) -> str:
+        """Only for a listing the importer may see (voters/importing/doubles.py): one elsewhere is never named."""
+        return _('national ID already on the list of polling unit "%(code)s", number %(number)d') % {
+            "code": code,
+            "number": number,
+        }
 
     @staticmethod
     def under_age(cutoff: dt.date) -> str:
@@ -94,6 +107,9 @@ def message(code: int, arg: str | None, *, width: int, cutoff: dt.date) -> str:
             return Reason.unit_unknown(arg or "")
         case Code.LIST_POSTED:
             return Reason.list_posted(arg or "")
+        case Code.ON_A_LIST:  # "unit code#number"
+            code, _sep, number = (arg or "#0").rpartition("#")
+            return Reason.id_listed_at(code, int(number or 0))
     fixed: dict[int, Callable[[], str]] = {
         Code.ID_FORMAT: Reason.id_format,
         Code.DATE: Reason.date_malformed,
@@ -102,6 +118,5 @@ def message(code: int, arg: str | None, *, width: int, cutoff: dt.date) -> str:
         Code.GENDER: Reason.gender_invalid,
         Code.RESIDENCE: Reason.residence_invalid,
         Code.HOUSEHOLD: Reason.household_invalid,
-        Code.ON_A_LIST: Reason.id_on_list,
     }
     return fixed[code]()

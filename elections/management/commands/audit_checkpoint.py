@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from elections.audit import AuditLogBroken, audit_checkpoint
+from elections.audit_checkpoints import AuditLogBroken, audit_checkpoint
 from elections.models import AuditCheckpoint
 
 

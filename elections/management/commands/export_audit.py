@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from elections.audit import export_lines
+from elections.audit_checkpoints import export_lines
 
 
 class Command(BaseCommand):

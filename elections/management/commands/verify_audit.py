@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from elections.audit import checkpoint_json, verify_chain
+from elections.audit_checkpoints import checkpoint_json, verify_chain
 from elections.models import AuditCheckpoint, AuditEntry, AuditHead
 
 

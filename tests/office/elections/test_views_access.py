@@ -29,7 +29,6 @@ PUBLIC_API = [
     reverse("api:constituency-detail", args=[SLUG, "XA1"]),
     reverse("schema"),
     reverse("api-docs"),
-    reverse("api-redoc"),
 ]
 
 

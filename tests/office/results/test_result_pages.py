@@ -23,6 +23,17 @@ def client_for(world, username, lang="en"):
     return client
 
 
+# The round page's form: the kind, the voting day and the decision's body, reference and date (CONTRACT §10).
+ROUND_FORM = {
+    "kind": "re_election",
+    "voting_day": "06/06/2021",
+    "body": "Ủy ban bầu cử xã C1",
+    "reference": "Nghị quyết số 1/NQ-UBBC",
+    "date": "25/05/2021",
+    "reason": "Dưới một nửa cử tri đi bầu.",
+}
+
+
 @pytest.fixture
 def low_turnout(world):
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
@@ -67,20 +78,19 @@ def test_the_page_in_vietnamese_renders(world, low_turnout):
     ],
 )
 def test_opening_a_round(world, low_turnout, username, status, opened):
-    response = client_for(world, username).post(
-        f"{BASE}/results/XA1/round/", {"kind": "re_election", "voting_day": "2021-06-06", "reason": "NQ số 1"}
-    )
+    response = client_for(world, username).post(f"{BASE}/results/XA1/round/", ROUND_FORM)
     assert response.status_code == status
     assert ConstituencyRound.objects.exists() is opened
     assert AuditEntry.objects.filter(action="results.round.opened").exists() is opened
 
 
 @pytest.mark.parametrize(
-    "data", [{"kind": "re_election", "voting_day": "soon"}, {"kind": "third", "voting_day": "2021-06-06"}, {}]
+    "data", [{"kind": "re_election", "voting_day": "soon"}, {"kind": "third", "voting_day": "06/06/2021"}, {"body": ""}]
 )
 def test_odd_round_requests_are_refused_with_a_message(world, low_turnout, data):
-    response = client_for(world, "committee_c1").post(f"{BASE}/results/XA1/round/", data)
-    assert response.status_code == 302 and not ConstituencyRound.objects.exists()
+    response = client_for(world, "committee_c1").post(f"{BASE}/results/XA1/round/", {**ROUND_FORM, **data})
+    assert response.status_code == 400 and not ConstituencyRound.objects.exists()
+    assert 'class="errorlist"' in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from results.minutes import services as svc
 from results.models import BodyMember, Minute
 from results.permissions import tally_scope
 from results.tallies.parsing import TallyPayload
+from tests.results.decision_helpers import DECISION
 from tests.results.minutes_fixtures import INPUTS
 from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
@@ -112,7 +113,9 @@ def test_golden_re_election_minutes(world, tmp_path):
     first = issue(svc.constituency_document(cons), world.users["committee_c1"])
     text = pdf_text(svc.minute_pdf(first), tmp_path)
     assert "cuộc bầu cử ở đơn vị bầu cử này không có giá trị" in " ".join(text.split())
-    further_rounds.round_open(constituency=cons, kind="re_election", voting_day=cons.election.election_day, by=None)
+    further_rounds.round_open(
+        constituency=cons, kind="re_election", voting_day=cons.election.election_day, decision=DECISION, by=None
+    )
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 380, 370, 5), voted=400))
     cons.refresh_from_db()
     second = issue(svc.constituency_document(cons), world.users["committee_c1"])

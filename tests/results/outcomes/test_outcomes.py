@@ -16,6 +16,7 @@ from results.outcomes import contests, rounds
 from results.permissions import tally_scope
 from results.tallies import corrections, services
 from tests.results.conftest import payload
+from tests.results.decision_helpers import DECISION
 from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_a_re_election_replaces_round_one(world):
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
     committee = world.users["committee_c1"]
     row = further_rounds.round_open(
-        constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=committee
+        constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, decision=DECISION, by=committee
     )
     assert (row.number, row.seats, row.candidates.count(), row.deadline) == (2, 2, 3, dt.date(2021, 6, 7))
     cons = world.constituencies["XA1"]
@@ -196,7 +197,11 @@ def test_an_additional_election_keeps_round_one_winners(world):
     o = outcome(world, "QH1")
     assert (o.status, o.seats_filled, o.next_round) == ("additional_election_required", 1, "additional")
     row = further_rounds.round_open(
-        constituency=world.constituencies["QH1"], kind="additional", voting_day=DAY, by=world.users["committee_p"]
+        constituency=world.constituencies["QH1"],
+        kind="additional",
+        voting_day=DAY,
+        decision=DECISION,
+        by=world.users["committee_p"],
     )
     assert row.seats == 2
     assert sorted(row.candidates.values_list("code", flat=True)) == ["QH1-02", "QH1-03", "QH1-04", "QH1-05"]
@@ -216,7 +221,11 @@ def test_an_additional_election_keeps_round_one_winners(world):
 def test_an_additional_election_that_fills_too_few_seats_stands(world):
     load_qh(world, votes=(600, 340, 330, 320, 300))
     further_rounds.round_open(
-        constituency=world.constituencies["QH1"], kind="additional", voting_day=DAY, by=world.users["committee_p"]
+        constituency=world.constituencies["QH1"],
+        kind="additional",
+        voting_day=DAY,
+        decision=DECISION,
+        by=world.users["committee_p"],
     )
     load_qh(world, votes=(0, 300, 300, 100, 50))
     o = outcome(world, "QH1")
@@ -235,7 +244,11 @@ def test_a_round_the_result_does_not_call_for_is_refused(world, votes, kind, mes
     load_qh(world, votes=votes)
     with pytest.raises(further_rounds.RoundRefused) as exc:
         further_rounds.round_open(
-            constituency=world.constituencies["QH1"], kind=kind, voting_day=DAY, by=world.users["committee_p"]
+            constituency=world.constituencies["QH1"],
+            kind=kind,
+            voting_day=DAY,
+            decision=DECISION,
+            by=world.users["committee_p"],
         )
     with translation.override("en"):  # the message is worded in the reader's language when shown
         assert message in str(exc.value.message)
@@ -245,23 +258,61 @@ def test_a_round_the_result_does_not_call_for_is_refused(world, votes, kind, mes
 def test_there_is_no_third_round(world):
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
     by = world.users["committee_c1"]
-    further_rounds.round_open(constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=by)
-    with translation.override("en"), pytest.raises(further_rounds.RoundRefused, match="no third round"):
-        further_rounds.round_open(constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, by=by)
-
-
-def test_a_voting_day_after_the_deadline_is_recorded_and_logged(world):
-    load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
-    late = dt.date(2021, 6, 8)
     further_rounds.round_open(
-        constituency=world.constituencies["XA1"], kind="re_election", voting_day=late, by=world.users["committee_c1"]
+        constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, decision=DECISION, by=by
     )
-    assert AuditEntry.objects.get(action="results.round.opened").data["after_deadline"] is True
+    with translation.override("en"), pytest.raises(further_rounds.RoundRefused, match="no third round"):
+        further_rounds.round_open(
+            constituency=world.constituencies["XA1"], kind="re_election", voting_day=DAY, decision=DECISION, by=by
+        )
+
+
+@pytest.mark.parametrize(
+    ("late", "refused"),
+    [
+        (dt.date(2021, 6, 7), False),  # 23 May 2021 + 15 days (2015 text): the last lawful day
+        (dt.date(2021, 6, 8), True),  # one day after: refused, naming Art. 80(4)
+        (dt.date(2021, 5, 23), False),  # election day itself is not before it
+        (dt.date(2021, 5, 22), True),  # before election day
+    ],
+)
+def test_a_voting_day_outside_the_law_is_refused_naming_the_article(world, late, refused):
+    # Arts. 79(3), 80(4), 81(2): no later than the deadline after election day; never before it
+    load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
+    opening = {
+        "constituency": world.constituencies["XA1"],
+        "kind": "re_election",
+        "voting_day": late,
+        "decision": DECISION,
+        "by": world.users["committee_c1"],
+    }
+    if not refused:
+        assert further_rounds.round_open(**opening).voting_day == late
+        return
+    with pytest.raises(further_rounds.VotingDayRefused) as exc:
+        further_rounds.round_open(**opening)
+    with translation.override("en"):
+        assert "Art. 80(4)" in str(exc.value.message) and exc.value.problems[0].path == "voting_day"
+    assert not ConstituencyRound.objects.exists() and not AuditEntry.objects.filter(action="results.round.opened")
 
 
 def test_the_deadline_follows_the_election_setting(world):
     world.election.second_round_deadline_days = 7
     assert rounds.second_round_deadline(world.election) == dt.date(2021, 5, 30)
+
+
+@pytest.mark.parametrize(
+    ("election_day", "deadline"),
+    [
+        (dt.date(2026, 3, 15), dt.date(2026, 3, 22)),  # the 2026 election: 7 days (Law 83/2025), not 30/3
+        (dt.date(2025, 7, 1), dt.date(2025, 7, 8)),  # the day Law 83/2025 came into force
+        (dt.date(2025, 6, 30), dt.date(2025, 7, 15)),  # the day before: 15 days
+    ],
+)
+def test_without_a_setting_the_deadline_is_the_law_in_force_on_election_day(world, election_day, deadline):
+    # Arts. 79(3), 80(4), 81(2) as amended: an election with no days of its own follows the law of its day
+    world.election.election_day, world.election.second_round_deadline_days = election_day, None
+    assert rounds.second_round_deadline(world.election) == deadline
 
 
 # --- flags, contest, areas -----------------------------------------------------------------------

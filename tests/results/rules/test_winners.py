@@ -281,23 +281,22 @@ def test_three_way_tie_names_the_younger_candidate_who_is_out():
 @pytest.mark.parametrize(
     ("first_born", "second_born", "winner"),
     [
-        # "March 1968" is stored as 1 March 1968, older than someone born on 14 March 1968
+        # full dates (a date known only in part: tests/results/rules/test_partial_date_ties.py, CONTRACT §1)
         (dt.date(1968, 3, 14), dt.date(1968, 3, 1), 2),
-        # "1968" is stored as 1 January 1968, older than "March 1968"
         (dt.date(1968, 3, 1), dt.date(1968, 1, 1), 2),
         # one day apart is enough
         (dt.date(1968, 3, 1), dt.date(1968, 3, 2), 1),
     ],
 )
-def test_incomplete_birth_dates_count_as_the_first_of_the_month(first_born, second_born, winner):
+def test_full_birth_dates_a_day_apart_settle_a_tie(first_born, second_born, winner):
     c = contest(cand(1, 600, born=first_born), cand(2, 600, born=second_born), seats=1, valid=1000, voted=1000)
     d = rules.vn_2015(c)
     assert d.status == "decided"
     assert d.elected == (winner,)
 
 
-def test_year_only_and_first_of_january_cannot_be_told_apart():
-    # "1968" and "1968-01-01" are the same stored date: the committee decides
+def test_the_same_full_date_of_birth_cannot_be_told_apart():
+    # the same day: the committee decides
     c = contest(cand(1, 600, born=dt.date(1968, 1, 1)), cand(2, 600, born=dt.date(1968, 1, 1)), valid=1000, voted=1000)
     d = rules.vn_2015(c)
     assert d.status == "tie_unresolved"

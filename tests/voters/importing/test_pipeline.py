@@ -83,12 +83,13 @@ def test_already_on_a_list_of_the_election(listed, write_csv):
     assert Voter.objects.filter(full_name="New").count() == 1
 
 
-def test_on_a_list_refusal_message(listed, write_csv):
+def test_on_a_list_refusal_names_the_listing_for_the_whole_election_command(listed, write_csv):
+    # the command's scope is the whole election: it may see every list, so the refusal says where
     path = write_csv("079090000001,Someone Else,1970-01-01,male,U2,")
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_voters", SLUG, str(path), stderr=err, no_progress=True)
-    assert "line 2: national ID already on a list of this election" in err.getvalue()
+    assert 'line 2: national ID already on the list of polling unit "U1", number 1' in err.getvalue()
 
 
 def test_18th_birthday_boundary(world, write_csv):

@@ -1,0 +1,74 @@
+"""Forms of the committee's decisions on a constituency: shape only; the services decide what the law allows."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import DayMonthYearField
+from results.decisions.recording import MAX_BODY, MAX_REASON, MAX_REFERENCE, DecisionText
+
+# The page's third kind of round: the NEC's annulment of the constituency's result, then a re-election (Art. 81).
+ANNULMENT = "annulment"
+
+
+class DecisionFields(forms.Form):
+    """The decision as the body took it (CONTRACT §10): who, its reference, its date, and why."""
+
+    body = forms.CharField(
+        label=_("Body that decided"),
+        max_length=MAX_BODY,
+        help_text=_("For example: Hội đồng bầu cử quốc gia; Ủy ban bầu cử tỉnh Phú Thọ."),
+    )
+    reference = forms.CharField(
+        label=_("Number of the decision"),
+        max_length=MAX_REFERENCE,
+        help_text=_("For example: Nghị quyết số 12/NQ-HĐBCQG."),
+    )
+    date = DayMonthYearField(label=_("Date of the decision"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_REASON, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def decision(self) -> DecisionText:
+        d = self.cleaned_data
+        return DecisionText(body=d["body"], reference=d["reference"], date=d["date"], reason=d.get("reason", ""))
+
+
+class RoundOpenForm(DecisionFields):
+    """Open the second round: the kind the result calls for, or a re-election after the NEC's annulment."""
+
+    field_order = ["kind", "voting_day", "body", "reference", "date", "reason"]
+
+    kind = forms.ChoiceField(label=_("Round"), widget=forms.RadioSelect)
+    voting_day = DayMonthYearField(label=_("Voting day of the round"))
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, Any]], deadline_help: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0][0]
+        self.fields["voting_day"].help_text = deadline_help
+
+
+class DecisionRecordForm(DecisionFields):
+    """Close the constituency: leave the seats vacant, or settle a tie by naming who takes the open seats."""
+
+    field_order = ["kind", "elected", "body", "reference", "date", "reason"]
+
+    kind = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    elected = forms.MultipleChoiceField(
+        label=_("Elected by the decision"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only when settling a tie: tick exactly as many tied candidates as the seats left open."),
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, Any]], tied: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0][0]
+        self.fields["elected"].choices = tied
+        if not tied:
+            del self.fields["elected"]

@@ -1,0 +1,177 @@
+"""The committees' pages for rounds and decisions (CONTRACT §10): who may, form errors naming the article, and the
+dead ends closed through the pages until the summary minutes are issued."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from elections.models import AuditEntry
+from results.models import ConstituencyDecision, ConstituencyRound, Minute
+from tests.elections.test_permissions import USERS
+from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/elections/world-2021"
+DECISION = {"body": "Ủy ban bầu cử xã C1", "reference": "Nghị quyết số 3/NQ-UBBC", "date": "27/05/2021", "reason": ""}
+DECIDES_XA1 = {"committee_c1", "committee_d1", "committee_p", "superuser"}
+SEES_XA1 = {"board_xa1", "auditor", "staff"}
+
+
+class _StubPDF:
+    def __init__(self, string: str = "", **kwargs: object) -> None:
+        self.string = string
+
+    def write_pdf(self, *args: object, **kwargs: object) -> bytes:
+        return b"%PDF-1.7\n% stub\n%%EOF\n"
+
+
+@pytest.fixture
+def quick_pdf(monkeypatch):
+    monkeypatch.setattr("results.minutes.rendering.HTML", _StubPDF)
+
+
+def client_for(world, username, lang="en"):
+    client = Client()
+    if lang:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    if username != "anonymous":
+        client.force_login(world.users[username])
+    return client
+
+
+@pytest.fixture
+def tie(world):
+    """XA1 tie_unresolved for its second seat; XA2 and XA3 decided: the contest XA waits for XA1 alone."""
+    load(
+        world.election,
+        minutes("U1", "XA", xa_votes("XA1", 600, 500, 500)),
+        minutes("U2", "XA", xa_votes("XA2", 600, 550, 200)),
+        minutes("U3", "XA", xa_votes("XA3", 600, 550, 200)),
+    )
+
+
+@pytest.fixture
+def low_turnout(world):
+    load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
+
+
+def expected_status(username, allowed):
+    if username == "anonymous":
+        return 302  # to the login page
+    if username in DECIDES_XA1:
+        return allowed
+    return 403 if username in SEES_XA1 else 404
+
+
+@pytest.mark.parametrize("username", USERS)
+@pytest.mark.parametrize("page", ["round", "decision"])
+def test_who_opens_the_pages(world, tie, username, page):
+    response = client_for(world, username).get(f"{BASE}/results/XA1/{page}/")
+    assert response.status_code == expected_status(username, 200)
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_who_records_a_decision_through_the_page(world, tie, username):
+    body = {"kind": "tie_settled", "elected": ["XA1-02"], **DECISION}
+    response = client_for(world, username).post(f"{BASE}/results/XA1/decision/", body)
+    assert response.status_code == expected_status(username, 302)
+    assert ConstituencyDecision.objects.exists() is (username in DECIDES_XA1)
+
+
+def test_the_pages_are_in_vietnamese_by_default(world, tie):
+    html = client_for(world, "committee_c1", lang=None).get(f"{BASE}/results/XA1/decision/").content.decode()
+    assert '<html lang="vi">' in html
+
+
+@pytest.mark.parametrize("page", ["round", "decision"])
+def test_the_pages_need_no_inline_script_or_style(world, tie, page):
+    # a strict Content-Security-Policy allows neither
+    html = client_for(world, "committee_c1").get(f"{BASE}/results/XA1/{page}/").content.decode()
+    assert " style=" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def test_the_result_page_leads_to_the_decision(world, tie):
+    html = client_for(world, "committee_c1").get(f"{BASE}/results/XA1/").content.decode()
+    assert f'href="{BASE}/results/XA1/decision/"' in html and "Record the decision settling the tie" in html
+    # who may only see it gets no link
+    html = client_for(world, "board_xa1").get(f"{BASE}/results/XA1/").content.decode()
+    assert "/results/XA1/decision/" not in html
+
+
+def test_a_late_voting_day_is_a_form_error_naming_the_article(world, low_turnout):
+    # 23 May 2021 + 15 days (2015 text) = 7 June: 8 June is refused under the field, Art. 80(4)
+    body = {"kind": "re_election", "voting_day": "08/06/2021", **DECISION}
+    response = client_for(world, "committee_c1").post(f"{BASE}/results/XA1/round/", body)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Art. 80(4)" in html and "errorlist" in html and not ConstituencyRound.objects.exists()
+
+
+def test_a_round_with_its_decision_through_the_page(world, low_turnout):
+    body = {"kind": "re_election", "voting_day": "06/06/2021", **DECISION}
+    response = client_for(world, "committee_c1").post(f"{BASE}/results/XA1/round/", body)
+    assert response.status_code == 302
+    d = ConstituencyDecision.objects.get()
+    assert (d.kind, d.body, d.reference) == ("re_election", DECISION["body"], DECISION["reference"])
+    html = client_for(world, "committee_c1").get(f"{BASE}/results/XA1/").content.decode()
+    assert DECISION["reference"] in html and "Art. 80(3), Art. 80(4)" in html
+
+
+def test_the_nec_annulment_through_the_page(world, tie):
+    body = {"kind": "annulment", "voting_day": "30/05/2021", **DECISION}
+    response = client_for(world, "committee_p").post(f"{BASE}/results/XA2/round/", body)
+    assert response.status_code == 302
+    assert ConstituencyDecision.objects.get().kind == "annulment"
+    assert AuditEntry.objects.filter(action="results.constituency.annulled").exists()
+
+
+def test_a_tie_settlement_naming_two_for_one_seat_is_a_form_error(world, tie):
+    body = {"kind": "tie_settled", "elected": ["XA1-02", "XA1-03"], **DECISION}
+    response = client_for(world, "committee_c1").post(f"{BASE}/results/XA1/decision/", body)
+    assert response.status_code == 400 and "Name exactly 1" in response.content.decode()
+    assert not ConstituencyDecision.objects.exists()
+
+
+def test_a_decision_the_result_does_not_call_for_shows_no_form(world, low_turnout):
+    response = client_for(world, "committee_c1").get(f"{BASE}/results/XA1/decision/")
+    assert response.status_code == 200 and 'data-testid="decision-form"' not in response.content.decode()
+    posted = client_for(world, "committee_c1").post(
+        f"{BASE}/results/XA1/decision/", {"kind": "tie_settled", **DECISION}
+    )
+    assert posted.status_code == 400 and not ConstituencyDecision.objects.exists()
+
+
+ISSUE = {"place": "Nhà văn hóa", "m-TOTAL_FORMS": "0", "m-INITIAL_FORMS": "0"}
+
+
+def test_a_tie_closed_on_the_page_then_the_summary_minutes_issued_on_the_page(world, tie, quick_pdf):
+    client = client_for(world, "committee_p")
+    summary = f"{BASE}/official-minutes/areas/P/XA/"
+    # the summary cannot be issued while XA1 waits for a decision
+    client.post(summary, ISSUE)
+    assert not Minute.objects.filter(kind=Minute.Kind.SUMMARY).exists()
+    # the committee settles the tie on the page
+    body = {"kind": "tie_settled", "elected": ["XA1-03"], **DECISION}
+    assert client.post(f"{BASE}/results/XA1/decision/", body).status_code == 302
+    html = client.get(f"{BASE}/results/XA1/").content.decode()
+    assert "result-decided" in html and "Elected by the decision" in html
+    # and the summary minutes are issued
+    assert client.post(summary, ISSUE).status_code == 302
+    assert Minute.objects.filter(kind=Minute.Kind.SUMMARY).count() == 1
+
+
+def test_seats_left_vacant_on_the_page_then_the_summary_minutes_issued_on_the_page(world, quick_pdf):
+    load(world.election, *(minutes(u, "QH", qh_votes(600, 340, 330, 320, 300)) for u in ("U1", "U2", "U3")))
+    client = client_for(world, "committee_p")
+    summary = f"{BASE}/official-minutes/areas/P/QH/"
+    client.post(summary, ISSUE)
+    assert not Minute.objects.filter(kind=Minute.Kind.SUMMARY).exists()
+    html = client.get(f"{BASE}/results/QH1/").content.decode()
+    assert "Record the decision leaving the seats vacant" in html
+    body = {"kind": "seats_left_vacant", **DECISION}
+    assert client.post(f"{BASE}/results/QH1/decision/", body).status_code == 302
+    assert client.post(summary, ISSUE).status_code == 302
+    assert Minute.objects.filter(kind=Minute.Kind.SUMMARY).count() == 1
