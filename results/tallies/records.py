@@ -48,8 +48,8 @@ def current_draft(scope: TallyScope, tally: Tally | None, *, lock: bool = False)
     version of the tally no longer applies."""
     round_, attempt, version = draft_place(tally, current_round=scope.constituency.current_round)
     qs = TallyDraft.objects.filter(polling_unit=scope.unit, contest=scope.contest, round=round_, attempt=attempt)
-    if lock:
-        qs = qs.select_for_update()
+    # saved_by may be empty: PostgreSQL locks no row of an outer join's nullable side, so the lock is on the draft
+    qs = qs.select_for_update(of=("self",)) if lock else qs
     draft = qs.select_related("saved_by").first()
     return draft if draft is not None and draft.based_on_version == version else None
 
