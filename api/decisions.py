@@ -13,7 +13,6 @@ may see the constituency, 404 for anyone else, exactly like a code that does not
 
 from typing import Any
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -24,12 +23,12 @@ from rest_framework.views import APIView
 
 from api.errors import domain_error_response, refusals, serializer_errors
 from api.fields import StrictBooleanField, StrictDateField, TextField
+from api.lookups import constituency_for
 from api.parsers import SafeJSONParser
 from api.results import ConstituencyResultOut, constituency_result_json
 from core.errors import DomainError
 from core.http import request_source
 from elections.models import Constituency
-from elections.permissions import Action, can_constituency, grants_for
 from results import permissions
 from results.decisions import closing, further_rounds
 from results.decisions.recording import MAX_BODY, MAX_REASON, MAX_REFERENCE, DecisionText
@@ -48,6 +47,11 @@ class RoundIn(serializers.Serializer):
     decision = DecisionTextIn()
     annulment = StrictBooleanField(
         required=False, default=False, help_text="true: the NEC annulled the constituency's result (Art. 81)"
+    )
+    consent = DecisionTextIn(
+        required=False,
+        help_text="the National Election Council's consent (body, reference, date): required for a People's "
+        "Council re-election of an election held from 1 July 2025 (Art. 80(3) as amended)",
     )
 
 
@@ -77,21 +81,17 @@ class DecisionIn(serializers.Serializer):
 
 def _constituency(request: Request, election: str, code: str) -> Constituency | Response:
     """The constituency if the person may decide for it; a 403 answer if they may only see it; 404 otherwise."""
-    cons = (
-        Constituency.objects.filter(election__slug=election, code=code)
-        .select_related("election", "contest", "area")
-        .first()
+    return constituency_for(
+        request,
+        election,
+        code,
+        may=permissions.can_decide_round,
+        refusal=_("Only an election committee above the constituency records its decisions."),
     )
-    if cons is None:
-        raise Http404("No such constituency")
-    grants = grants_for(request.user, cons.election)
-    if not can_constituency(grants, cons, Action.VIEW):
-        raise Http404("No such constituency")
-    if not permissions.can_decide_round(grants, cons):
-        return Response(
-            {"detail": _("Only an election committee above the constituency records its decisions.")}, status=403
-        )
-    return cons
+
+
+def _text(given: dict[str, Any]) -> DecisionText:
+    return DecisionText(given["body"], given["reference"], given["date"], given.get("reason", ""))
 
 
 def _malformed(found: serializers.Serializer) -> Response:
@@ -139,8 +139,9 @@ class RoundsView(APIView):
                 constituency=cons,
                 kind=data["kind"],
                 voting_day=data["voting_day"],
-                decision=DecisionText(text["body"], text["reference"], text["date"], text.get("reason", "")),
+                decision=_text(text),
                 annulment=data["annulment"],
+                consent=_text(data["consent"]) if data.get("consent") else None,
                 by=request.user,
                 source=request_source(request, "api"),
             )

@@ -41,7 +41,9 @@ WHY = {
     404: "no such object, or not yours to see",
     409: "not possible in the object's state, or the version is stale",
     415: "the body is not JSON (its Content-Type)",
+    422: "the Idempotency-Key was already used with a different request",
     429: "too many requests from this client; try again later",
+    503: "a part the answer needs (the shared cache) does not answer; try again after Retry-After seconds",
 }
 
 

@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 
 from api.errors import domain_error_response, refusals
 from api.fields import HourMinuteField
+from api.lookups import constituency_for
 from core.http import request_source
-from elections.models import Area, Constituency, Election
-from elections.permissions import Action, can_constituency, grants_for
+from elections.models import Area, Election
 from public import cache, selectors
 from results import permissions
 from results.publication import services as publication
@@ -105,21 +105,15 @@ class PublishView(APIView):
         summary="Publish a constituency's result (two members)",
     )
     def post(self, request: Request, election: str, constituency: str) -> Response:
-        cons = (
-            Constituency.objects.filter(election__slug=election, code=constituency)
-            .select_related("election", "contest", "area")
-            .first()
+        cons = constituency_for(
+            request,
+            election,
+            constituency,
+            may=permissions.can_publish,
+            refusal=_("Only a board member of this constituency or a committee member above it publishes."),
         )
-        if cons is None:
-            raise Http404("No such constituency")
-        grants = grants_for(request.user, cons.election)
-        if not can_constituency(grants, cons, Action.VIEW):
-            raise Http404("No such constituency")
-        if not permissions.can_publish(grants, cons):
-            return Response(
-                {"detail": _("Only a board member of this constituency or a committee member above it publishes.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+        if isinstance(cons, Response):
+            return cons
         try:
             state = publication.result_publish(
                 constituency=cons, by=request.user, source=request_source(request, "api")

@@ -60,6 +60,12 @@ class ReasonOut(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ConsentOut(serializers.Serializer):
+    body = serializers.CharField()
+    reference = serializers.CharField()
+    date = serializers.DateField()
+
+
 class DecisionOut(serializers.Serializer):
     kind = serializers.CharField(help_text="additional, re_election, annulment, seats_left_vacant or tie_settled")
     body = serializers.CharField()
@@ -70,6 +76,9 @@ class DecisionOut(serializers.Serializer):
     article = serializers.CharField()
     elected = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="tie_settled: the candidates it elects"
+    )
+    consent = ConsentOut(
+        required=False, help_text="re_election of a People's Council (2025 text): the NEC's consent, Art. 80(3)"
     )
 
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from api.errors import domain_error_response, refusals
 from api.fields import HOUR_MINUTE, HourMinuteField
+from api.idempotency import HEADER, idempotent
 from api.parsers import SafeJSONParser
 from core.errors import Problem, lazy_format
 from core.http import request_source
@@ -109,7 +110,16 @@ class SubmitIn(TallyIn):
             field.required = False
 
 
-ERRORS = refusals(400, 401, 403, 404, 409, 415, why={404: "no such election, polling unit or contest"})
+ERRORS = refusals(400, 401, 403, 404, 409, 415, 422, why={404: "no such election, polling unit or contest"})
+# CONTRACT §12: a request repeated with the same key by the same user gets the first answer and changes nothing.
+IDEMPOTENCY_KEY = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="1-100 visible characters: a request repeated with the same key by the same user within 24 hours "
+    "gets the first answer again and changes nothing; the same key with a different request gets 422",
+)
 VersionIn = inline_serializer("VersionIn", {"version": _version_field()})
 ReasonIn = inline_serializer(
     "ReasonIn", {"reason": serializers.CharField(min_length=1, max_length=MAX_REASON), "version": _version_field()}
@@ -136,7 +146,13 @@ class TallyView(APIView):
             return Response({"detail": _("No tally has been saved for this polling unit and contest yet.")}, status=404)
         return Response(tally_data(scope, tally))
 
-    @extend_schema(request=TallyIn, responses={200: TallyOut, 201: TallyOut, **ERRORS}, summary="Save the draft")
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        request=TallyIn,
+        responses={200: TallyOut, 201: TallyOut, **ERRORS},
+        summary="Save the draft",
+    )
+    @idempotent
     def put(self, request: Request, election: str, unit: str, contest: str) -> Response:
         scope = access_tally(request.user, election, unit, contest, need=Action.ENTER)
         payload, problems = parse_tally(request.data, extra=frozenset({"version"}))
@@ -161,6 +177,7 @@ class _Transition(APIView, abc.ABC):
     def act(self, request: Request, scope: TallyScope, version: int | None) -> Tally:
         """The service call of this transition."""
 
+    @idempotent
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
         scope = access_tally(request.user, election, unit, contest, need=self.need)
         if not isinstance(request.data, dict):  # a body, when there is one, is an object
@@ -183,6 +200,7 @@ class SubmitView(_Transition):
     need = Action.ENTER
 
     @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
         request=SubmitIn,
         responses={200: TallyOut, **ERRORS},
         summary="Submit (clerk)",
@@ -222,7 +240,12 @@ def _reason(request: Request) -> str:
 
 
 class ReturnView(_Transition):
-    @extend_schema(request=ReasonIn, responses={200: TallyOut, **ERRORS}, summary="Return with a reason")
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        request=ReasonIn,
+        responses={200: TallyOut, **ERRORS},
+        summary="Return with a reason",
+    )
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
         return super().post(request, election, unit, contest)
 
@@ -237,7 +260,9 @@ class ReturnView(_Transition):
 
 
 class ApproveView(_Transition):
-    @extend_schema(request=VersionIn, responses={200: TallyOut, **ERRORS}, summary="Approve")
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY], request=VersionIn, responses={200: TallyOut, **ERRORS}, summary="Approve"
+    )
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
         return super().post(request, election, unit, contest)
 
@@ -250,7 +275,12 @@ class ApproveView(_Transition):
 class AnnulView(_Transition):
     need = Action.MANAGE
 
-    @extend_schema(request=ReasonIn, responses={200: TallyOut, **ERRORS}, summary="Annul the unit's result (Art. 81)")
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        request=ReasonIn,
+        responses={200: TallyOut, **ERRORS},
+        summary="Annul the unit's result (Art. 81)",
+    )
     def post(self, request: Request, election: str, unit: str, contest: str) -> Response:
         return super().post(request, election, unit, contest)
 
@@ -270,7 +300,8 @@ class TurnoutReportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("at", str, OpenApiParameter.PATH, pattern=HOUR_MINUTE, description="a reporting time")
+            OpenApiParameter("at", str, OpenApiParameter.PATH, pattern=HOUR_MINUTE, description="a reporting time"),
+            IDEMPOTENCY_KEY,
         ],
         request=inline_serializer("TurnoutIn", {"voters_voted": _count()}),
         responses={
@@ -282,10 +313,11 @@ class TurnoutReportView(APIView):
                     "warnings": serializers.ListField(child=serializers.CharField()),
                 },
             ),
-            **refusals(400, 401, 404, 415, why={404: "no such election or polling unit, or not yours"}),
+            **refusals(400, 401, 404, 415, 422, why={404: "no such election or polling unit, or not yours"}),
         },
         summary="Report turnout so far (clerk)",
     )
+    @idempotent
     def put(self, request: Request, election: str, unit: str, at: str) -> Response:
         polling_unit = access_polling_unit(request.user, election, unit, need=Action.ENTER)
         if not re.fullmatch(HOUR_MINUTE, at):

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from api import decisions, elections, errors, health, minutes, publication, results, tallies, voters
+from api import decisions, elections, errors, health, minutes, photos, publication, results, tallies, voters
 
 app_name = "api"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path(TALLY + "annul/", tallies.AnnulView.as_view(), name="tally-annul"),
     path(TALLY + "minutes.pdf", minutes.TallyMinutesPdfView.as_view(), name="tally-minutes-pdf"),
     path(TALLY + "minutes/", minutes.TallyMinutesView.as_view(), name="tally-minutes"),
+    path(TALLY + "photos/", photos.TallyPhotosView.as_view(), name="tally-photos"),
+    path(TALLY + "photos/<int:photo>/", photos.TallyPhotoView.as_view(), name="tally-photo"),
     path(
         "elections/<slug:election>/polling-units/<str:unit>/turnout/<str:at>/",
         tallies.TurnoutReportView.as_view(),

@@ -50,10 +50,12 @@ class VoterLookupView(APIView):
                 404,
                 415,
                 429,
+                503,
                 why={
                     400: "the body is not JSON (too large, too deep, not UTF-8)",
                     404: "no active voter with this national ID and date of birth, or input not well formed",
                     429: "too many lookups from this client; try again in a minute",
+                    503: "the shared cache that counts lookups does not answer; try again in half a minute",
                 },
             ),
         },
@@ -61,7 +63,15 @@ class VoterLookupView(APIView):
     )
     def post(self, request: Request, election: str) -> Response:
         obj = get_object_or_404(Election, slug=election)
-        if not lookup.lookup_allowed(obj, client_address(request)):
+        try:
+            allowed = lookup.lookup_allowed(obj, client_address(request))
+        except lookup.LookupUnavailable:
+            return Response(
+                {"detail": _("The lookup is unavailable for a moment; try again in half a minute.")},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(lookup.UNAVAILABLE_RETRY_SECONDS)},
+            )
+        if not allowed:
             return Response(
                 {"detail": _("Too many lookups; try again in a minute.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,

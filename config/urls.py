@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
+from config import offline
 from config.api_docs import SwaggerDocs
 from office import urls as office_urls
 from office.elections import views as election_views
@@ -18,6 +19,8 @@ admin.site.index_title = _("Election set-up")
 urlpatterns = [
     path("", election_views.home, name="home"),
     path("favicon.ico", election_views.favicon),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),  # at the root: its scope is the whole site
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("office.accounts.urls")),  # the second factor
     path("accounts/", include("django.contrib.auth.urls")),

@@ -84,3 +84,10 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+class Unavailable(DomainError):
+    """A part the answer needs (the shared cache, the broker) does not answer now; try again later (HTTP 503)."""
+
+    status = 503
+    code = "unavailable"

@@ -21,8 +21,13 @@ Runners (`settings.TASK_RUNNER`, from KP_TASK_RUNNER):
 - "inline": in the calling thread when the transaction commits (tests; a failing task is logged, as a worker
   would, and its row says why).
 
-Later, a Celery branch comes with KP_BROKER_URL (Redis): `send` will hand the call to Celery after commit, with
-the same dotted path and arguments; without KP_BROKER_URL the same tasks keep running in the web process.
+- "celery" (the default with KP_BROKER_URL): after commit the call goes, as its dotted path and arguments, to the
+  one generic Celery task `run` below, which workers (`celery -A config worker`, config/celery.py) on any machine
+  take from Redis. A message is acknowledged after the task has run and given back if its worker dies, so a task
+  may run twice, or start again after a crash: hence the rules above.
+
+`sweep()` (celery beat every minute, or `manage.py sweep_tasks`) sends again the work a dead worker left: each
+function of `settings.TASK_SWEEPS` finds the rows whose claim went stale (`settings.TASK_STALE_SECONDS`).
 """
 
 import logging
@@ -32,6 +37,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import partial
 
+from celery import shared_task
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils.module_loading import import_string
@@ -39,7 +45,7 @@ from django.utils.module_loading import import_string
 log = logging.getLogger(__name__)
 
 Arg = int | str | bool | None
-RUNNERS = ("thread", "inline")
+RUNNERS = ("celery", "thread", "inline")
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -59,6 +65,9 @@ def send(path: str, *args: Arg, **kwargs: Arg) -> None:
 
 def _dispatch(path: str, function: Callable[..., object], args: tuple[Arg, ...], kwargs: dict[str, Arg]) -> None:
     runner = settings.TASK_RUNNER
+    if runner == "celery":
+        run.apply_async(args=(path, *args), kwargs=kwargs)
+        return
     if runner == "inline":
         _run(path, function, args, kwargs)
         return
@@ -122,3 +131,22 @@ def wait_for_threads(timeout: float | None = None) -> None:
     with _lock:
         sent = set(_sent)
     wait(sent, timeout=timeout)
+
+
+@shared_task(name="core.tasks.run", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run(path: str, *args: Arg, **kwargs: Arg) -> None:
+    """The Celery task of every call sent with a broker: run the function at `path` on a worker. A failure is
+    logged by the worker and left in the task's row; the message is not sent again (the sweep and the next
+    request do, where the row says the work is not done)."""
+    import_string(path)(*args, **kwargs)
+
+
+def sweep() -> None:
+    """Send again the work a dead worker left: run each function of `settings.TASK_SWEEPS` (each finds its rows
+    whose claim is older than `settings.TASK_STALE_SECONDS` and sends their tasks again; a live worker's rows are
+    left alone). Safe at any time and from several places: the tasks are idempotent."""
+    for path in settings.TASK_SWEEPS:
+        try:
+            import_string(path)()
+        except Exception:
+            log.exception("Sweep %s failed", path)

@@ -20,7 +20,7 @@ from voters import services
 from voters.crypto import id_cipher
 from voters.importing import pipeline
 from voters.importing.reading import HEADER, OPTIONAL
-from voters.models import RemovalReason, Voter, VoterList, VoterStatus
+from voters.models import RemovalReason, Voter, VoterKey, VoterList, VoterStatus
 
 SEED = 2021_05
 PROVINCE_CODE = "025"  # Phú Thọ
@@ -31,6 +31,10 @@ REMOVALS = (("BY-01", RemovalReason.DECEASED), ("BY-02", RemovalReason.MOVED), (
 # (from unit, to unit): voters who vote elsewhere on a certificate (Art. 34).
 TRANSFERS = (("BY-03", "BY-01"), ("XL-01", "XL-03"), ("GC-01", "TT-02"))
 CHECKED_IN = {"BY-01": 37, "XL-03": 21}
+# Voters listed apart, at the end of a unit's list (Art. 29(3), (5)): (unit, category, how many). Soldiers of a unit
+# stationed in Yến Mao share its polling area; a holding house and a rehabilitation centre sit in the town. All
+# vote for the National Assembly and the provincial council only, not for the district or commune councils.
+LISTED_APART = (("YM-02", "armed_forces", 8), ("TT-03", "detention", 2), ("TT-03", "compulsory_facility", 2))
 
 
 def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -47,7 +51,8 @@ def _person(rng: random.Random, female: bool, family: str | None = None) -> str:
 
 
 def demo_voter_rows(units: list[tuple[str, int]], election_day: dt.date) -> list[list[str]]:
-    """Rows of a voter file (interfaces §8 plus household columns) for `units` [(code, voters)]; deterministic."""
+    """Rows of a voter file (interfaces §8 plus the household and category columns) for `units` [(code, voters)],
+    then the voters listed apart (LISTED_APART); deterministic."""
     rng = random.Random(SEED)  # noqa: S311 - seeded on purpose: the same invented voters every time
     rows: list[list[str]] = []
     serial = 0
@@ -95,9 +100,25 @@ def demo_voter_rows(units: list[tuple[str, int]], election_day: dt.date) -> list
                         residence,
                         f"H{household:03d}",
                         "1" if member == 0 else "",
+                        "",
                     ]
                 )
                 made += 1
+    apart = random.Random(SEED + 29)  # noqa: S311 - seeded on purpose; apart, so the rows above stay as they were
+    wanted_units = {code for code, _n in units}
+    for code, category, count in LISTED_APART:
+        if code not in wanted_units:
+            continue
+        for _ in range(count):
+            female = category != "armed_forces" and apart.random() < 0.3
+            birth = born(19, 27) if category == "armed_forces" else born(20, 45)
+            serial += 1
+            century = (0 if birth.year < 2000 else 2) + (1 if female else 0)
+            national_id = f"{PROVINCE_CODE}{century}{birth.year % 100:02d}{serial:06d}"
+            rows.append(
+                [national_id, _person(apart, female), birth.isoformat(), "female" if female else "male", code, "", "",
+                 "", category]
+            )  # fmt: skip
     return rows
 
 
@@ -108,10 +129,15 @@ def load_demo_voters(election: Election, *, by: Actor = None) -> dict[str, int]:
         PollingUnit.objects.filter(election=election).order_by("code").values_list("code", "registered_voters")
     )
     rows = demo_voter_rows([(code, n or 0) for code, n in units], election.election_day)
+    # Lists loaded and posted before the demo had voters listed apart take them as additions after posting (a
+    # posted list refuses new rows from a file), so loading the demo again over an older one still works.
+    category_at = len(HEADER) + OPTIONAL.index("category")
+    posted = VoterList.objects.filter(election=election, posted_on__isnull=False).exists()
+    late = [row for row in rows if row[category_at]] if posted else []
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*HEADER, *OPTIONAL])
-    writer.writerows(rows)
+    writer.writerows(row for row in rows if not (posted and row[category_at]))
     buffer.seek(0)
     report = pipeline.voter_list_import(
         election=election,
@@ -129,6 +155,7 @@ def load_demo_voters(election: Election, *, by: Actor = None) -> dict[str, int]:
         if VoterList.objects.filter(polling_unit=unit).exists():
             services.voter_list_post(unit=unit, posted_on=posted_on, by=by)
     before_close = services.changes_close_at(election) - dt.timedelta(days=3)
+    _add_late(election, late, by=by, now=before_close, category_at=category_at)
     if by is not None and not Voter.objects.filter(election=election).exclude(status=VoterStatus.LISTED).exists():
         by_code = {u.code: u for u in PollingUnit.objects.filter(election=election).select_related("election", "area")}
         for code, reason in REMOVALS:
@@ -150,6 +177,23 @@ def load_demo_voters(election: Election, *, by: Actor = None) -> dict[str, int]:
                     unit=by_code[code], voter_id=voter.pk, by=by, now=voting + dt.timedelta(minutes=3 * i)
                 )
     return {"loaded": report.loaded, "unchanged": report.unchanged, "voters": len(rows)}
+
+
+def _add_late(election: Election, rows: list[list[str]], *, by: Actor, now: dt.datetime, category_at: int) -> None:
+    """Add the voters listed apart whom the lists lack, one by one, as a committee adds people after posting."""
+    cipher = id_cipher()
+    units = {u.code: u for u in PollingUnit.objects.filter(election=election).select_related("election", "area")}
+    for row in rows:
+        if VoterKey.objects.filter(election=election, token=cipher.token(row[0])).exists():
+            continue
+        person = services.NewVoter(
+            national_id=row[0],
+            full_name=row[1],
+            date_of_birth=dt.date.fromisoformat(row[2]),
+            gender=row[3],
+            category=row[category_at],
+        )
+        services.voter_add(unit=units[row[4]], person=person, note="demo", by=by, now=now)
 
 
 def _demo_id(voter: Voter) -> str:

@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     TALLY_CORRECTION_REJECTED = "results.tally.correction_rejected", _("correction rejected")
     TALLY_IMPORTED = "results.tally.imported", _("imported")
     TALLY_IMPORTED_APPROVED = "results.tally.imported_approved", _("imported as approved")
+    TALLY_PHOTO_ADDED = "results.tally.photo_added", _("photo of the minutes attached")
     TURNOUT_REPORTED = "results.turnout.reported", _("turnout reported")
     # results: flags, rounds, publication, minutes
     FLAG_RESOLVED = "results.flag.resolved", _("flag resolved")

@@ -303,6 +303,8 @@ def parse_election(doc: Any) -> ParseResult:  # noqa: C901 - one pass over the f
             level = None
         if _unique(reader, contest_paths, code, path, "contest") and level:
             spec.contests.append(ContestSpec(code, name, level, i))
+            for finding in rules.check_contest(level=level, election_day=spec.election_day):
+                reader.warn(f"{path}.level", f'"{code}": {finding.message} ({finding.article})')
     contest_level = {c.code: c.level for c in spec.contests}
 
     constituency_paths: dict[str, str] = {}

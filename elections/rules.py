@@ -21,6 +21,11 @@ MAX_SEATS = {
 UNIT_MIN_VOTERS = 300
 UNIT_MAX_VOTERS = 4000
 
+# Law 83/2025/QH15, in force from 1 July 2025: local government has two tiers (province, then communes and wards),
+# so an election held from that day has no district council to elect.
+TWO_TIERS_FROM = dt.date(2025, 7, 1)
+TWO_TIERS_LAW = "Law 83/2025/QH15"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -76,6 +81,22 @@ def check_constituency(*, level: str, seats: int, candidates: int) -> list[Findi
             )
         )
     return found
+
+
+def check_contest(*, level: str, election_day: dt.date | None) -> list[Finding]:
+    """A district-council contest in an election held on or after 1 July 2025, when Law 83/2025/QH15 left two
+    tiers of local government (province, then communes and wards): warned about, not refused.
+    30/6/2025 -> no warning; 1/7/2025 -> a warning."""
+    if level != Level.DISTRICT_COUNCIL or election_day is None or election_day < TWO_TIERS_FROM:
+        return []
+    return [
+        Finding(
+            "district_council_after_two_tiers",
+            "a district-council contest, but from 1 July 2025 local government has two tiers "
+            "(province, then communes and wards) and no district level",
+            TWO_TIERS_LAW,
+        )
+    ]
 
 
 def check_polling_unit(*, voters: int | None) -> list[Finding]:

@@ -11,7 +11,7 @@ from elections.permissions import Grants
 
 @dataclass
 class StructureFinding:
-    kind: str  # "constituency" or "polling_unit"
+    kind: str  # "contest", "constituency" or "polling_unit"
     code: str
     name: str
     finding: rules.Finding
@@ -23,6 +23,11 @@ def structure_findings(election: Election, *, grants: Grants | None = None) -> l
     units = polling_units_visible(election, grants) if grants else election.polling_units.all()
     rows = constituencies.select_related("contest").annotate(n_candidates=Count("candidates")).order_by("code")
     found = [
+        StructureFinding("contest", c.code, c.name, f)
+        for c in election.contests.order_by("position")
+        for f in rules.check_contest(level=c.level, election_day=election.election_day)
+    ]
+    found += [
         StructureFinding("constituency", c.code, c.name, f)
         for c in rows
         for f in rules.check_constituency(level=c.contest.level, seats=c.seats, candidates=c.n_candidates)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from core import bulk_rows
 from core.errors import Conflict, Invalid
 from core.types import Actor
 from elections.audit import audit_log
@@ -238,7 +239,12 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
     # Areas: create the new ones, then set every parent and path (ids are known only after creation).
     areas = dict(ex.areas)
     new_areas = [Area(election=election, code=a.code, name=a.name, path="") for a in spec.areas if a.code not in areas]
-    Area.objects.bulk_create(new_areas, batch_size=BATCH)
+    copy = bulk_rows.copying()  # PostgreSQL: new rows by COPY, with their ids taken first (core/bulk_rows.py)
+    if copy:
+        for row, pk in zip(new_areas, bulk_rows.take_ids(Area, len(new_areas)), strict=True):
+            row.pk = pk
+    else:
+        Area.objects.bulk_create(new_areas, batch_size=BATCH)
     if new_areas and new_areas[0].pk is None:  # backends that do not return ids from bulk inserts
         new_areas = list(election.areas.filter(code__in=[a.code for a in new_areas]))
     areas.update(_by_code(new_areas))
@@ -260,6 +266,14 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
         if (row.name, row.parent_id, row.path, row.depth) != (a.name, getattr(new_parent, "pk", None), path, depth):
             row.name, row.parent, row.path, row.depth = a.name, new_parent, path, depth
             to_update.append(row)
+    if copy:  # the new areas are written whole, with their parent and path; only older ones are updated
+        bulk_rows.insert_rows(
+            Area,
+            ("id", "election_id", "code", "name", "parent_id", "path", "depth"),
+            ((r.pk, election.pk, r.code, r.name, r.parent_id, r.path, r.depth) for r in new_areas),
+        )
+        created = {r.pk for r in new_areas}
+        to_update = [r for r in to_update if r.pk not in created]
     Area.objects.bulk_update(to_update, ["name", "parent", "path", "depth"], batch_size=BATCH)
 
     contests = dict(ex.contests)
@@ -301,14 +315,19 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
 
     units = dict(ex.units)
     spec_units = {u.code: u for u in spec.polling_units}
-    new_units = [
-        PollingUnit(
-            election=election, code=u.code, name=u.name, area=areas[u.area], registered_voters=u.registered_voters
+    unit_ids = {code: row.pk for code, row in units.items()}
+    unit_ids.update(
+        _insert_coded(
+            PollingUnit,
+            election,
+            ("code", "name", "area_id", "registered_voters"),
+            [
+                (u.code, u.name, areas[u.area].pk, u.registered_voters)
+                for u in spec.polling_units
+                if u.code in plans["polling_units"].create
+            ],
         )
-        for u in spec.polling_units
-        if u.code in plans["polling_units"].create
-    ]
-    units.update(_by_code(_bulk_create(PollingUnit, new_units, election.polling_units)))
+    )
     changed = []
     for code in plans["polling_units"].update:
         row, u = units[code], spec_units[code]
@@ -322,10 +341,10 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
     for key in plans["unit_constituencies"].create:
         unit_code, cons_code = key.split("\t")
         cons = constituencies[cons_code]
-        links.append(
-            PollingUnitConstituency(polling_unit=units[unit_code], constituency=cons, contest_id=cons.contest_id)
-        )
-    PollingUnitConstituency.objects.bulk_create(links, batch_size=BATCH)
+        links.append((unit_ids[unit_code], cons.pk, cons.contest_id))
+    bulk_rows.insert_rows(
+        PollingUnitConstituency, ("polling_unit_id", "constituency_id", "contest_id"), links, batch_size=BATCH
+    )
 
     # Candidates: ballot order is unique per constituency, so moved rows park on free numbers first.
     spec_cands = {c.code: c for c in spec.candidates}
@@ -380,6 +399,28 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
 def _delete_in_batches(model: Any, ids: list[int]) -> None:
     for start in range(0, len(ids), BATCH):
         model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+
+
+def _insert_coded(
+    model: Any, election: Election, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> dict[str, int]:
+    """Insert rows of an election's coded model (`columns` start with "code"); return {code: id}.
+
+    PostgreSQL: ids from the sequence, then COPY, without a model instance each; elsewhere `bulk_create`.
+    """
+    if not rows:
+        return {}
+    if bulk_rows.copying():
+        ids = bulk_rows.take_ids(model, len(rows))
+        bulk_rows.insert_rows(
+            model,
+            ("id", "election_id", *columns),
+            ((pk, election.pk, *row) for pk, row in zip(ids, rows, strict=True)),
+            batch_size=BATCH,
+        )
+        return {row[0]: pk for pk, row in zip(ids, rows, strict=True)}
+    objs = [model(election=election, **dict(zip(columns, row, strict=True))) for row in rows]
+    return {r.code: r.pk for r in _bulk_create(model, objs, model.objects.filter(election=election))}
 
 
 def _bulk_create(model: Any, rows: list[Any], queryset: Any) -> list[Any]:

@@ -13,12 +13,20 @@ WORDS = {
         "%(voters)s voters, fewer than %(limit)s (lawful only in mountainous, island or scattered areas)"
     ),
     "polling_unit_large": _("%(voters)s voters, more than %(limit)s"),
+    "district_council_after_two_tiers": _(
+        "A district-council contest, but from 1 July 2025 local government has two tiers (province, then communes "
+        "and wards) and no district level"
+    ),
 }
+# Findings worded without figures.
+WITHOUT_FIGURES = frozenset({"district_council_after_two_tiers"})
 
 
 def finding_text(finding: Finding) -> str:
     """Its words with grouped numbers; a finding without its figures (an unknown code) keeps its stored words."""
     words = WORDS.get(finding.code)
+    if words is not None and finding.code in WITHOUT_FIGURES:
+        return str(words)
     if words is None or not finding.params:
         return finding.message
     try:

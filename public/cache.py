@@ -28,11 +28,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.utils import translation
 from django.utils.http import parse_etags
 
+from core.cache import CACHE_ERRORS, cache_failed
 from elections.models import Election
 from public import revisions
 from results.models import PublicRevision
 
 TIMEOUT = 600  # seconds an entry lives without being asked for; the counters make it stale long before
+# Seconds one process may keep the others answering the older page while it builds the new one; if it dies meanwhile,
+# the next request after this builds it (a publication shows within a few seconds whatever happens).
+BUILD_LOCK_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,10 @@ def _etag(rev: Revision, uses: Iterable[str], key: str) -> str:
 
 def _headers(response: HttpResponse, etag: str, state: str) -> HttpResponse:
     response["ETag"] = etag
+    # nginx in front (deploy/nginx/kiemphieu.conf) keeps an answer as long as this says, not max-age, so a
+    # publication shows through it within seconds; it reads this before Cache-Control and never passes it on. An
+    # answer that is already the previous one (STALE: another process is building the new one) is not kept.
+    response["X-Accel-Expires"] = "0" if state == "STALE" else str(settings.PUBLIC_PROXY_MAX_AGE)
     response["Cache-Control"] = (
         f"public, max-age={settings.PUBLIC_MAX_AGE}, stale-while-revalidate={settings.PUBLIC_MAX_AGE * 4}"
     )
@@ -119,20 +127,12 @@ def respond(
     if _matches(request, etag):
         return _headers(HttpResponseNotModified(), etag, "HIT")
     cache_key = "kp:public:" + hashlib.sha256(f"{settings.PUBLIC_CACHE_RELEASE}|{key}".encode()).hexdigest()
-    entry = cache.get(cache_key)
-    state = "HIT"
-    if entry is None or entry[0] != etag:
-        lock = cache_key + ":building"
-        if entry is not None and not cache.add(lock, 1, timeout=60):
-            state = "STALE"  # someone else is rebuilding it: answer what we have
-        else:
-            try:
-                body, content_type = build()
-                entry = (etag, body, content_type)
-                cache.set(cache_key, entry, timeout=TIMEOUT)
-                state = "MISS"
-            finally:
-                cache.delete(lock)
+    try:
+        entry, state = _through_cache(cache_key, etag, build)
+    except CACHE_ERRORS as exc:  # the shared cache is down: build the answer, right but slower
+        cache_failed("public pages", exc)
+        body, content_type = build()
+        entry, state = (etag, body, content_type), "BYPASS"
     if entry[0] != etag and _matches(request, entry[0]):
         return _headers(HttpResponseNotModified(), entry[0], state)
     response = HttpResponse(entry[1], content_type=entry[2])
@@ -141,13 +141,40 @@ def respond(
     return _headers(response, entry[0], state)
 
 
+def _through_cache(
+    cache_key: str, etag: str, build: Callable[[], tuple[bytes, str]]
+) -> tuple[tuple[str, bytes, str], str]:
+    """The cached (etag, body, content type) and how it was found: HIT, MISS (built now) or STALE (another process
+    is building the new one; at most BUILD_LOCK_SECONDS, so no answer stays stale for long after a publication)."""
+    entry = cache.get(cache_key)
+    if entry is not None and entry[0] == etag:
+        return entry, "HIT"
+    lock = cache_key + ":building"
+    if entry is not None and not cache.add(lock, 1, timeout=BUILD_LOCK_SECONDS):
+        return entry, "STALE"  # someone else is rebuilding it: answer what we have
+    try:
+        body, content_type = build()
+        entry = (etag, body, content_type)
+        cache.set(cache_key, entry, timeout=TIMEOUT)
+    finally:
+        cache.delete(lock)
+    return entry, "MISS"
+
+
 def cached_value(rev: Revision, name: str, build: Callable[[], object], *, uses: Iterable[str]) -> object:
     """A computed value shared by several answers (turnout sums), kept under the same counters."""
     key = f"kp:public:value:{settings.PUBLIC_CACHE_RELEASE}:{rev.election_id}:{name}:{rev.tag(uses)}"
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS as exc:
+        cache_failed("public values", exc)
+        return build()
     if value is None:
         value = build()
-        cache.set(key, value, timeout=TIMEOUT)
+        try:
+            cache.set(key, value, timeout=TIMEOUT)
+        except CACHE_ERRORS as exc:
+            cache_failed("public values", exc)
     return value
 
 

@@ -20,7 +20,14 @@ def lookup_page(request: HttpRequest, slug: str, template_name: str = "voters/lo
             # A mistyped ID or date: say what is wrong before any lookup (it costs none of the allowed tries).
             context["form"] = form
             return render(request, template_name, context, status=400)
-        if not lookup.lookup_allowed(election, client_address(request)):
+        try:
+            allowed = lookup.lookup_allowed(election, client_address(request))
+        except lookup.LookupUnavailable:
+            context["unavailable"] = True
+            response = render(request, template_name, context, status=503)
+            response["Retry-After"] = str(lookup.UNAVAILABLE_RETRY_SECONDS)
+            return response
+        if not allowed:
             context["throttled"] = True
             return render(request, template_name, context, status=429)
         national_id = form.cleaned_data["national_id"]

@@ -5,6 +5,7 @@ from the public selectors (published snapshots and published turnout only). Page
 visitor's session or cookies, so a CDN may cache them by address.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
@@ -197,6 +199,27 @@ def contest_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return cache.respond(request, rev, build, uses=("results",))
 
 
+DECISION_WORDS = {
+    "additional": _("Additional election called"),
+    "re_election": _("Re-election called"),
+    "annulment": _("Result annulled, re-election called"),
+    "seats_left_vacant": _("Seats left vacant"),
+    "tie_settled": _("Tie settled"),
+}
+
+
+def _decisions(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The published result's recorded decisions (CONTRACT §10), worded for the page: what, by whom, when."""
+    rows = []
+    for d in recorded:
+        try:
+            day: Any = dt.date.fromisoformat(str(d.get("date", "")))
+        except ValueError:
+            day = d.get("date", "")
+        rows.append({**d, "what": DECISION_WORDS.get(d.get("kind", ""), d.get("kind", "")), "day": day})
+    return rows
+
+
 @require_safe
 def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     rev = cache.revision(slug)
@@ -227,6 +250,7 @@ def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpRespo
             context["minutes"] = selectors.constituency_minutes(cons, pub.round)
             worded = data.get("reasons_text", {})
             context["reasons"] = worded.get(get_language()) or [r["message"] for r in data.get("reasons", [])]
+            context["decisions"] = _decisions(data.get("decisions") or [])
             context["chart"] = share_charts.share_chart(
                 [(c["full_name"], c["pct_of_valid"], c["elected"]) for c in data["candidates"]],
                 majority_line=election.rules == "vn-2015",

@@ -162,6 +162,12 @@ def can_open_review_queue(grants: Grants) -> bool:
     )
 
 
+def can_view_deadlines(grants: Grants) -> bool:
+    """The deadlines board is for the boards and committees whose deadlines they are, auditors and staff; a clerk's
+    one deadline (the counting minutes, Art. 76(3)) is on the unit's own page."""
+    return can_open_review_queue(grants)
+
+
 def contests_with_results(election: Election, grants: Grants) -> QuerySet[Contest]:
     """The contests whose results page (office) opens for `grants`: each with a constituency they may see. The
     page shows those constituencies (and the contest's totals when they are all of them) and answers 404 for any

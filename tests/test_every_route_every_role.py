@@ -86,6 +86,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     # a person's own account and language
     "home": NOTHING,
     "favicon.ico": NOTHING,
+    "manifest": NOTHING,
+    "service-worker": NOTHING,
     "login": post(frozenset({"anonymous"})),  # the form again on a mistake; a signed-in person is sent on
     "second-factor": post(SIGNED_IN),
     "logout": NOTHING,  # ends the session (bookkeeping) and redirects
@@ -124,6 +126,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "results:review-queue": NOTHING,
     "results:tally-entry": post(CLERK_U1),
     "results:tally-review": NOTHING,
+    "results:tally-photo-add": post(CLERK_U1),
     "results:tally-action[return]": post(REVIEW_U1_XA),
     "results:tally-action[approve]": post(REVIEW_U1_XA),
     "results:tally-action[annul]": post(COMMITTEES_C1),
@@ -141,6 +144,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "results:turnout-publish": post(TOP_COMMITTEE),
     "results:contest-result": NOTHING,
     "results:flag-resolve": post(COMMITTEES_C1),  # a flag of U1
+    "results:deadlines": NOTHING,  # the deadlines board only shows (issue 15)
     # official minutes
     "results:minutes-counting": post(REVIEW_U1_QH),
     "results:minutes-counting-pdf": NOTHING,
@@ -164,6 +168,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "api:tally-annul": post(COMMITTEES_C1),
     "api:tally-minutes-pdf": NOTHING,
     "api:tally-minutes": post(REVIEW_U1_QH),
+    "api:tally-photos": post(CLERK_U1),  # a photo of the signed minutes (CONTRACT §12)
+    "api:tally-photo": NOTHING,
     "api:turnout-report": {"PUT": CLERK_U1},
     "api:health": NOTHING,  # public, CONTRACT §11
     "api:me": NOTHING,
@@ -464,6 +470,7 @@ def _value(route: Route, name: str, before: str, walk: Walk) -> str:
         "flag_id": str(walk.flag),
         "job_id": str(walk.job),
         "number": "1",
+        "photo": "1",  # api:tally-photo: none is attached in the walk, so it only shows
         "token": walk.token,
         "at": "09:00",
         "uidb64": "MQ",

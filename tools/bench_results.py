@@ -91,7 +91,6 @@ def main(argv: list[str]) -> int:
 
     from elections.models import Constituency, Election
     from results.models import ConstituencyResult, Tally, TallyVote
-    from results.outcomes import cache
     from results.outcomes import contests as contest_outcomes
     from results.permissions import tally_scope
     from results.tallies import services
@@ -118,8 +117,6 @@ def main(argv: list[str]) -> int:
     ConstituencyResult.objects.filter(election=e).delete()
     with Timer("cold: nothing cached, every constituency computed"):
         contest_outcomes.election_outcome(e)
-    with Timer("  (then the cache rows written in the background, awaited)"):
-        cache.cache_writes_finish()
     with Timer("warm: every result cached (fingerprints checked)"):
         contest_outcomes.election_outcome(e)
 
@@ -130,7 +127,6 @@ def main(argv: list[str]) -> int:
         with Timer(f"contest {contest.code}: {contest.constituencies.count():,} constituencies + totals") as t:
             contest_outcomes.contest_outcome(contest)
         total += t.seconds
-        cache.cache_writes_finish()
     line("total", total)
     print("the same with every result cached:")
     total = 0.0

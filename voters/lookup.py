@@ -22,7 +22,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
+from core.cache import CACHE_ERRORS, cache_failed
+from core.errors import Unavailable
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Election, PollingUnit
@@ -70,18 +73,30 @@ def _client_key(client: str) -> str:
     return salted_hmac("kp:lookup:client", network).hexdigest()[:32]
 
 
+class LookupUnavailable(Unavailable):
+    """The shared cache that counts lookups does not answer: the lookup is refused (503), never let through
+    uncounted, for the limit is what keeps anyone from trying IDs and dates of birth by the thousand."""
+
+
+UNAVAILABLE_RETRY_SECONDS = 30
+
+
 def lookup_allowed(election: Election, client: str) -> bool:
     """Count one lookup for `client` (an IP address); False once it asked too often in the last minute.
 
     Also counts the election-wide rate and raises the alarm when it passes the threshold, at most once a minute
-    for the whole deployment.
+    for the whole deployment. Raises LookupUnavailable when the cache cannot count.
     """
-    total = _count(f"kp:lookup:all:{election.pk}")
-    if total > settings.VOTER_LOOKUP_ALARM_PER_MINUTE and cache.add(
-        f"kp:lookup:alarm-sent:{election.pk}", 1, timeout=WINDOW_SECONDS
-    ):
-        _raise_alarm(election, total)
-    return _count(f"kp:lookup:client:{_client_key(client)}") <= settings.VOTER_LOOKUP_PER_CLIENT_PER_MINUTE
+    try:
+        total = _count(f"kp:lookup:all:{election.pk}")
+        if total > settings.VOTER_LOOKUP_ALARM_PER_MINUTE and cache.add(
+            f"kp:lookup:alarm-sent:{election.pk}", 1, timeout=WINDOW_SECONDS
+        ):
+            _raise_alarm(election, total)
+        return _count(f"kp:lookup:client:{_client_key(client)}") <= settings.VOTER_LOOKUP_PER_CLIENT_PER_MINUTE
+    except CACHE_ERRORS as exc:
+        cache_failed("lookup limit", exc)
+        raise LookupUnavailable(_("The lookup is unavailable for a moment; try again in half a minute.")) from exc
 
 
 def _raise_alarm(election: Election, total: int) -> None:
@@ -101,8 +116,12 @@ def _raise_alarm(election: Election, total: int) -> None:
 
 
 def alarm_raised_at(election: Election) -> float | None:
-    """When the alarm last went off (epoch seconds) within the hour, for committee pages."""
-    return cache.get(f"kp:lookup:alarm:{election.pk}")
+    """When the alarm last went off (epoch seconds) within the hour, for committee pages (None if the cache is down)."""
+    try:
+        return cache.get(f"kp:lookup:alarm:{election.pk}")
+    except CACHE_ERRORS as exc:
+        cache_failed("lookup alarm", exc)
+        return None
 
 
 def find_polling_unit(election: Election, national_id: str, date_of_birth: dt.date | None) -> PollingUnit | None:

@@ -23,6 +23,21 @@ class Residence(models.TextChoices):
     TEMPORARY_SHORT = "temporary_short", _("temporary resident, under 12 months")
 
 
+class VoterCategory(models.TextChoices):
+    """Who the voter is, where the law lists some people apart (Art. 29(3) and (5) as amended by Law 83/2025).
+
+    Soldiers in armed-forces units are listed at the polling area where their unit is stationed (Art. 29(3),
+    Art. 31(2)); people in temporary detention (tạm giam, tạm giữ) or serving an administrative measure in a
+    compulsory education or rehabilitation facility are listed where they are held (Art. 29(5)). Both vote for
+    the National Assembly and the provincial council only (voters/rules.py `LEVELS_BY_CATEGORY`).
+    """
+
+    ORDINARY = "ordinary", _("ordinary voter")
+    ARMED_FORCES = "armed_forces", _("soldier in an armed-forces unit (Art. 29(3))")
+    DETENTION = "detention", _("in temporary detention (Art. 29(5))")
+    COMPULSORY_FACILITY = "compulsory_facility", _("in a compulsory education or rehabilitation facility (Art. 29(5))")
+
+
 class VoterStatus(models.TextChoices):
     LISTED = "listed", _("listed")
     ADDED_LATE = "added_late", _("added after posting")
@@ -142,6 +157,13 @@ class Voter(models.Model):
     )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     residence = models.CharField(_("residence"), max_length=20, choices=Residence.choices, default=Residence.PERMANENT)
+    category = models.CharField(
+        _("voter category"),
+        max_length=20,
+        choices=VoterCategory.choices,
+        default=VoterCategory.ORDINARY,
+        db_default=VoterCategory.ORDINARY,
+    )
     household = models.CharField(_("household"), max_length=40, blank=True)
     household_head = models.BooleanField(_("head of household"), default=False)
     status = models.CharField(_("status"), max_length=24, choices=VoterStatus.choices, default=VoterStatus.LISTED)

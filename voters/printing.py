@@ -28,15 +28,15 @@ from weasyprint import HTML
 
 from core import tasks
 from elections.models import Area, PollingUnit
-from voters import selectors
-from voters.models import ACTIVE_STATUSES, Voter, VoterList, VoterListRendering, VoterStatus
+from voters import rules, selectors
+from voters.models import ACTIVE_STATUSES, Voter, VoterCategory, VoterList, VoterListRendering, VoterStatus
 
 log = logging.getLogger(__name__)
 
 FORM_NUMBER = "Mẫu số 31/HĐBC"
 # Part of every fingerprint: raise it when the printed form changes (templates/pdf/voter_list.html), so the
 # lists rendered before are rendered again.
-LAYOUT = "1"
+LAYOUT = "2"  # 2: the category of Art. 29(3), (5) and the ballots of those voters in the notes
 # The pages a list will take, for the progress shown while the layout runs (the exact count replaces it at the
 # end): rows on an A4 page of the form, and the rows the heading and the totals take on the first and last.
 ROWS_PER_PAGE = 41
@@ -53,10 +53,37 @@ def _areas_upwards(area: Area) -> list[Area]:
     return [by_id[i] for i in reversed(ids) if i in by_id]
 
 
+# The form is Vietnamese whatever the page language: these are its words, not translations.
+_LEVEL_ON_FORM = {
+    "national_assembly": "ĐBQH",
+    "provincial_council": "HĐND cấp tỉnh",
+    "district_council": "HĐND cấp huyện",
+    "commune_council": "HĐND cấp xã",
+}
+_CATEGORY_ON_FORM = {
+    VoterCategory.ARMED_FORCES: "Quân nhân (khoản 3 Điều 29)",
+    VoterCategory.DETENTION: "Đang bị tạm giam, tạm giữ (khoản 5 Điều 29)",
+    VoterCategory.COMPULSORY_FACILITY: "Cơ sở giáo dục, cai nghiện bắt buộc (khoản 5 Điều 29)",
+}
+
+
+def ballots_note(voter: Voter, levels: list[str]) -> str:
+    """The note of a voter listed apart (Art. 29(3), (5)): who they are and the only ballots they receive, of the
+    unit's contest `levels`; empty for an ordinary voter (a short temporary resident has the template's note)."""
+    if voter.category == VoterCategory.ORDINARY:
+        return ""
+    voted = rules.levels_voted(voter.residence, voter.category, levels)
+    return f"{_CATEGORY_ON_FORM[VoterCategory(voter.category)]}: chỉ bầu " + ", ".join(
+        _LEVEL_ON_FORM.get(level, level) for level in voted
+    )
+
+
 def voter_list_context(unit: PollingUnit) -> dict[str, object]:
     voters = list(selectors.voters_for_posting(unit))
     active = [v for v in voters if v.status in ACTIVE_STATUSES]
+    levels = list(dict.fromkeys(c.level for c in selectors.contests_of_unit(unit)))
     return {
+        "rows": [(v, ballots_note(v, levels)) for v in voters],
         "unit": unit,
         "election": unit.election,
         "form_number": FORM_NUMBER,

@@ -4,7 +4,7 @@ import datetime as dt
 import zoneinfo
 
 from elections.models import Level
-from voters.models import Residence
+from voters.models import Residence, VoterCategory
 
 AGE_OF_VOTING = 18
 COMPLAINT_WINDOW_DAYS = 30  # Art. 33: complaints within 30 days of posting
@@ -24,13 +24,43 @@ LEVELS_BY_RESIDENCE: dict[str, frozenset[str]] = {
 }
 
 
-def votes_in(residence: str, level: str) -> bool:
-    """Whether a voter of this residence votes in a contest of this level.
+# Which contests a voter votes in, by category (Art. 29(3) and (5) as amended by Law 83/2025/QH15): a soldier
+# listed where their armed-forces unit is stationed, and a person in temporary detention or in a compulsory
+# education or rehabilitation facility, listed where they are held, vote "for the National Assembly and the
+# provincial People's Council" only. The 2015 text also named the district council for soldiers (clause 3);
+# like the residence table above, this follows the amended wording, which names no other level.
+_NA_AND_PROVINCE = frozenset({Level.NATIONAL_ASSEMBLY, Level.PROVINCIAL_COUNCIL})
+LEVELS_BY_CATEGORY: dict[str, frozenset[str]] = {
+    VoterCategory.ORDINARY: _ALL_LEVELS,
+    VoterCategory.ARMED_FORCES: _NA_AND_PROVINCE,  # Art. 29(3)
+    VoterCategory.DETENTION: _NA_AND_PROVINCE,  # Art. 29(5)
+    VoterCategory.COMPULSORY_FACILITY: _NA_AND_PROVINCE,  # Art. 29(5)
+}
+CLAUSE_OF_CATEGORY: dict[str, str] = {
+    VoterCategory.ARMED_FORCES: "Art. 29(3)",
+    VoterCategory.DETENTION: "Art. 29(5)",
+    VoterCategory.COMPULSORY_FACILITY: "Art. 29(5)",
+}
 
-    Example: a temporary resident of 8 months (temporary_short) votes for the National Assembly, not for
-    the commune council.
+
+def votes_in(residence: str, level: str, category: str = VoterCategory.ORDINARY) -> bool:
+    """Whether a voter of this residence and category votes in a contest of this level.
+
+    Both must allow it. Examples: a temporary resident of 8 months (temporary_short) votes for the National
+    Assembly, not for the commune council (Art. 29(3)); a soldier of a unit stationed in the commune, permanent
+    resident or not, votes for the National Assembly and the provincial council, not for the commune council
+    (Art. 29(3)); so does a person held in a detention camp or a compulsory rehabilitation facility (Art. 29(5)).
     """
-    return level in LEVELS_BY_RESIDENCE[residence]
+    return level in LEVELS_BY_RESIDENCE[residence] and level in LEVELS_BY_CATEGORY[category]
+
+
+def levels_voted(residence: str, category: str, levels: "list[str] | tuple[str, ...]") -> list[str]:
+    """The levels among `levels` (in their order) a voter of this residence and category votes in.
+
+    A soldier (armed_forces) at a unit holding the National Assembly, provincial and commune contests:
+    ["national_assembly", "provincial_council"].
+    """
+    return [level for level in levels if votes_in(residence, level, category)]
 
 
 def eighteenth_birthday_cutoff(election_day: dt.date) -> dt.date:

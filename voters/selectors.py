@@ -32,32 +32,44 @@ def _active(qs: QuerySet[Voter]) -> QuerySet[Voter]:
 def voter_counts(election: Election) -> dict[tuple[int, str], int]:
     """Voters on the list per (polling unit id, contest level), for every unit with a loaded list.
 
-    A temporary resident of under 12 months is counted for the National Assembly and the provincial
-    council, not for the commune council (Art. 30). Units without a list are absent: callers fall back
-    to PollingUnit.registered_voters.
+    A temporary resident of under 12 months, a soldier of an armed-forces unit (Art. 29(3)) and a person in
+    detention or in a compulsory facility (Art. 29(5)) are counted for the National Assembly and the provincial
+    council, not for the commune council. Units without a list are absent: callers fall back to
+    PollingUnit.registered_voters.
     """
     levels = set(Contest.objects.filter(election=election).values_list("level", flat=True))
     unit_ids = VoterList.objects.filter(election=election).values_list("polling_unit_id", flat=True)
     counts: dict[tuple[int, str], int] = {(u, level): 0 for u in unit_ids for level in levels}
     rows = (
         _active(Voter.objects.filter(election=election))
-        .values_list("polling_unit_id", "residence")
+        .values_list("polling_unit_id", "residence", "category")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for unit_id, residence, n in rows:
+    for unit_id, residence, category, n in rows:
         for level in levels:
-            if rules.votes_in(residence, level):
+            if rules.votes_in(residence, level, category):
                 counts[(unit_id, level)] = counts.get((unit_id, level), 0) + n
     return counts
 
 
 def voters_on_list(unit: PollingUnit, contest: Contest) -> int | None:
-    """Voters of `unit` who vote in `contest`, or None while the unit has no loaded list."""
+    """Voters of `unit` who vote in `contest` (by residence and category, Art. 29(3)-(5)), or None while the unit
+    has no loaded list."""
     if not VoterList.objects.filter(polling_unit=unit).exists():
         return None
-    by_residence = _active(Voter.objects.of_unit(unit)).values_list("residence").annotate(n=Count("pk")).order_by()
-    return sum(n for residence, n in by_residence if rules.votes_in(residence, contest.level))
+    groups = _active(Voter.objects.of_unit(unit)).values_list("residence", "category").annotate(n=Count("pk"))
+    return sum(n for residence, category, n in groups.order_by() if rules.votes_in(residence, contest.level, category))
+
+
+def contests_of_unit(unit: PollingUnit) -> list[Contest]:
+    """The contests voted at the unit, in ballot order."""
+    return list(Contest.objects.filter(constituencies__memberships__polling_unit=unit).order_by("position"))
+
+
+def contests_voted(voter: Voter, contests: list[Contest]) -> list[Contest]:
+    """The contests among `contests` (the unit's) whose ballot the voter receives (Art. 29(3)-(5))."""
+    return [c for c in contests if rules.votes_in(voter.residence, c.level, voter.category)]
 
 
 def registered_voters(unit: PollingUnit) -> int | None:
@@ -83,8 +95,7 @@ def unit_summary(unit: PollingUnit) -> dict[str, object]:
         struck=Count("pk", filter=~Q(status__in=ACTIVE_STATUSES)),
         voted=Count("pk", filter=Q(voted_at__isnull=False)),
     )
-    contests = Contest.objects.filter(constituencies__memberships__polling_unit=unit).order_by("position")
-    per_contest = [(c, voters_on_list(unit, c)) for c in contests]
+    per_contest = [(c, voters_on_list(unit, c)) for c in contests_of_unit(unit)]
     return {**agg, "per_contest": per_contest}
 
 

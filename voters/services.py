@@ -33,6 +33,7 @@ from voters.models import (
     RemovalReason,
     Residence,
     Voter,
+    VoterCategory,
     VoterKey,
     VoterList,
     VoterStatus,
@@ -173,6 +174,7 @@ class NewVoter:
     date_of_birth: dt.date
     gender: str
     residence: str = Residence.PERMANENT
+    category: str = VoterCategory.ORDINARY  # Art. 29(3), (5)
     household: str = ""
     household_head: bool = False
 
@@ -199,6 +201,7 @@ def voter_add(*, unit: PollingUnit, person: NewVoter, note: str, by: Actor, now:
         date_of_birth=person.date_of_birth,
         gender=person.gender,
         residence=person.residence,
+        category=person.category,
         household=person.household,
         household_head=person.household_head,
         status=VoterStatus.ADDED_LATE if voter_list.posted_on else VoterStatus.LISTED,
@@ -330,6 +333,8 @@ def certificate_accept(
         date_of_birth_precision=origin.date_of_birth_precision,
         gender=origin.gender,
         residence=origin.residence if same_commune else Residence.TEMPORARY_SHORT,
+        # The person stays who they are (Art. 29(3), (5)): a certificate never gives more ballots than their list.
+        category=origin.category,
         status=VoterStatus.ADDED_BY_CERTIFICATE,
         status_note=note[:300],
     )

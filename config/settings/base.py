@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per machine come from the environment."""
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -140,6 +141,20 @@ MEDIA_ROOT = Path(env_str("KP_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Where a voter import spills the good rows of its file: a folder of this user's only (voters/importing/spill.py).
 VOTER_IMPORT_SPILL_DIR = Path(env_str("KP_VOTER_IMPORT_SPILL_DIR", str(BASE_DIR / "var" / "spill")))
 MEDIA_URL = "media/"
+# Photos of the signed paper minutes (results/tallies/photos.py): a storage of their own, never served from MEDIA_URL
+# (a view checks who may see them). KP_PHOTOS_STORAGE names another backend (for example an S3-compatible one of
+# django-storages) and KP_PHOTOS_STORAGE_OPTIONS its options as JSON; see docs/deploy.md.
+PHOTOS_STORAGE = {
+    "BACKEND": env_str("KP_PHOTOS_STORAGE", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": json.loads(
+        env_str("KP_PHOTOS_STORAGE_OPTIONS", json.dumps({"location": str(BASE_DIR / "var" / "photos")}))
+    ),
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "photos": PHOTOS_STORAGE,
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -256,8 +271,9 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            # A Redis that does not answer costs a request two seconds, not a hung worker; health says which part.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # A Redis that does not answer costs a request a second, not a hung worker (public pages are then built
+            # without it, lookups refused: core/cache.py); health says which part.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kiemphieu"}
@@ -268,24 +284,49 @@ CACHES = {
 # (with If-None-Match, answered 304 while nothing changed); a release name that invalidates cached pages
 # when templates change; the issuer named in the NIST SP 1500-100 export.
 PUBLIC_MAX_AGE = env_int("KP_PUBLIC_MAX_AGE", 15)
+# Seconds nginx in front (deploy/nginx/kiemphieu.conf) keeps a public answer (X-Accel-Expires; 0: never): short, so a
+# publication is seen through it within 5 s (docs/deploy.md, "nginx"); it asks again with If-None-Match after that.
+PUBLIC_PROXY_MAX_AGE = env_int("KP_PUBLIC_PROXY_MAX_AGE", 2)
 PUBLIC_CACHE_RELEASE = env_str("KP_RELEASE", "0.1.0")
 OPEN_DATA_ISSUER = env_str("KP_OPEN_DATA_ISSUER")
 OPEN_DATA_ISSUER_ABBREVIATION = env_str("KP_OPEN_DATA_ISSUER_ABBREVIATION")
 # Official minutes (results/minutes.py): the public address printed in their QR codes (empty: the address the
-# issuing request came in on), and how the ZIP of an area's minutes is built in the background: "process"
-# (a `run_minutes_jobs` process per job), "thread" (inside the web process) or "inline" (tests).
+# issuing request came in on).
 PUBLIC_BASE_URL = env_str("KP_PUBLIC_BASE_URL")
-MINUTES_JOB_RUNNER = env_str("KP_MINUTES_JOB_RUNNER", "process")
-if MINUTES_JOB_RUNNER not in ("process", "thread", "inline"):
-    raise ImproperlyConfigured("KP_MINUTES_JOB_RUNNER must be process, thread or inline")
-MINUTES_WORKERS = env_int("KP_MINUTES_WORKERS", 0)  # rendering processes per job; 0: one per core
+if env_str("KP_MINUTES_JOB_RUNNER"):  # ZIPs are background tasks now (TASK_RUNNER below)
+    raise ImproperlyConfigured("KP_MINUTES_JOB_RUNNER is no longer read: set KP_BROKER_URL or KP_TASK_RUNNER")
+# Rendering processes of a ZIP made in the web process (no broker); 0: one per core. With a broker each minute is a
+# task of its own, shared by every worker.
+MINUTES_WORKERS = env_int("KP_MINUTES_WORKERS", 0)
 # ZIPs of an area's minutes one person may start in an hour (results/minutes/jobs.py job_create): each costs minutes
 # of every core; a second request for an area and language already being zipped reuses that job and is not counted.
 MINUTES_JOBS_PER_USER_PER_HOUR = env_int("KP_MINUTES_JOBS_PER_HOUR", 10)
-# Background tasks (core/tasks.py), such as the printable voter list: "thread" runs them in a small pool of threads
-# of the web process (KP_TASK_THREADS of them), "inline" in the request once it commits (tests). A Celery runner
-# comes later with KP_BROKER_URL.
-TASK_RUNNER = env_str("KP_TASK_RUNNER", "thread")
-if TASK_RUNNER not in ("thread", "inline"):
-    raise ImproperlyConfigured("KP_TASK_RUNNER must be thread or inline")
+# Background tasks (core/tasks.py): the printable voter list, the ZIPs of minutes. With KP_BROKER_URL, "celery": sent
+# to Celery workers (`celery -A config worker`, config/celery.py, docs/deploy.md); without it "thread" runs them in a
+# small pool of threads of the web process (KP_TASK_THREADS of them), "inline" in the request once it commits (tests).
+TASK_RUNNER = env_str("KP_TASK_RUNNER", "celery" if BROKER_URL else "thread")
+if TASK_RUNNER not in ("celery", "thread", "inline"):
+    raise ImproperlyConfigured("KP_TASK_RUNNER must be celery, thread or inline")
+if TASK_RUNNER == "celery" and not BROKER_URL:
+    raise ImproperlyConfigured("KP_TASK_RUNNER=celery needs KP_BROKER_URL")
 TASK_THREADS = env_int("KP_TASK_THREADS", 2)
+# Work claimed by a worker that has shown no progress for this many seconds is taken to be lost (its worker died)
+# and is sent again by the sweep (core.tasks.sweep: celery beat, or `manage.py sweep_tasks`).
+TASK_STALE_SECONDS = env_int("KP_TASK_STALE_SECONDS", 120)
+TASK_SWEEPS = ["results.minutes.jobs.sweep"]
+# Celery (config/celery.py reads the CELERY_ names). A task's message is acknowledged once it has run (acks_late) and
+# given back when its worker process dies (reject_on_worker_lost), so a killed worker's task runs again elsewhere; a
+# worker takes one message at a time. Redis gives an unacknowledged message to another worker after the visibility
+# timeout: longer than any one task (a minute renders in under a second, a whole ZIP without a broker is not a task
+# of its own), short enough that a message held by a dead machine is not lost for long; the sweep is quicker still.
+CELERY_BROKER_URL = BROKER_URL
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("KP_BROKER_VISIBILITY_TIMEOUT", 900)}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # the database row says how the work went
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "UTC"

@@ -11,6 +11,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "photos": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Serve static files from the apps' folders, without collectstatic, as in development.
 WHITENOISE_USE_FINDERS = True
@@ -18,9 +19,9 @@ WHITENOISE_AUTOREFRESH = True
 VOTER_ID_KEY = env_str("KP_VOTER_ID_KEY", public_keys.TEST_VOTER_ID_KEY)
 # Keep the padded lookup quick in tests; the padding itself is tested.
 VOTER_LOOKUP_MIN_SECONDS = 0.05
-# Background jobs run inside the request in tests (a separate process cannot see the test database).
-MINUTES_JOB_RUNNER = "inline"
-TASK_RUNNER = "inline"  # core/tasks.py: tasks run when the test's transaction commits (or its callbacks are run)
+# core/tasks.py: tasks run when the test's transaction commits (or its callbacks are run); the Celery workers of
+# tests/multinode set KP_TASK_RUNNER=celery.
+TASK_RUNNER = env_str("KP_TASK_RUNNER", "inline")
 # Fixed audit keys (docs/audit.md): the signing key is base64 of "test-only-audit-signing-key-0000".
 AUDIT_KEY = env_str("KP_AUDIT_KEY", public_keys.TEST_AUDIT_KEY)
 AUDIT_SIGNING_KEY = env_str("KP_AUDIT_SIGNING_KEY", public_keys.TEST_AUDIT_SIGNING_KEY)

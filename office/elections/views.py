@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from core.offline import offline_page
 from elections import selectors, wording
 from elections.filters import ConstituencyFilter, PollingUnitFilter
 from elections.models import Contest, Election, Role
@@ -25,6 +26,7 @@ from elections.permissions import (
 from office.elections.tables import ConstituencyTable, PollingUnitTable
 from results import permissions
 from results.models import Tally
+from results.outcomes.deadlines import deadline_board
 from results.publication import services as publication
 from results.tallies.selectors import UnitContest, queue_counts, review_queue, unit_contests
 
@@ -46,6 +48,7 @@ class HomeEntry:
     waiting: int
     result_contests: list[Contest]
     unit_tallies: list[UnitContest]  # a clerk's units: each contest's status and next step (issue 16)
+    overdue_deadlines: int = 0  # a board's or committee's deadlines passed with the work not done (issue 15)
 
 
 def _home_entry(user: object, found: selectors.HomeElection) -> HomeEntry:
@@ -55,7 +58,10 @@ def _home_entry(user: object, found: selectors.HomeElection) -> HomeEntry:
     result_contests = list(permissions.contests_with_results(found.election, grants)) if reviews else []
     clerk_units = [r.assignment.polling_unit for r in found.roles if r.assignment.role == Role.CLERK]
     unit_tallies = [row for unit in clerk_units if unit is not None for row in unit_contests(unit)]
-    return HomeEntry(found.election, found.roles, waiting, result_contests, unit_tallies)
+    overdue = 0
+    if grants.board_constituencies or grants.committee_paths:
+        overdue = deadline_board(found.election, selectors.constituencies_visible(found.election, grants)).overdue
+    return HomeEntry(found.election, found.roles, waiting, result_contests, unit_tallies, overdue)
 
 
 @require_safe
@@ -90,6 +96,7 @@ def election_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "findings_count": len(selectors.structure_findings(election, grants=grants)),
         "can_publish_turnout": permissions.can_publish_turnout(grants),
         "turnout_public": publication.turnout_is_public(election),
+        "can_view_deadlines": permissions.can_view_deadlines(grants),
     }
     return render(request, "elections/election_detail.html", context)
 
@@ -155,6 +162,7 @@ def constituency_detail(request: HttpRequest, slug: str, code: str) -> HttpRespo
 
 
 @require_safe
+@offline_page
 @login_required
 def polling_unit_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     unit = access_polling_unit(request.user, slug, code, need=Action.VIEW)

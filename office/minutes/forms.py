@@ -74,6 +74,12 @@ class IssueForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    complaints_lower = forms.CharField(
+        label=_("Complaints resolved by the election teams and boards"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     complaints_forwarded = forms.CharField(
         label=_("Complaints forwarded to the body above"),
         required=False,
@@ -90,6 +96,7 @@ class IssueForm(forms.Form):
             "events": d.get("events", ""),
             "complaints_resolved": d.get("complaints_resolved", ""),
             "complaints_forwarded": d.get("complaints_forwarded", ""),
+            "complaints_lower": d.get("complaints_lower", ""),
             "members": members,
         }
 
@@ -105,6 +112,7 @@ def initial_of(inputs: dict[str, Any]) -> dict[str, Any]:
         "events": inputs.get("events", ""),
         "complaints_resolved": inputs.get("complaints_resolved", ""),
         "complaints_forwarded": inputs.get("complaints_forwarded", ""),
+        "complaints_lower": inputs.get("complaints_lower", ""),
     }
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.http import request_source, show_refusal
-from elections.models import Area, Contest
+from elections.models import Area, Contest, Level
 from elections.permissions import Action, access_area, access_constituency, can_area, can_constituency, grants_for
 from office.minutes.forms import IssueForm, MemberFormSet, initial_of, members_of_formset, with_one_more_row
 from results import permissions
@@ -73,6 +73,7 @@ def _page(
     pdf_url: str,
     back: tuple[str, str],
     witnesses: bool = False,
+    na_summary: bool = False,
 ) -> HttpResponse:
     """The page of one minute: what it needs, its versions, the PDFs and, for those who may, the issue form."""
     try:
@@ -121,6 +122,7 @@ def _page(
         "form": form,
         "formset": formset,
         "witnesses": witnesses,
+        "na_summary": na_summary,
         "pdf_url": pdf_url,
         "back_url": back[0],
         "back_label": back[1],
@@ -209,6 +211,7 @@ def summary_page(request: HttpRequest, slug: str, area: str, contest: str) -> Ht
         can_issue=can_area(grants, obj, Action.MANAGE),
         pdf_url=reverse("results:minutes-summary-pdf", args=[slug, area, contest]),
         back=(reverse("results:minutes-area", args=[slug, area]), _("Minutes of the area")),
+        na_summary=found.level == Level.NATIONAL_ASSEMBLY,  # Art. 83(2)(i), (m)
     )
 
 

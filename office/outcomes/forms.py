@@ -10,6 +10,7 @@ from results.decisions.recording import MAX_BODY, MAX_REASON, MAX_REFERENCE, Dec
 
 # The page's third kind of round: the NEC's annulment of the constituency's result, then a re-election (Art. 81).
 ANNULMENT = "annulment"
+NEC = "Hội đồng Bầu cử quốc gia"  # the body's own name, as it signs
 
 
 class DecisionFields(forms.Form):
@@ -43,12 +44,41 @@ class RoundOpenForm(DecisionFields):
     kind = forms.ChoiceField(label=_("Round"), widget=forms.RadioSelect)
     voting_day = DayMonthYearField(label=_("Voting day of the round"))
 
-    def __init__(self, *args: Any, kinds: list[tuple[str, Any]], deadline_help: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kinds: list[tuple[str, Any]],
+        deadline_help: str = "",
+        consent_needed: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0][0]
         self.fields["voting_day"].help_text = deadline_help
+        if consent_needed:  # Art. 80(3) as amended: a council re-election is set after the NEC agrees
+            # Not required by the form: an annulment needs none, and the service names what is missing.
+            self.fields["consent_body"] = forms.CharField(
+                label=_("Body that consented"), max_length=MAX_BODY, required=False, initial=NEC
+            )
+            self.fields["consent_reference"] = forms.CharField(
+                label=_("Number of the NEC's consent"), max_length=MAX_REFERENCE, required=False
+            )
+            self.fields["consent_date"] = DayMonthYearField(label=_("Date of the NEC's consent"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if "consent_reference" in self.fields and d.get("consent_reference") and not d.get("consent_date"):
+            self.add_error("consent_date", _("Give the date of the NEC's consent."))
+        return d
+
+    def consent(self) -> DecisionText | None:
+        """The NEC's consent as typed, or None when no reference was given."""
+        d = self.cleaned_data
+        if not d.get("consent_reference"):
+            return None
+        return DecisionText(body=d.get("consent_body") or NEC, reference=d["consent_reference"], date=d["consent_date"])
 
 
 class DecisionRecordForm(DecisionFields):

@@ -38,6 +38,7 @@ from results.outcomes import charts, contests, rounds
 from results.outcomes import constituency as outcomes
 from results.outcomes import wording as explain
 from results.publication import services as publication
+from results.rules import second_rounds
 from results.rules import winners as rules
 
 ROUND_KINDS = {
@@ -177,7 +178,10 @@ def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "days": rounds.second_round_days(constituency.election),
     }
     posted = request.POST if request.method == "POST" else None
-    form = RoundOpenForm(posted, kinds=kinds, deadline_help=deadline_help)
+    consent_needed = second_rounds.nec_consent_required(
+        outcome.next_round or "", constituency.contest.level, constituency.election.election_day
+    )
+    form = RoundOpenForm(posted, kinds=kinds, deadline_help=deadline_help, consent_needed=consent_needed)
     if posted is not None and kinds and form.is_valid():
         kind = form.cleaned_data["kind"]
         try:
@@ -187,6 +191,7 @@ def round_open(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 voting_day=form.cleaned_data["voting_day"],
                 decision=form.decision(),
                 annulment=kind == ANNULMENT,
+                consent=form.consent() if kind != ANNULMENT else None,
                 by=request.user,
                 source=request_source(request),
             )

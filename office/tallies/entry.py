@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.http import request_source
 from core.law import article_words
+from core.offline import offline_page
 from elections.permissions import Action, access_polling_unit, can_polling_unit, grants_for
 from office.tallies.forms import FIELD_LABELS, TallyForm
 from office.tallies.views import _entry_url, _initial
@@ -197,12 +198,13 @@ def _shown_typed(form: TallyForm, tally: Tally | None, editable: bool) -> drafts
     )
 
 
+@offline_page
 @login_required
 def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> HttpResponse:
     """The clerk's counting minutes for one contest: save the draft, or review, confirm the warnings and submit."""
     scope = access_tally(request.user, slug, unit, contest, need=Action.ENTER)
-    candidates = list(scope.constituency.candidates.order_by("ballot_order"))
     tally = records.current_tally(scope)
+    round_, candidates = records.ballot_of(scope, tally)
     draft = records.current_draft(scope, tally)
     editable = tally is None or tally.status in (*records.EDITABLE, Tally.Status.ANNULLED)
     state = EntryState()
@@ -243,12 +245,14 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
         "saved_now": any(SAVED_TAG in (m.extra_tags or "") for m in get_messages(request)),
         "check_rules": _check_rules(scope.election.rules),
         "page_words": _page_words(),
-        "seats": scope.constituency.seats,
+        "seats": round_.seats,
+        "round": round_,
         "loaded_list": loaded,
     }
     return render(request, "results/tally_entry.html", context, status=state.status)
 
 
+@offline_page
 @login_required
 def turnout_entry(request: HttpRequest, slug: str, unit: str) -> HttpResponse:
     """The clerk reports voters who have voted so far at each of the day's reporting times.

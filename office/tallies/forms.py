@@ -1,4 +1,4 @@
-"""The counting-minutes form, in the order of Art. 75(2), and the reviewers' small forms."""
+"""The counting-minutes form, in the order of Art. 76(2), and the reviewers' small forms."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -11,7 +11,7 @@ from results.models import FIGURES
 from results.tallies import drafts
 from results.tallies.parsing import MAX_COMPLAINTS, MAX_COUNT, TallyPayload
 
-# Art. 75(2): the numbered lines of the paper minutes.
+# Art. 76(2): the numbered lines of the paper minutes.
 FIELD_LABELS = {
     "voters_on_list": _("Total voters of the polling unit"),
     "voters_voted": _("Voters who took part"),

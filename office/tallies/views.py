@@ -39,7 +39,7 @@ def _initial(scope: TallyScope, tally: Tally | None) -> dict[str, Any]:
         return {"voters_on_list": loaded if loaded is not None else scope.unit.registered_voters}
     content = records.tally_figures(tally)
     initial: dict[str, Any] = {name: content[name] for name in FIGURES}
-    for c in scope.constituency.candidates.all():
+    for c in records.ballot_of(scope, tally)[1]:
         initial[f"votes_{c.pk}"] = content["votes"].get(c.code)
     initial["complaints"], initial["version"] = tally.complaints, tally.version
     return initial
@@ -53,10 +53,11 @@ def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> Ht
     grants = grants_for(request.user, scope.election)
     tally = records.current_tally(scope)
     content = records.tally_figures(tally) if tally else None
-    candidates = list(scope.constituency.candidates.order_by("ballot_order"))
+    round_, candidates = records.ballot_of(scope, tally)
     correction = selectors.pending_correction(tally) if tally else None
     context = {
         "scope": scope,
+        "round": round_,
         "election": scope.election,
         "tally": tally,
         "figures": [(FIELD_LABELS[name], content[name]) for name in FIGURES] if content else [],
@@ -130,7 +131,7 @@ def tally_action(request: HttpRequest, slug: str, unit: str, contest: str, actio
             services.tally_annul(scope=scope, reason=reason, by=by, source=source)
             messages.success(request, _("The unit's result is annulled; the unit votes again."))
         elif action == "correct":
-            candidates = list(scope.constituency.candidates.order_by("ballot_order"))
+            candidates = records.ballot_of(scope, records.current_tally(scope))[1]
             form = TallyForm(request.POST, candidates=candidates)
             if not form.is_valid():
                 messages.error(request, _("The corrected figures are incomplete."))

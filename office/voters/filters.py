@@ -1,10 +1,10 @@
-"""Filters of a unit's voter list (django-filter): number or name, status, residence."""
+"""Filters of a unit's voter list (django-filter): number or name, status, residence, category."""
 
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from voters.models import Residence, Voter, VoterStatus
+from voters.models import Residence, Voter, VoterCategory, VoterStatus
 from voters.selectors import with_name_like
 
 
@@ -12,6 +12,7 @@ class VoterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Find by number or name"), method="filter_text")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=VoterStatus.choices, empty_label=_("all"))
     residence = django_filters.ChoiceFilter(label=_("Residence"), choices=Residence.choices, empty_label=_("all"))
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=VoterCategory.choices, empty_label=_("all"))
     voted = django_filters.BooleanFilter(
         label=_("Checked in"), field_name="voted_at", lookup_expr="isnull", exclude=True
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DayMonthYearField
 from elections.models import Gender
-from voters.models import Complaint, DoubleListing, RemovalReason, Residence
+from voters.models import Complaint, DoubleListing, RemovalReason, Residence, VoterCategory
 
 
 class NationalIdField(forms.RegexField):
@@ -55,6 +55,15 @@ class VoterAddForm(forms.Form):
     date_of_birth = DayMonthYearField(label=_("Date of birth"))
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     residence = forms.ChoiceField(label=_("Residence"), choices=Residence.choices, initial=Residence.PERMANENT)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=VoterCategory.choices,
+        initial=VoterCategory.ORDINARY,
+        help_text=_(
+            "Soldiers listed where their unit is stationed (Art. 29(3)) and people in detention or in a compulsory "
+            "facility (Art. 29(5)) vote for the National Assembly and the provincial council only."
+        ),
+    )
     household = forms.CharField(label=_("Household"), max_length=40, required=False)
     household_head = forms.BooleanField(label=_("Head of household"), required=False)
     note = forms.CharField(

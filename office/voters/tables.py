@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.kiemphieu import birth_date
-from voters.models import ACTIVE_STATUSES, Voter
+from voters.models import ACTIVE_STATUSES, Voter, VoterCategory
 
 
 class VoterTable(tables.Table):
@@ -18,12 +18,13 @@ class VoterTable(tables.Table):
     date_of_birth = tables.Column(verbose_name=_("Date of birth"))
     gender = tables.Column(verbose_name=_("Gender"))
     residence = tables.Column(verbose_name=_("Residence"))
+    category = tables.Column(verbose_name=_("Category"))
     status = tables.Column(verbose_name=_("Status"))
 
     class Meta:
         model = Voter
         fields: tuple[str, ...] = ()
-        sequence = ("list_number", "full_name", "date_of_birth", "gender", "residence", "status")
+        sequence = ("list_number", "full_name", "date_of_birth", "gender", "residence", "category", "status")
         attrs = {"class": "table"}
         row_attrs = {"class": lambda record: "" if record.status in ACTIVE_STATUSES else "struck"}
         empty_text = _("No voter matches.")
@@ -45,6 +46,13 @@ class VoterTable(tables.Table):
 
     def render_residence(self, record: Voter) -> str:
         return record.get_residence_display()
+
+    def render_category(self, record: Voter) -> str:
+        if record.category == VoterCategory.ORDINARY:
+            return "—"
+        return format_html(
+            '<span class="badge" data-category="{}">{}</span>', record.category, record.get_category_display()
+        )
 
     def __init__(self, *args: Any, held: Mapping[int, object] | None = None, **kwargs: Any) -> None:
         # The held rows (Art. 29) whose case the reader may know of (selectors.held_shown); to anyone else a held

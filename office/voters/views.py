@@ -180,6 +180,7 @@ def voter_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             date_of_birth=data["date_of_birth"],
             gender=data["gender"],
             residence=data["residence"],
+            category=data["category"],
             household=data["household"],
             household_head=data["household_head"],
         )
@@ -206,6 +207,7 @@ def voter_detail(request: HttpRequest, slug: str, code: str, number: int) -> Htt
         remove_form=RemoveForm(initial={"version": voter.version}),
         version_form=VersionForm(initial={"version": voter.version}),
         certificate=getattr(voter, "certificate_out", None),
+        ballots=selectors.contests_voted(voter, selectors.contests_of_unit(unit)),
         # only for who may see both lists; to anyone else a held row reads as listed (Art. 29, DoubleListing)
         double_listing=selectors.held_shown(request.user, unit).get(voter.pk) if voter.held else None,
     )
@@ -400,6 +402,8 @@ def check_in(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         more=len(results) > SEARCH_LIMIT,  # say so: the one sought may be further down
         shown=SEARCH_LIMIT,
         done=done,
+        # Art. 29(3)-(5): the ballots the voter just checked in receives, which may not be all of the unit's
+        ballots=selectors.contests_voted(done, selectors.contests_of_unit(unit)) if done else [],
         refused=refused,
         error=error,
         voted=selectors.checked_in_count(unit),

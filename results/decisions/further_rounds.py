@@ -22,7 +22,7 @@ from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Constituency
-from results.decisions.recording import DecisionText, decision_row
+from results.decisions.recording import DecisionInvalid, DecisionText, decision_row
 from results.models import ConstituencyDecision, ConstituencyRound
 from results.outcomes import constituency as outcomes
 from results.outcomes import rounds
@@ -97,6 +97,7 @@ def round_open(
     voting_day: dt.date,
     decision: DecisionText,
     annulment: bool = False,
+    consent: DecisionText | None = None,
     by: Actor,
     source: str = "",
 ) -> ConstituencyRound:
@@ -105,8 +106,9 @@ def round_open(
     A re-election keeps the voter list, the candidates and the seats (Arts. 80(4), 82); an additional
     election puts on the ballot only the candidates not elected and fills the seats left (Art. 79(3)).
     `annulment`: the NEC annulled the constituency's result (Art. 81(1)); a re-election with the same
-    candidates and seats is opened whatever the result (Art. 81(2)). The decision is recorded
-    (`ConstituencyDecision`) and the audit log keeps it with its articles.
+    candidates and seats is opened whatever the result (Art. 81(2)). `consent`: the NEC's consent, which a People's
+    Council re-election needs under the 2025 text (Art. 80(3)); refused without it, ignored where not needed. The
+    decision is recorded (`ConstituencyDecision`) and the audit log keeps it with its articles.
     """
     if kind not in KINDS:
         raise RoundRefused(lazy_format(_("Unknown kind of round: %(kind)s."), kind=kind))
@@ -116,6 +118,7 @@ def round_open(
             [Problem("kind", _("must be re_election with an annulment"))],
         )
     decision = decision.cleaned()
+    consent = consent.cleaned(prefix="consent.") if consent is not None else None
     cons = (
         Constituency.objects.select_for_update(of=("self",))
         .select_related("election", "contest", "area")
@@ -150,6 +153,16 @@ def round_open(
         elected = {c.id for c in outcome.candidates if c.elected}
         seats, ballot = cons.seats - len(elected), [c for c in candidates if c.pk not in elected]
     decided_by, deadline_article = second_rounds.round_articles(round_kind, cons.contest.level)
+    if second_rounds.nec_consent_required(round_kind, cons.contest.level, election.election_day):
+        if consent is None:
+            message = lazy_format(
+                _("A People's Council re-election is set after the National Election Council agrees (%(article)s): "
+                  "give the NEC's consent, its reference and date."),
+                article=article_words(second_rounds.ART_NEC_CONSENT),
+            )  # fmt: skip
+            raise DecisionInvalid(message, [Problem("consent", message)])
+    else:
+        consent = None  # not the law's requirement here: not recorded as one
     row = ConstituencyRound.objects.create(
         election=election,
         constituency=cons,
@@ -170,6 +183,7 @@ def round_open(
         article=f"{decided_by}, {deadline_article}",
         by=by,
         round_opened=row,
+        consent=consent,
     )
     before = {"round": cons.current_round, "round_kind": cons.current_round_kind}
     cons.current_round, cons.current_round_kind = 2, kind
@@ -191,6 +205,7 @@ def round_open(
             "article": decided_by,
             "deadline_article": deadline_article,
             "decision": decision.as_audit(),
+            "consent": consent.as_audit() if consent else None,
             "annulment": annulment,
             "result_status": outcome.status,
             "reason": decision.reason,

@@ -68,6 +68,7 @@ def decision_row(
     by: Actor,
     elected: Sequence[Candidate] = (),
     round_opened: ConstituencyRound | None = None,
+    consent: DecisionText | None = None,
 ) -> ConstituencyDecision:
     """Write the decision (inside the caller's transaction, which holds the constituency's lock)."""
     row = ConstituencyDecision.objects.create(
@@ -82,6 +83,9 @@ def decision_row(
         article=article,
         round_opened=round_opened,
         decided_by=by if getattr(by, "pk", None) else None,
+        consent_body=consent.body if consent else "",
+        consent_reference=consent.reference if consent else "",
+        consent_date=consent.date if consent else None,
     )
     if elected:
         row.elected.set(elected)

@@ -5,9 +5,9 @@ in a fixed order, so that its SHA-256 names exactly what the minute says. Entere
 time, members, witnesses, notes) are `inputs`, kept beside it (`minutes.py`). Builders raise
 `MinutesUnavailable` when the law does not allow the minute yet:
 
-- counting minutes (Art. 75): the tally must be approved;
+- counting minutes (Art. 76): the tally must be approved;
 - constituency minutes (Art. 77): every polling unit of the round must be counted;
-- summary minutes (Art. 83, Art. 82 for the National Assembly): every constituency of the contest in
+- summary minutes (Art. 85; Art. 83 for the National Assembly): every constituency of the contest in
   the area must be counted; issuing also waits for second rounds (NEC Q&A 2026, question 159).
 """
 
@@ -21,11 +21,13 @@ from typing import Any
 from django.utils.translation import gettext
 
 from core.errors import Conflict
-from elections.models import Area, Candidate, Constituency, Contest, Level
-from results.models import FIGURES, BodyMember, Minute, MinutesSettings, Tally, TallyVote
+from elections.models import Area, Candidate, Constituency, Contest, Election, Level
+from results.models import FIGURES, FORMS_2025, BodyMember, Minute, MinutesSettings, Tally, TallyVote
 from results.outcomes import constituency as outcomes
 from results.outcomes import contests, rounds
 from results.permissions import TallyScope
+from results.publication.record import decision_record
+from results.rules import second_rounds
 from results.rules import winners as rules
 from results.rules.percentages import percent, percents_to_100
 
@@ -45,8 +47,16 @@ def sha256_of(value: Any) -> str:
 
 
 def settings_for(election_id: int) -> MinutesSettings:
+    """The election's settings of the forms; unsaved defaults by the law in force on election day if none is kept."""
     found = MinutesSettings.objects.filter(election_id=election_id).first()
-    return found or MinutesSettings(election_id=election_id)  # the 2021 defaults, unsaved
+    if found is not None:
+        return found
+    defaults = MinutesSettings(election_id=election_id)  # the 2021 forms
+    day = Election.objects.filter(pk=election_id).values_list("election_day", flat=True).first()
+    if day is not None and day >= second_rounds.LAW_83_2025_IN_FORCE:
+        for name, number in FORMS_2025.items():
+            setattr(defaults, f"form_{name}", number)
+    return defaults
 
 
 def _areas(area: Area) -> list[dict[str, str]]:
@@ -96,7 +106,7 @@ def members_of(*, unit_id: int | None = None, constituency_id: int | None = None
     return [{"name": m.full_name, "gender": m.gender, "position": m.position} for m in qs.order_by("order", "pk")]
 
 
-# --- Art. 75: counting minutes ------------------------------------------------------------------
+# --- Art. 76: counting minutes ------------------------------------------------------------------
 
 
 def counting_tally(scope: TallyScope, round_number: int | None = None) -> Tally:
@@ -120,7 +130,7 @@ def counting_key(scope: TallyScope, tally: Tally) -> str:
 
 
 def counting_source(scope: TallyScope, tally: Tally) -> dict[str, Any]:
-    """Art. 75(2), in the law's order: the six figures, votes for each candidate, complaints."""
+    """Art. 76(2), in the law's order: the six figures, votes for each candidate, complaints."""
     votes = dict(TallyVote.objects.filter(tally=tally).values_list("candidate_id", "votes"))
     candidates = list(scope.constituency.candidates.order_by("ballot_order"))
     ballot = _ballot(scope.constituency, tally.round)
@@ -199,7 +209,7 @@ def constituency_source(constituency: Constituency, round_number: int | None = N
             {"code": x.code, "name": x.full_name, "gender": cands[x.id].gender, "votes": x.votes, "pct": x.pct_of_valid}
             for x in outcome.elected_earlier
         ]
-    reasons = outcomes._reasons(constituency.election.rules, constituency.contest.level, rr, cands)
+    reasons = outcomes._reasons(constituency.election.rules, constituency.contest.level, rr, cands, outcome.decisions)
     seats_total = constituency.seats
     seats_filled = len(earlier_winners) + rr.seats_filled
     units, complaints = _unit_rows(constituency, number, ballot)
@@ -277,7 +287,7 @@ def _unit_rows(constituency: Constituency, number: int, ballot: list[int]) -> tu
     return rows, complaints
 
 
-# --- Art. 82-83: summary minutes of a contest in an area ---------------------------------------------
+# --- Arts. 83 and 85: summary minutes of a contest in an area ---------------------------------------------
 
 
 def summary_key(contest: Contest, area: Area) -> str:
@@ -321,7 +331,7 @@ def summary_state(contest: Contest, area: Area) -> SummaryState:
 
 
 def summary_source(contest: Contest, area: Area) -> dict[str, Any]:
-    """Art. 83 (form 27/HĐBC-HĐND), or Art. 82 for the National Assembly in a province: seats and
+    """Art. 85 (form 27/HĐBC-HĐND in 2021), or Art. 83 for the National Assembly in a province: seats and
     candidates; a table per constituency (voters, turnout, valid and invalid ballots with percentages);
     re-elections and additional elections with their results; votes per candidate; the winners."""
     constituencies = summary_constituencies(contest, area)
@@ -371,6 +381,7 @@ def summary_source(contest: Contest, area: Area) -> dict[str, Any]:
                 "status": outcome.current.status,
                 "seats_filled": outcome.seats_filled,
                 "rounds": round_rows,
+                "decisions": [decision_record(d) for d in outcome.decisions],
                 "winners": [
                     {
                         "name": x.full_name,
@@ -387,7 +398,7 @@ def summary_source(contest: Contest, area: Area) -> dict[str, Any]:
     filled = sum(r["seats_filled"] for r in rows)
     return {
         "kind": Minute.Kind.SUMMARY,
-        "article": "82" if contest.level == Level.NATIONAL_ASSEMBLY else "83",
+        "article": "83" if contest.level == Level.NATIONAL_ASSEMBLY else "85",
         "election": _election(contest.election),
         "contest": _contest(contest),
         "area": {"code": area.code, "name": area.name},

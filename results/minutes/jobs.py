@@ -1,20 +1,19 @@
-"""Every minute of an area as one ZIP, built in the background with progress (no Celery or Redis needed).
+"""Every minute of an area as one ZIP, built in the background with progress.
 
-Design, chosen to work the same on the demo's runserver and under gunicorn:
-
-1. The page's POST creates a `MinutesJob` row (status `queued`) and, once the transaction commits,
-   starts a separate process: `manage.py run_minutes_jobs --job ID`, in its own session, so it
-   outlives the request and is not killed with a gunicorn worker (`MINUTES_JOB_RUNNER = "process"`).
-2. That process claims the row (an atomic queued -> running update: one runner per job), lists the
-   area's minutes, reads each one's data from the database, and hands the rendering to a pool of
-   `MINUTES_WORKERS` processes (default: every core). Issued, current minutes are copied from their
-   stored PDFs; the others are rendered as drafts. It writes `done` and a heartbeat every half second.
-3. The page polls the job's JSON status and offers the ZIP when it is `done`.
-4. Fallback: `manage.py run_minutes_jobs` (cron or a systemd timer) runs every queued job and takes over
-   a running one whose heartbeat stopped (its process died); `--loop` keeps it running as a service.
-
-Tests use `MINUTES_JOB_RUNNER = "inline"` (the job runs inside the request); `"thread"` runs it in a
-thread of the web process, for hosts that do not allow starting processes.
+1. The page's POST creates a `MinutesJob` row (status `queued`) and, once the transaction commits, sends the
+   task `job_run(job id)` (core/tasks.py). The row is the source of truth: the page polls it.
+2. `job_run` claims the row (an atomic queued -> running update: one runner per job).
+   - Without a broker (the demo, one machine) it builds the whole ZIP where it runs (a thread of the web
+     process), rendering in a pool of `MINUTES_WORKERS` processes (default: every core).
+   - With a broker (`TASK_RUNNER == "celery"`) it writes one `MinutesJobPart` row per minute and sends one task
+     per part (`part_render(part id)`), so every worker on every machine shares the ZIP. A worker claims a part
+     with one atomic update (a repeated message renders nothing twice), keeps the PDF on the row and counts the
+     job's `done`; the part that finds every part done sends `job_assemble(job id)`, which claims the job's
+     assembly and writes the ZIP in the area's order from the parts (each once).
+   Issued, current minutes are copied from their stored PDFs; the others are rendered as drafts.
+3. A worker that dies leaves its claim behind and the job's heartbeat stops: `sweep` (celery beat every minute,
+   `manage.py sweep_tasks`) sends the unfinished work of every job without progress for
+   `TASK_STALE_SECONDS` again; a stale claim may be taken over.
 """
 
 import datetime as dt
@@ -24,9 +23,6 @@ import logging
 import multiprocessing
 import os
 import socket
-import subprocess
-import sys
-import threading
 import time
 import zipfile
 from collections import deque
@@ -34,17 +30,17 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
+from core import tasks
 from core.errors import DomainError, lazy_format
 from core.types import Actor
 from elections.audit import audit_log
@@ -54,11 +50,26 @@ from results.minutes import data as md
 from results.minutes import rendering as documents
 from results.minutes import services as svc
 from results.minutes import worker as minutes_worker
-from results.models import Minute, MinutesJob, Tally
+from results.models import Minute, MinutesJob, MinutesJobPart, Tally
 from results.permissions import tally_scope
 
 log = logging.getLogger(__name__)
-STALE_AFTER = dt.timedelta(minutes=2)
+STALE_AFTER = dt.timedelta(minutes=2)  # the default of settings.TASK_STALE_SECONDS
+JOB_TASK = "results.minutes.jobs.job_run"
+PART_TASK = "results.minutes.jobs.part_render"
+ASSEMBLE_TASK = "results.minutes.jobs.job_assemble"
+
+
+def _stale_before() -> dt.datetime:
+    """Claims and heartbeats older than this are a dead worker's."""
+    return timezone.now() - dt.timedelta(seconds=getattr(settings, "TASK_STALE_SECONDS", STALE_AFTER.seconds))
+
+
+def _split() -> bool:
+    """Whether each minute is a task of its own (a broker and workers), or the whole ZIP is made in one place."""
+    return bool(settings.TASK_RUNNER == "celery")
+
+
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
 
@@ -135,24 +146,42 @@ def _unavailable_name(ref: Ref) -> tuple[str, str]:
 
 def _tasks(refs: list[Ref], language: str) -> Iterator[Task]:
     for ref in refs:
-        try:
-            doc = _document(ref)
-        except md.MinutesUnavailable:  # not counted yet: no document, one line in the manifest
-            kind, name = _unavailable_name(ref)
-            yield Task("", {"source": {"kind": kind}, "meta": {"key": name}}, unavailable=name)
-            continue
-        newest = svc.latest(doc.election, doc.kind, doc.key)
-        if newest is not None and newest.data_sha256 == doc.data_sha256:
-            data = newest.data
-            yield Task(documents.filename(data, language), data, stored=newest.pk)
-        else:
-            data = {"source": doc.source, "inputs": svc.default_inputs(doc), "meta": {"key": doc.key}}
-            yield Task("DU-THAO_" + documents.filename(data, language), data)
+        yield _task(ref, language)
+
+
+def _task(ref: Ref, language: str) -> Task:
+    try:
+        doc = _document(ref)
+    except md.MinutesUnavailable:  # not counted yet: no document, one line in the manifest
+        kind, name = _unavailable_name(ref)
+        return Task("", {"source": {"kind": kind}, "meta": {"key": name}}, unavailable=name)
+    newest = svc.latest(doc.election, doc.kind, doc.key)
+    if newest is not None and newest.data_sha256 == doc.data_sha256:
+        data = newest.data
+        return Task(documents.filename(data, language), data, stored=newest.pk)
+    data = {"source": doc.source, "inputs": svc.default_inputs(doc), "meta": {"key": doc.key}}
+    return Task("DU-THAO_" + documents.filename(data, language), data)
+
+
+def _manifest_line(task: Task, content: bytes) -> str:
+    """The manifest line of a rendered minute, without its file name (given when the ZIP is written)."""
+    meta = task.data.get("meta", {}) if task.data else {}
+    kind = task.data["source"]["kind"] if task.data else ""
+    status = "issued" if task.stored else "draft"
+    digest = hashlib.sha256(content).hexdigest()
+    return f"{kind},{meta.get('key', '')},{meta.get('version') or ''},{status},{digest}"
+
+
+def _content(task: Task, language: str) -> bytes:
+    if task.stored and language == "vi":
+        return svc.minute_pdf(Minute.objects.get(pk=task.stored), "vi")
+    return minutes_worker.render((task.data or {}, language))
 
 
 def job_run(job_id: int, *, workers: int | None = None) -> MinutesJob | None:
-    """Claim and run one queued job (or a stalled one); None when another runner has it."""
-    stale = timezone.now() - STALE_AFTER
+    """Claim and run one queued job (or a stalled one); None when another runner has it. With a broker, the run
+    writes the job's parts and sends their tasks (`_plan`); without one, it makes the whole ZIP."""
+    stale = _stale_before()
     claimed = MinutesJob.objects.filter(pk=job_id, status=MinutesJob.Status.QUEUED).update(
         status=MinutesJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), worker=_me()
     ) or MinutesJob.objects.filter(pk=job_id, status=MinutesJob.Status.RUNNING, heartbeat_at__lt=stale).update(
@@ -162,6 +191,9 @@ def job_run(job_id: int, *, workers: int | None = None) -> MinutesJob | None:
         return None
     job = MinutesJob.objects.select_related("election", "area").get(pk=job_id)
     try:
+        if _split():
+            _plan(job)
+            return job
         _build(job, workers or getattr(settings, "MINUTES_WORKERS", 0) or os.cpu_count() or 1)
     except Exception as exc:  # a failed job says why on the page instead of spinning for ever
         log.exception("minutes job %s failed", job_id)
@@ -206,16 +238,9 @@ def _build(job: MinutesJob, workers: int) -> None:
             progress["at"] = time.monotonic()
 
     def write(zf: zipfile.ZipFile, task: Task, content: bytes) -> None:
-        name = task.name
-        while name in names:
-            name = "_" + name
-        names.add(name)
+        name = _unique(task.name, names)
         zf.writestr(name, content)
-        meta = task.data.get("meta", {}) if task.data else {}
-        kind = task.data["source"]["kind"] if task.data else ""
-        status = "issued" if task.stored else "draft"
-        digest = hashlib.sha256(content).hexdigest()
-        manifest.append(f"{name},{kind},{meta.get('key', '')},{meta.get('version') or ''},{status},{digest}")
+        manifest.append(f"{name},{_manifest_line(task, content)}")
         progress["done"] += 1
         tick()
 
@@ -291,7 +316,7 @@ def job_create(
             .first()
         )
         if current is not None:
-            if (current.heartbeat_at or current.created_at) < now - STALE_AFTER:  # its runner died or never came
+            if (current.heartbeat_at or current.created_at) < _stale_before():  # its runner died or never came
                 transaction.on_commit(partial(job_start, current.pk))
             return current, False
         limit = settings.MINUTES_JOBS_PER_USER_PER_HOUR
@@ -326,39 +351,171 @@ def job_create(
 
 
 def job_start(job_id: int) -> None:
-    """Start the job outside the request, the way MINUTES_JOB_RUNNER says."""
-    mode = getattr(settings, "MINUTES_JOB_RUNNER", "process")
-    if mode == "inline":
-        job_run(job_id, workers=1)
-    elif mode == "thread":
-        threading.Thread(target=_in_thread, args=(job_id,), name=f"minutes-job-{job_id}", daemon=True).start()
-    else:
-        manage = Path(settings.BASE_DIR) / "manage.py"
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-        log_path = Path(settings.MEDIA_ROOT).parent / "minutes-jobs.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as out:  # the child keeps its own copy of the handle
-            subprocess.Popen(  # noqa: S603 (our own command, no shell)
-                [sys.executable, str(manage), "run_minutes_jobs", "--job", str(job_id)],
-                cwd=str(settings.BASE_DIR),
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=out,
-                start_new_session=True,
-            )
-
-
-def _in_thread(job_id: int) -> None:
-    try:
-        job_run(job_id)
-    finally:
-        connection.close()
+    """Start the job outside the request: a background task (core/tasks.py; a Celery worker with a broker)."""
+    tasks.send(JOB_TASK, job_id)
 
 
 def pending_jobs() -> list[int]:
     """Queued jobs and running ones whose runner stopped sending heartbeats."""
-    stale = timezone.now() - STALE_AFTER
+    stale = _stale_before()
     return list(MinutesJob.objects.filter(status=MinutesJob.Status.QUEUED).values_list("pk", flat=True)) + list(
         MinutesJob.objects.filter(status=MinutesJob.Status.RUNNING, heartbeat_at__lt=stale).values_list("pk", flat=True)
     )
+
+
+def _unique(name: str, names: set[str]) -> str:
+    while name in names:
+        name = "_" + name
+    names.add(name)
+    return name
+
+
+# --- with a broker: one task per minute, then one that writes the ZIP ----------------------------------------
+
+
+def _plan(job: MinutesJob) -> None:
+    """Write the job's parts, one per minute in the area's order (once: a second run finds them), then send the
+    task of each part not rendered yet, or the assembly when none is left."""
+    with transaction.atomic():
+        MinutesJob.objects.select_for_update().filter(pk=job.pk).exists()
+        if not MinutesJobPart.objects.filter(job=job).exists():
+            refs = area_refs(job.area)
+            MinutesJobPart.objects.bulk_create(
+                [MinutesJobPart(job=job, position=i, kind=r.kind, a=r.a, b=r.b) for i, r in enumerate(refs)],
+                batch_size=1000,
+            )
+            MinutesJob.objects.filter(pk=job.pk).update(total=len(refs))
+        done = MinutesJobPart.objects.filter(job=job, status=MinutesJobPart.Status.DONE).count()
+        MinutesJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
+    _send_unfinished(job.pk)
+
+
+def _send_unfinished(job_id: int) -> None:
+    parts = list(
+        MinutesJobPart.objects.filter(job_id=job_id)
+        .exclude(status=MinutesJobPart.Status.DONE)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    for part_id in parts:
+        tasks.send(PART_TASK, part_id)
+    if not parts:
+        tasks.send(ASSEMBLE_TASK, job_id)
+
+
+def part_render(part_id: int) -> None:
+    """Render one minute of a running job (a task: idempotent). The part is claimed with one atomic update, so
+    only one worker renders it (another may take it over once the claim is stale: its worker died); the first to
+    finish keeps its PDF. The job's `done` is the count of its parts done; the last one sends the assembly."""
+    me = _me()
+    claimable = Q(status=MinutesJobPart.Status.PENDING) | Q(
+        status=MinutesJobPart.Status.RUNNING, claimed_at__lt=_stale_before()
+    )
+    claimed = MinutesJobPart.objects.filter(claimable, pk=part_id, job__status=MinutesJob.Status.RUNNING).update(
+        status=MinutesJobPart.Status.RUNNING, claimed_at=timezone.now(), rendered_by=me
+    )
+    if not claimed:
+        return  # done, being rendered, or its job ended
+    part = MinutesJobPart.objects.select_related("job").defer("content").get(pk=part_id)
+    job = part.job
+    language = documents.language_of(job.language)
+    minutes_worker._settings[0] = _settings_values(job.election_id)
+    task = _task(Ref(part.kind, part.a, part.b), language)
+    if task.unavailable:
+        name, line, content = (
+            "",
+            f"{task.data['source']['kind'] if task.data else ''},{task.unavailable},,not counted yet,",
+            None,
+        )
+    else:
+        content = _content(task, language)
+        name, line = task.name, _manifest_line(task, content)
+    finished = (
+        MinutesJobPart.objects.filter(pk=part_id)
+        .exclude(status=MinutesJobPart.Status.DONE)
+        .update(status=MinutesJobPart.Status.DONE, name=name, manifest=line, content=content, rendered_by=me)
+    )
+    if not finished:
+        return  # a worker that took the part over finished first
+    parts = MinutesJobPart.objects.filter(job_id=job.pk)
+    done = parts.filter(status=MinutesJobPart.Status.DONE).count()
+    MinutesJob.objects.filter(pk=job.pk, status=MinutesJob.Status.RUNNING).update(
+        done=done, heartbeat_at=timezone.now()
+    )
+    if not parts.exclude(status=MinutesJobPart.Status.DONE).exists():
+        tasks.send(ASSEMBLE_TASK, job.pk)
+
+
+ASSEMBLING = "zip "  # the job's `worker` while a worker writes its ZIP
+
+
+def job_assemble(job_id: int) -> None:
+    """Write the ZIP of a job whose parts are all rendered (a task: idempotent). One worker claims the assembly
+    (another may take over once its heartbeat is stale); it writes every part once, in the area's order, with the
+    manifest, marks the job done and drops the parts' PDFs."""
+    parts = MinutesJobPart.objects.filter(job_id=job_id)
+    if not parts.exists() and not MinutesJob.objects.filter(pk=job_id, total=0).exists():
+        return
+    if parts.exclude(status=MinutesJobPart.Status.DONE).exists():
+        return  # not yet: the last part sends the assembly again
+    me = ASSEMBLING + _me()
+    claimed = (
+        MinutesJob.objects.filter(pk=job_id, status=MinutesJob.Status.RUNNING)
+        .filter(~Q(worker__startswith=ASSEMBLING) | Q(heartbeat_at__lt=_stale_before()))
+        .update(worker=me[:100], heartbeat_at=timezone.now())
+    )
+    if not claimed:
+        return
+    job = MinutesJob.objects.select_related("election", "area").get(pk=job_id)
+    try:
+        buffer = io.BytesIO()
+        manifest = ["file,kind,key,version,status,sha256"]
+        names: set[str] = set()
+        not_counted = 0
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, line, content in (
+                parts.order_by("position").values_list("name", "manifest", "content").iterator(chunk_size=100)
+            ):
+                if not name:
+                    manifest.append(f",{line}")
+                    not_counted += 1
+                    continue
+                name = _unique(name, names)
+                zf.writestr(name, bytes(content))
+                manifest.append(f"{name},{line}")
+            zf.writestr("manifest.csv", "\n".join(manifest) + "\n")
+        job.file.save(
+            f"bien-ban_{job.election.slug}_{job.area.code}_{job.pk}.zip", ContentFile(buffer.getvalue()), save=False
+        )
+    except Exception as exc:
+        log.exception("minutes job %s failed", job_id)
+        MinutesJob.objects.filter(pk=job_id, worker=me[:100]).update(
+            status=MinutesJob.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        return
+    finished = MinutesJob.objects.filter(pk=job_id, status=MinutesJob.Status.RUNNING, worker=me[:100]).update(
+        file=job.file.name,
+        status=MinutesJob.Status.DONE,
+        done=F("total"),
+        not_counted=not_counted,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    if finished:
+        parts.update(content=None)
+
+
+def sweep() -> None:
+    """Send again what a dead worker left (settings.TASK_SWEEPS; celery beat, `manage.py sweep_tasks`): a queued
+    job nobody took, a running one without progress for TASK_STALE_SECONDS (its unrendered parts, or its assembly;
+    without parts, the whole job). Work a live worker holds is left alone: every task claims its row first."""
+    stale = _stale_before()
+    queued = MinutesJob.objects.filter(status=MinutesJob.Status.QUEUED, created_at__lt=stale)
+    for job_id in queued.values_list("pk", flat=True):
+        job_start(job_id)
+    running = MinutesJob.objects.filter(status=MinutesJob.Status.RUNNING, heartbeat_at__lt=stale)
+    for job_id in running.values_list("pk", flat=True):
+        if MinutesJobPart.objects.filter(job_id=job_id).exists():
+            _send_unfinished(job_id)
+        else:
+            job_start(job_id)

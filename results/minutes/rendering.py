@@ -21,6 +21,7 @@ from weasyprint import HTML
 
 from results.minutes.number_words import in_words
 from results.minutes.text import LEVEL_BODY, POSITIONS, TEXTS
+from results.rules import second_rounds
 
 TEMPLATES = {
     "counting": "pdf/minutes_counting.html",
@@ -28,6 +29,7 @@ TEMPLATES = {
     "summary": "pdf/minutes_summary.html",
 }
 BODY_OF_KIND = {"counting": "team", "constituency": "board", "summary": "committee"}
+NA_SUMMARY_COPIES_2025 = 4  # Art. 83(3) as amended: "được lập thành bốn bản"
 
 
 def language_of(value: str | None) -> str:
@@ -54,6 +56,18 @@ def words(n: int, language: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def amended(source: dict[str, Any]) -> bool:
+    """Whether the election falls under Law 85/2015 as amended by Law 83/2025/QH15 (election day from 1 July 2025):
+    the recipients, copies and items of the summaries (Arts. 83, 85) follow the law in force on election day."""
+    return dt.date.fromisoformat(source["election"]["election_day"]) >= second_rounds.LAW_83_2025_IN_FORCE
+
+
+def summary_article(source: dict[str, Any]) -> str:
+    """Art. 83: the province's National Assembly minute; Art. 85: a People's Council's summary. Decided by the
+    contest's level, so minutes issued before the articles were corrected (then "82"/"83") render the same way."""
+    return "83" if source["contest"]["level"] == "national_assembly" else "85"
+
+
 def form_number(source: dict[str, Any], settings: Any) -> str:
     na = source["contest"]["level"] == "national_assembly"
     field = {
@@ -66,6 +80,8 @@ def form_number(source: dict[str, Any], settings: Any) -> str:
 
 def copies_of(source: dict[str, Any], settings: Any) -> int:
     na = source["contest"]["level"] == "national_assembly"
+    if source["kind"] == "summary" and na and amended(source):
+        return NA_SUMMARY_COPIES_2025
     return int(
         {
             "counting": settings.copies_counting,
@@ -153,20 +169,35 @@ def _conclusions(t: dict[str, Any], s: dict[str, Any], language: str) -> dict[st
         seats.append(t["c_vacant"])
     if "no_further_round" in codes:
         seats.append(t["c_no_further"])
-    for code in ("tie_broken_by_age", "tie_unresolved"):
+    for code in ("tie_broken_by_age", "tie_unresolved", "decision_tie_settled", "decision_seats_left_vacant"):
         if code not in codes:
             continue
         p = codes[code]["params"]
         people = [by_code[c] for c in p.get("candidates", []) if c in by_code]
+        won = [by_code[c] for c in p.get("winners", []) if c in by_code]
         if code == "tie_broken_by_age":
-            won = [by_code[c] for c in p.get("winners", []) if c in by_code]
             seats.append(t["c_tie_by_age"].format(names=_names(t, people, language), winners=_names(t, won, language)))
+        elif code == "decision_tie_settled":  # Art. 78(4): the competent body named who takes the seat
+            seats.append(t["c_decision_tie"].format(**_decided(p, language), winners=_names(t, won, language)))
+        elif code == "decision_seats_left_vacant":  # Arts. 79(1)-(3), 80(4)
+            seats.append(t["c_decision_vacant"].format(**_decided(p, language), n=p.get("seats_unfilled", 0)))
         else:
             decider = t["up_na"] if s["contest"]["level"] == "national_assembly" else t["up_council"]
             seats.append(
                 t["c_tie"].format(names=_names(t, people, language), seats=p.get("seats_left", 1), decider=decider)
             )
     return {"turnout": turnout, "winners": winners, "earlier": earlier, "seats": seats}
+
+
+def _decided(params: dict[str, Any], language: str) -> dict[str, str]:
+    """A recorded decision's body, reference and date (day first in Vietnamese), for a minute's sentence."""
+    day = str(params.get("date", ""))
+    try:
+        d = dt.date.fromisoformat(day)
+        day = f"{d.day:02d}/{d.month:02d}/{d.year}" if language == "vi" else d.strftime("%d/%m/%Y")
+    except ValueError:
+        pass
+    return {"body": str(params.get("body", "")), "reference": str(params.get("reference", "")), "date": day}
 
 
 def _members(t: dict[str, Any], members: list[dict[str, Any]], body: str, language: str) -> list[str]:
@@ -210,7 +241,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
     }
     areas = s.get("areas", [])
     purpose = {"counting": t["counting_purpose"], "constituency": t["cons_purpose"]}.get(kind) or (
-        t["sum_purpose_82"] if s.get("article") == "82" else t["sum_purpose"]
+        t["sum_purpose_83"] if kind == "summary" and summary_article(s) == "83" else t["sum_purpose"]
     )
     ctx["met"] = t["met_at"].format(place=ctx["place"], purpose=purpose)
     ctx["copies_count"] = f"{ctx['copies']:02d}" if language == "vi" else str(ctx["copies"])
@@ -228,6 +259,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             candidate_rows=[{**c, "words": words(c["votes"], language)} for c in s["candidates"]],
             witnesses=[w for w in inputs.get("witnesses", []) if w] or ["", ""],
             to=t["counting_to"].format(cons=s["constituency"]["name"], commune=commune),
+            revote=t["revote"].format(n=s["attempt"]) if s.get("attempt", 1) > 1 else "",
         )
     elif kind == "constituency":
         province = areas[0]["name"] if areas else ""
@@ -250,7 +282,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             + (", " + t["round"].format(n=s["round"]) if s["round"] > 1 else ""),
         )
     else:
-        article = s["article"]
+        article = summary_article(s)
         ctx.update(
             opening=_opening(t, inputs.get("meeting_at"), f"{t['committee']} {s['area']['name']}"),
             title=t["sum_title"][article].format(contest=s["contest"]["name"]),
@@ -258,7 +290,10 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             figures=_figure_lines(t, s["figures"], language, "voters_on_list_area"),
             re_elections=_second_rounds(t, s, "re_election", language),
             additional=_second_rounds(t, s, "additional", language),
-            to=t["sum_to_82"] if article == "82" else t["sum_to"],
+            to=_summary_to(t, s, article),
+            article=article,
+            amended=amended(s),
+            complaints_lower=inputs.get("complaints_lower", "").strip(),
         )
     ctx["copies_line"] = t["copies"].format(n=ctx["copies_count"], to=ctx["to"])
     ctx["based_on"] = [t["based_on"].format(what=ctx["seats_resolution"])]
@@ -267,9 +302,30 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
     return ctx
 
 
+def _summary_to(t: dict[str, Any], s: dict[str, Any], article: str) -> str:
+    """Who receives a summary: Art. 83(3) and Art. 85(3), as in force on election day."""
+    if not amended(s):
+        return str(t["sum_to_83"] if article == "83" else t["sum_to"])
+    areas = s.get("areas") or [s["area"]]
+    province, area = areas[0]["name"], s["area"]["name"]
+    if article == "83":
+        return str(t["sum_to_83_2025"].format(province=province))
+    if s["contest"]["level"] == "provincial_council":
+        return str(t["sum_to_85_province_2025"].format(area=area))
+    return str(t["sum_to_85_commune_2025"].format(area=area, province=province))
+
+
 def _unit_totals(s: dict[str, Any]) -> dict[str, Any]:
     f = s["figures"]
     return {**f, "votes": [c["votes"] for c in s["candidates"]]}
+
+
+def _vacancy_decision(c: dict[str, Any], round_number: int) -> dict[str, Any] | None:
+    """The recorded decision leaving round `round_number`'s seats vacant, if the summary's row has one."""
+    for d in c.get("decisions", []):
+        if d.get("kind") == "seats_left_vacant" and d.get("round") == round_number:
+            return d
+    return None
 
 
 def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: str) -> list[str]:
@@ -279,7 +335,8 @@ def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: st
         first, later = c["rounds"][0], c["rounds"][1:]
         needed = "re_election_required" if kind == "re_election" else "additional_election_required"
         second = next((r for r in later if r["kind"] == kind), None)
-        if first["status"] != needed and second is None:
+        vacated = kind == "additional" and _vacancy_decision(c, 1) is not None
+        if first["status"] != needed and second is None and not vacated:
             continue
         if kind == "re_election":
             if second is None:
@@ -297,7 +354,14 @@ def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: st
                 )
         else:
             first_filled = sum(1 for x in first["candidates"] if x["elected"])
-            if second is None:
+            vacant = _vacancy_decision(c, 1)
+            if second is None and vacant is not None:  # Art. 79(1): the NEC decided not to hold one
+                lines.append(
+                    t["sum_add_vacant"].format(
+                        cons=c["name"], filled=first_filled, seats=c["seats"], **_decided(vacant, language)
+                    )
+                )
+            elif second is None:
                 lines.append(t["sum_add_pending"].format(cons=c["name"], filled=first_filled, seats=c["seats"]))
             else:
                 won = [x for x in second["candidates"] if x["elected"]]

@@ -226,6 +226,7 @@ def clean_inputs(raw: dict[str, Any]) -> dict[str, Any]:
         "events": _clean_text(raw.get("events")),
         "complaints_resolved": _clean_text(raw.get("complaints_resolved")),
         "complaints_forwarded": _clean_text(raw.get("complaints_forwarded")),
+        "complaints_lower": _clean_text(raw.get("complaints_lower")),
     }
 
 

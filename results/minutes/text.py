@@ -87,7 +87,7 @@ VI: dict[str, Any] = {
     "pct_valid": "Tỷ lệ % so với tổng số phiếu hợp lệ",
     "complaints_received": "Những khiếu nại, tố cáo nhận được, đã giải quyết và kết quả giải quyết, những khiếu nại, "
     "tố cáo chuyển đến Ban bầu cử",
-    # Art. 75
+    # Art. 76
     "counting_title": "Kết quả kiểm phiếu bầu cử {contest}",
     "counting_title_2": {
         "re_election": "Kết quả kiểm phiếu bầu cử lại {contest}",
@@ -120,7 +120,7 @@ VI: dict[str, Any] = {
     "ở đơn vị bầu cử; cuộc bầu cử ở đơn vị bầu cử này không có giá trị. Ban bầu cử đề nghị tổ chức bầu cử lại "
     "(Điều 80 Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân).",
     "c_re_election_stands": "Số cử tri đi bỏ phiếu lần bầu cử lại vẫn chưa đạt quá một nửa tổng số cử tri; kết quả "
-    "bầu cử lại được công nhận, không tổ chức bầu cử lần thứ ba (khoản 3 Điều 80).",
+    "bầu cử lại được công nhận, không tổ chức bầu cử lần thứ ba (khoản 4 Điều 80).",
     "c_winners": "Những người trúng cử (xếp theo thứ tự từ người có số phiếu bầu cao nhất đến người có số phiếu "
     "bầu thấp nhất):",
     "c_winners_earlier": "Những người đã trúng cử ở lần bầu cử thứ nhất:",
@@ -132,9 +132,12 @@ VI: dict[str, Any] = {
     "thêm (Điều 79 Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân).",
     "c_vacant": "Số người trúng cử đã đạt ít nhất hai phần ba số đại biểu được bầu đã ấn định; không tổ chức bầu cử "
     "thêm (khoản 2 Điều 79).",
-    "c_no_further": "Không tổ chức bầu cử thêm hoặc bầu cử lại lần nữa (khoản 3 Điều 79, khoản 3 Điều 80).",
-    "c_tie": "{names} có số phiếu bầu ngang nhau và cùng ngày sinh cho {seats} ghế cuối cùng; Ban bầu cử đề nghị "
-    "{decider} xem xét, quyết định.",
+    "c_no_further": "Không tổ chức bầu cử thêm hoặc bầu cử lại lần nữa (khoản 3 Điều 79, khoản 4 Điều 80).",
+    "c_tie": "{names} có số phiếu bầu ngang nhau cho {seats} ghế cuối cùng và không xác định được người nhiều tuổi "
+    "hơn (khoản 4 Điều 78); Ban bầu cử đề nghị {decider} xem xét, quyết định.",
+    "c_decision_tie": "{body} đã quyết định ({reference} ngày {date}): {winners} trúng cử.",
+    "c_decision_vacant": "{body} đã quyết định ({reference} ngày {date}) không tổ chức bầu cử thêm; số ghế còn "
+    "trống: {n}.",
     "c_tie_by_age": "{names} có số phiếu bầu ngang nhau; người nhiều tuổi hơn là người trúng cử "
     "(khoản 4 Điều 78): {winners}.",
     "c_events": "Tóm tắt những việc xảy ra và kết quả giải quyết",
@@ -162,11 +165,11 @@ VI: dict[str, Any] = {
     "t_invalid": "Phiếu không hợp lệ",
     "t_total": "Tổng cộng",
     "t_votes_of": "Số phiếu bầu của từng người ứng cử",
-    # Art. 82-83
-    "sum_title": {"83": "Tổng kết cuộc bầu cử {contest}", "82": "Xác định kết quả bầu cử {contest}"},
+    # Art. 83 (the province's National Assembly minute) and Art. 85 (a council's summary)
+    "sum_title": {"85": "Tổng kết cuộc bầu cử {contest}", "83": "Xác định kết quả bầu cử {contest}"},
     "sum_where": "Ở {area}",
     "sum_purpose": "lập biên bản tổng kết cuộc bầu cử",
-    "sum_purpose_82": "xác định kết quả bầu cử",
+    "sum_purpose_83": "xác định kết quả bầu cử",
     "sum_seats": "Tổng số đại biểu được bầu",
     "sum_constituencies": "Tổng số đơn vị bầu cử",
     "sum_candidates": "Tổng số người ứng cử",
@@ -186,12 +189,24 @@ VI: dict[str, Any] = {
     "sum_add": "Những đơn vị bầu cử phải tổ chức bầu cử thêm và kết quả bầu cử thêm",
     "sum_add_row": "{cons}: {filled}/{seats} đại biểu trúng cử ở lần thứ nhất; bầu cử thêm {n} đại biểu: {winners}.",
     "sum_add_pending": "{cons}: {filled}/{seats} đại biểu trúng cử; phải tổ chức bầu cử thêm, chưa có kết quả.",
+    "sum_add_vacant": "{cons}: {filled}/{seats} đại biểu trúng cử; {body} đã quyết định ({reference} ngày {date}) "
+    "không tổ chức bầu cử thêm.",
     "sum_events": "Những việc quan trọng đã xảy ra và kết quả giải quyết",
     "sum_complaints": "Những khiếu nại, tố cáo do Ủy ban bầu cử đã giải quyết",
     "sum_to": "Thường trực Hội đồng nhân dân, Ủy ban nhân dân, Ban thường trực Ủy ban Mặt trận Tổ quốc Việt Nam "
     "cùng cấp và cấp trên trực tiếp",
-    "sum_to_82": "Hội đồng bầu cử quốc gia, Ủy ban thường vụ Quốc hội, Chính phủ và Ban thường trực Ủy ban trung "
+    "sum_to_83": "Hội đồng bầu cử quốc gia, Ủy ban thường vụ Quốc hội, Chính phủ và Ban thường trực Ủy ban trung "
     "ương Mặt trận Tổ quốc Việt Nam",
+    # as amended by Law 83/2025/QH15 (elections from 1 July 2025)
+    "sum_to_83_2025": "Hội đồng Bầu cử quốc gia, Ủy ban Thường vụ Quốc hội, Ủy ban trung ương Mặt trận Tổ quốc "
+    "Việt Nam và Ủy ban Mặt trận Tổ quốc Việt Nam {province}",
+    "sum_to_85_province_2025": "Hội đồng nhân dân, Ủy ban nhân dân, Ủy ban Mặt trận Tổ quốc Việt Nam {area}, Ủy ban "
+    "Thường vụ Quốc hội, Chính phủ và Ủy ban trung ương Mặt trận Tổ quốc Việt Nam",
+    "sum_to_85_commune_2025": "Hội đồng nhân dân, Ủy ban nhân dân, Ủy ban Mặt trận Tổ quốc Việt Nam {area} và "
+    "Hội đồng nhân dân, Ủy ban nhân dân, Ủy ban Mặt trận Tổ quốc Việt Nam {province}",
+    "sum_complaints_lower": "Những khiếu nại, tố cáo do Tổ bầu cử, Ban bầu cử đã giải quyết",
+    "sum_forwarded_nec": "Những khiếu nại, tố cáo và kiến nghị chuyển đến Hội đồng Bầu cử quốc gia",
+    "revote": "Bỏ phiếu lại tại khu vực bỏ phiếu (lần {n}) sau khi kết quả lần trước bị hủy bỏ (Điều 81).",
     "round": "lần {n}",
     "elected": "trúng cử",
     "sign_deputies_committee": "CÁC PHÓ CHỦ TỊCH",
@@ -282,7 +297,7 @@ EN: dict[str, Any] = {
     "the election in this constituency has no effect. The election board asks for a re-election (Art. 80 of the "
     "Law on Election of Deputies).",
     "c_re_election_stands": "Turnout at the re-election is again not more than half; the re-election's result is "
-    "recognised and no third round is held (Art. 80(3)).",
+    "recognised and no third round is held (Art. 80(4)).",
     "c_winners": "Elected (from the most votes to the fewest):",
     "c_winners_earlier": "Elected in the first election:",
     "c_winner": "{title} {name}, {votes} votes, {pct}% of valid ballots.",
@@ -291,9 +306,11 @@ EN: dict[str, Any] = {
     "c_additional": "Fewer are elected than the deputies to be elected; the election board asks for an additional "
     "election (Art. 79 of the Law on Election of Deputies).",
     "c_vacant": "At least two-thirds of the seats are filled; no additional election is held (Art. 79(2)).",
-    "c_no_further": "No further additional election or re-election is held (Art. 79(3), Art. 80(3)).",
-    "c_tie": "{names} have equal votes and the same date of birth for the last {seats} seat(s); the election board "
-    "asks the {decider} to decide.",
+    "c_no_further": "No further additional election or re-election is held (Art. 79(3), Art. 80(4)).",
+    "c_tie": "{names} have equal votes for the last {seats} seat(s) and which of them is older cannot be "
+    "established (Art. 78(4)); the election board asks the {decider} to decide.",
+    "c_decision_tie": "{body} decided ({reference} of {date}): {winners} elected.",
+    "c_decision_vacant": "{body} decided ({reference} of {date}) to hold no further election; seats left vacant: {n}.",
     "c_tie_by_age": "{names} have equal votes; the older is elected (Art. 78(4)): {winners}.",
     "c_events": "Summary of events and how they were resolved",
     "c_complaints_team": "Complaints and denunciations resolved by the election teams",
@@ -320,10 +337,10 @@ EN: dict[str, Any] = {
     "t_invalid": "Invalid",
     "t_total": "Total",
     "t_votes_of": "Votes for each candidate",
-    "sum_title": {"83": "Summary of the election of {contest}", "82": "Result of the election of {contest}"},
+    "sum_title": {"85": "Summary of the election of {contest}", "83": "Result of the election of {contest}"},
     "sum_where": "In {area}",
     "sum_purpose": "record the summary of the election",
-    "sum_purpose_82": "determine the result of the election",
+    "sum_purpose_83": "determine the result of the election",
     "sum_seats": "Deputies to be elected",
     "sum_constituencies": "Constituencies",
     "sum_candidates": "Candidates",
@@ -344,12 +361,23 @@ EN: dict[str, Any] = {
     "{n}: {winners}.",
     "sum_add_pending": "{cons}: {filled} of {seats} deputies elected; an additional election is required, no result "
     "yet.",
+    "sum_add_vacant": "{cons}: {filled} of {seats} deputies elected; {body} decided ({reference} of {date}) to hold "
+    "no additional election.",
     "sum_events": "Important events and how they were resolved",
     "sum_complaints": "Complaints and denunciations resolved by the election committee",
     "sum_to": "the standing bodies of the People's Council, the People's Committee and the Fatherland Front of the "
     "same level and the level directly above",
-    "sum_to_82": "the National Election Council, the Standing Committee of the National Assembly, the Government "
+    "sum_to_83": "the National Election Council, the Standing Committee of the National Assembly, the Government "
     "and the central Fatherland Front",
+    "sum_to_83_2025": "the National Election Council, the Standing Committee of the National Assembly, the central "
+    "Fatherland Front and the Fatherland Front of {province}",
+    "sum_to_85_province_2025": "the People's Council, the People's Committee and the Fatherland Front of {area}, the "
+    "Standing Committee of the National Assembly, the Government and the central Fatherland Front",
+    "sum_to_85_commune_2025": "the People's Council, the People's Committee and the Fatherland Front of {area} and "
+    "those of {province}",
+    "sum_complaints_lower": "Complaints and denunciations resolved by the election teams and boards",
+    "sum_forwarded_nec": "Complaints, denunciations and recommendations forwarded to the National Election Council",
+    "revote": "A re-vote at the polling unit (attempt {n}) after the earlier result was annulled (Art. 81).",
     "round": "round {n}",
     "elected": "elected",
     "sign_deputies_committee": "THE VICE-CHAIRS",

@@ -5,13 +5,23 @@
 - outcomes: rounds of a constituency, cached results, running sums;
 - decisions: decisions of a competent body that open a second round or close a constituency;
 - publication: proposals, published snapshots, the public counters;
+- photos: the photos of a tally's signed paper minutes;
 - minutes: the issued official minutes, their settings, members and ZIP jobs.
 """
 
 from results.models.decisions import ConstituencyDecision
 from results.models.flags import Flag
-from results.models.minutes import DEFAULT_FORMS, BodyMember, Minute, MinutesJob, MinutesSettings
+from results.models.minutes import (
+    DEFAULT_FORMS,
+    FORMS_2025,
+    BodyMember,
+    Minute,
+    MinutesJob,
+    MinutesJobPart,
+    MinutesSettings,
+)
 from results.models.outcomes import ConstituencyResult, ConstituencyRound, RoundTotal
+from results.models.photos import TallyPhoto
 from results.models.publication import PublicationProposal, PublicRevision, ResultPublication, TurnoutPublication
 from results.models.tallies import (
     FIGURES,
@@ -26,6 +36,7 @@ from results.models.tallies import (
 __all__ = [
     "DEFAULT_FORMS",
     "FIGURES",
+    "FORMS_2025",
     "BodyMember",
     "ConstituencyDecision",
     "ConstituencyResult",
@@ -33,6 +44,7 @@ __all__ = [
     "Flag",
     "Minute",
     "MinutesJob",
+    "MinutesJobPart",
     "MinutesSettings",
     "PublicRevision",
     "PublicationProposal",
@@ -41,6 +53,7 @@ __all__ = [
     "Tally",
     "TallyCorrection",
     "TallyDraft",
+    "TallyPhoto",
     "TallyVersion",
     "TallyVote",
     "TurnoutPublication",

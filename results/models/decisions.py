@@ -36,6 +36,10 @@ class ConstituencyDecision(models.Model):
     date = models.DateField(_("date of the decision"))
     reason = models.TextField(_("reason"), blank=True)
     article = models.CharField(_("article of law"), max_length=40)
+    # Art. 80(3) as amended in 2025: a council re-election is set after the NEC agrees; its consent, as given.
+    consent_body = models.CharField(_("body that consented"), max_length=300, blank=True)
+    consent_reference = models.CharField(_("reference of the consent"), max_length=200, blank=True)
+    consent_date = models.DateField(_("date of the consent"), null=True, blank=True)
     elected = models.ManyToManyField(Candidate, blank=True, related_name="+", verbose_name=_("candidates elected"))
     round_opened = models.OneToOneField(
         ConstituencyRound, on_delete=models.CASCADE, null=True, blank=True, related_name="decision"

@@ -1,8 +1,8 @@
 """Official minutes (biên bản) as issued PDFs, the members who sign them, and background ZIP jobs.
 
-- Biên bản kết quả kiểm phiếu (Art. 75): one per approved tally (polling unit x contest x round).
+- Biên bản kết quả kiểm phiếu (Art. 76): one per approved tally (polling unit x contest x round).
 - Biên bản xác định kết quả bầu cử ở đơn vị bầu cử (Art. 77): one per constituency and round.
-- Biên bản tổng kết cuộc bầu cử (Art. 83; Art. 82 for the National Assembly): one per contest and area.
+- Biên bản tổng kết cuộc bầu cử (Art. 85; Art. 83 for the National Assembly in a province): one per contest and area.
 
 Every issue of a minute is a new numbered `Minute` row that keeps its PDF, the SHA-256 of the PDF
 and of the canonical data it was made from; rows are never changed or deleted, so a correction of
@@ -22,9 +22,21 @@ DEFAULT_FORMS = {
     "counting_council": "25/HĐBC-HĐND",
     "constituency_na": "21/HĐBC-QH",
     "constituency_council": "26/HĐBC-HĐND",
-    # Art. 82, the provincial committee's National Assembly minute: probably 22/HĐBC-QH (uncertain).
+    # Art. 83, the provincial committee's National Assembly minute: probably 22/HĐBC-QH (uncertain).
     "summary_na": "22/HĐBC-QH",
     "summary_council": "27/HĐBC-HĐND",
+}
+
+# The forms of elections held under the 2025 text (election day from 1 July 2025). Only 20/HĐBC-QH, the province's
+# National Assembly minute (Art. 83), is confirmed (the NEC's 2026 Q&A); 18, 19, 23 and 24 are the numbers unofficial
+# 2026 tools print, and the council summary's number is unknown: a blank to fill in, editable per election.
+FORMS_2025 = {
+    "counting_na": "18/HĐBC-QH",
+    "counting_council": "23/HĐBC-HĐND",
+    "constituency_na": "19/HĐBC-QH",
+    "constituency_council": "24/HĐBC-HĐND",
+    "summary_na": "20/HĐBC-QH",
+    "summary_council": "……/HĐBC-HĐND",
 }
 
 
@@ -55,7 +67,7 @@ class MinutesSettings(models.Model):
     form_summary_council = models.CharField(
         _("form: summary minutes, People's Council"), max_length=40, default=DEFAULT_FORMS["summary_council"]
     )
-    # Art. 75(3): 3 copies; Art. 77: 3 for the National Assembly, probably 4 for a council; Art. 83: 6.
+    # Art. 76(3): 3 copies; Art. 77: 3 for the National Assembly, probably 4 for a council; Art. 83: 6.
     copies_counting = models.PositiveSmallIntegerField(_("copies of counting minutes"), default=3)
     copies_constituency_na = models.PositiveSmallIntegerField(
         _("copies of constituency minutes, National Assembly"), default=3
@@ -129,9 +141,9 @@ class Minute(models.Model):
     """One issued version of one official minute; never changed once written."""
 
     class Kind(models.TextChoices):
-        COUNTING = "counting", _("counting minutes (Art. 75)")
+        COUNTING = "counting", _("counting minutes (Art. 76)")
         CONSTITUENCY = "constituency", _("constituency result minutes (Art. 77)")
-        SUMMARY = "summary", _("summary minutes (Art. 82-83)")
+        SUMMARY = "summary", _("summary minutes (Arts. 83, 85)")
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="minutes")
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
@@ -215,3 +227,35 @@ class MinutesJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == self.Status.DONE else (100 * self.done // self.total if self.total else 0)
+
+
+class MinutesJobPart(models.Model):
+    """One minute of a ZIP job that workers render apart (with a broker: results/minutes/jobs.py), kept until
+    the ZIP is assembled. A worker claims the row with one atomic update, so a repeated message renders nothing
+    twice; `rendered_by` names the worker that did."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
+    job = models.ForeignKey(MinutesJob, on_delete=models.CASCADE, related_name="parts")
+    position = models.PositiveIntegerField()  # the minute's place in the ZIP (the area's order)
+    kind = models.CharField(max_length=20)
+    a = models.PositiveBigIntegerField()  # tally id / constituency id / contest id
+    b = models.PositiveBigIntegerField(default=0)  # - / round / area id
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    rendered_by = models.CharField(max_length=100, blank=True)  # host:pid
+    name = models.CharField(max_length=300, blank=True)  # file name in the ZIP; empty: not counted yet
+    manifest = models.TextField(blank=True)  # this minute's line of manifest.csv (without the file name)
+    content = models.BinaryField(null=True, blank=True)  # the PDF, dropped once the ZIP is written
+
+    class Meta:
+        verbose_name = _("minutes ZIP part")
+        verbose_name_plural = _("minutes ZIP parts")
+        ordering = ["job", "position"]
+        constraints = [models.UniqueConstraint(fields=["job", "position"], name="minutes_job_part_once")]
+
+    def __str__(self) -> str:
+        return f"minutes zip {self.job_id} part {self.position} ({self.status})"

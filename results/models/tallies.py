@@ -31,7 +31,7 @@ class Tally(models.Model):
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
-    # The fields of Art. 75(2), in the law's order.
+    # The fields of Art. 76(2), in the law's order.
     voters_on_list = models.PositiveIntegerField(_("total voters of the polling unit"))
     voters_voted = models.PositiveIntegerField(_("voters who took part"))
     ballots_issued = models.PositiveIntegerField(_("ballots issued"))

@@ -1,13 +1,11 @@
 """The cache of results: each constituency's result per round, kept with a fingerprint of what it was computed from.
 
 A read recomputes just the constituencies whose fingerprint changed (`_refresh`), in one pass of a few SQL
-GROUP BY queries; large recomputations write their rows from a thread outside the transaction (`_write_later`),
-with COPY on PostgreSQL.
+GROUP BY queries, and writes their rows before it answers (with COPY on PostgreSQL when there are many). No thread
+of its own: `manage.py compute_results` warms the whole cache after a large import, as a command or a task.
 """
 
 import datetime as dt
-import logging
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,17 +30,7 @@ from results.outcomes.rounds import INCOMPLETE, RoundInfo, _kind
 from results.rules import closing as closing_rules
 from results.rules import winners as rules
 
-log = logging.getLogger(__name__)
-# Cache rows of a large recomputation are written by a thread with its own connection while the caller goes
-# on with them: the results are in hand already, the cache only spares the next reader the work. Only outside
-# any transaction (a command, an autocommit request): inside one, another connection could not see its rows.
-_pending: list[threading.Thread] = []
-
-
 CACHE_FORMAT = "f3"  # part of every fingerprint: a new layout of the cached data (or rule) recomputes the old rows
-
-
-BACKGROUND_ROWS = 1000  # recomputations this large write their cache rows in the background
 
 
 SMALL_SET = 500  # recompute at most this many constituencies by id; more, and one pass over everything is faster
@@ -282,10 +270,7 @@ def _refresh(
             (election.pk, t.constituency_id, t.info.number, fingerprints[key], data["status"], data, now, published)
         )
         found[key] = _Cached(data, published)
-    if _may_write_later(rows):
-        _write_later(rows)
-    else:
-        _write(rows)
+    _write(rows)
     return found
 
 
@@ -316,32 +301,6 @@ def _closings(
 
 
 _COLUMNS = ("election_id", "constituency_id", "round", "fingerprint", "status", "data", "computed_at", "published")
-
-
-def _may_write_later(rows: list[tuple[Any, ...]]) -> bool:
-    return connection.vendor == "postgresql" and len(rows) >= BACKGROUND_ROWS and not connection.in_atomic_block
-
-
-def _write_later(rows: list[tuple[Any, ...]]) -> None:
-    def write() -> None:
-        try:
-            _write(rows)
-        except Exception:  # a cache write that fails costs a recomputation, never an answer
-            log.exception("writing %d cached results failed", len(rows))
-        finally:
-            connection.close()  # this thread's own connection
-
-    thread = threading.Thread(target=write, name="kp-results-cache", daemon=False)
-    _pending[:] = [t for t in _pending if t.is_alive()]
-    _pending.append(thread)
-    thread.start()
-
-
-def cache_writes_finish() -> None:
-    """Wait for the cache writes started in the background (commands and benchmarks call it before they end)."""
-    for thread in _pending:
-        thread.join()
-    _pending.clear()
 
 
 def _write(rows: list[tuple[Any, ...]]) -> None:

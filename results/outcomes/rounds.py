@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from elections.models import Constituency, Election
+from elections.models import Candidate, Constituency, Election
 from results.models import ConstituencyRound
 from results.rules import second_rounds
 from results.rules import winners as rules
@@ -61,6 +61,35 @@ def round_info(constituency: Constituency, number: int | None = None) -> RoundIn
     if row is None:  # set by hand without a round row: a re-election of the whole list, the law's default
         return RoundInfo(number, _kind(constituency.current_round_kind), constituency.seats, None)
     return RoundInfo(number, row.kind, row.seats, frozenset(row.candidates.values_list("pk", flat=True)), row)
+
+
+def ballot(constituency: Constituency, number: int | None = None) -> tuple[RoundInfo, list[Candidate]]:
+    """The round (the current one by default) and the candidates on its ballot, in ballot order.
+
+    Round 1 and a re-election put every candidate on the ballot (Art. 80(4): the candidates of the first
+    election); an additional election only those not yet elected (Art. 79), as fixed when the round opened.
+    """
+    info = round_info(constituency, number)
+    candidates = sorted(constituency.candidates.all(), key=lambda c: c.ballot_order)
+    if info.ballot is not None:
+        candidates = [c for c in candidates if c.pk in info.ballot]
+    return info, candidates
+
+
+def current_ballots(election: Election) -> dict[int, RoundInfo]:
+    """The current round of every constituency of `election` past round 1, by constituency id: its seats and
+    ballot (None: every candidate). Constituencies in round 1 are left out (their ballot is the whole list)."""
+    later = {
+        pk: (number, kind, seats)
+        for pk, number, kind, seats in Constituency.objects.filter(election=election, current_round__gt=1).values_list(
+            "pk", "current_round", "current_round_kind", "seats"
+        )
+    }
+    rows = _rounds_of(list(later), election) if later else {}
+    return {
+        cid: rows.get((cid, number)) or RoundInfo(number, _kind(kind), seats, None)
+        for cid, (number, kind, seats) in later.items()
+    }
 
 
 def _rounds_of(constituency_ids: Iterable[int] | None, election: Election) -> dict[tuple[int, int], RoundInfo]:

@@ -35,7 +35,8 @@ def result_record(outcome: ConstituencyOutcome) -> dict[str, Any]:
 
 
 def decision_record(d: ConstituencyDecision) -> dict[str, Any]:
-    """A recorded decision as CONTRACT §10 gives it (+ its round and article; `elected` for a settled tie)."""
+    """A recorded decision as CONTRACT §10 gives it (+ its round and article; `elected` for a settled tie; `consent`,
+    the NEC's, for a council re-election under the 2025 text)."""
     out: dict[str, Any] = {
         "kind": d.kind,
         "body": d.body,
@@ -47,6 +48,12 @@ def decision_record(d: ConstituencyDecision) -> dict[str, Any]:
     }
     if d.kind == ConstituencyDecision.Kind.TIE_SETTLED:
         out["elected"] = [c.code for c in sorted(d.elected.all(), key=lambda c: c.ballot_order)]
+    if d.consent_reference:  # Art. 80(3) as amended: the NEC's consent to a council re-election
+        out["consent"] = {
+            "body": d.consent_body,
+            "reference": d.consent_reference,
+            "date": d.consent_date.isoformat() if d.consent_date else None,
+        }
     return out
 
 

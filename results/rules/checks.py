@@ -1,6 +1,6 @@
 """The arithmetic of the counting minutes, as pure functions over numbers.
 
-The law (Art. 75(2)) fixes the fields of the minutes and their order; the relations between them
+The law (Art. 76(2)) fixes the fields of the minutes and their order; the relations between them
 follow from how ballots are counted (Art. 73-74). Each check names
 where it comes from. A check returns findings; the rule set decides which refuse a tally (errors)
 and which only warn.
@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_noop
 ERROR = "error"
 WARNING = "warning"
 
-# Art. 75(2), fields 1-6, in the law's order.
+# Art. 76(2), fields 1-6, in the law's order.
 FIELDS = ("voters_on_list", "voters_voted", "ballots_issued", "ballots_received", "valid_ballots", "invalid_ballots")
 
 
@@ -84,7 +84,7 @@ def message(code: str, params: Mapping[str, object]) -> str:
     return gettext(MESSAGES[code]) % shown
 
 
-SRC_FIELDS = "Art. 75(2)"
+SRC_FIELDS = "Art. 76(2)"
 SRC_BALLOTS = "Art. 73-74; spec §6"
 
 # Each check of the minutes: whether it refuses (ERROR) or only warns (WARNING) before a rule set demotes
@@ -92,12 +92,12 @@ SRC_BALLOTS = "Art. 73-74; spec §6"
 # page (through `classification`) all read it.
 KINDS: dict[str, tuple[str, str]] = {
     "voters_voted_above_list": (ERROR, SRC_FIELDS),
-    "ballots_issued_above_list": (ERROR, "Art. 69; Art. 75(2)"),
+    "ballots_issued_above_list": (ERROR, "Art. 69; Art. 76(2)"),
     "ballots_received_above_issued": (ERROR, SRC_BALLOTS),
     "valid_plus_invalid_not_received": (ERROR, SRC_BALLOTS),
     "candidate_above_valid": (ERROR, SRC_BALLOTS),
     "votes_above_valid_times_seats": (ERROR, "Art. 74(1)"),
-    "list_differs_from_voter_list": (WARNING, "Art. 75(2); Art. 32"),
+    "list_differs_from_voter_list": (WARNING, "Art. 76(2); Art. 32"),
     "issued_differs_from_voted": (WARNING, "Art. 69; Art. 73"),
 }
 
@@ -112,7 +112,7 @@ def classification(rules: str) -> dict[str, tuple[str, str]]:
     """Every check of the minutes as (severity under `rules`, legal source), in the order the checks run.
 
     >>> classification("plurality")["voters_voted_above_list"]
-    ('warning', 'Art. 75(2)')
+    ('warning', 'Art. 76(2)')
     """
     return {code: (severity(code, rules), source) for code, (_base, source) in KINDS.items()}
 
@@ -123,7 +123,7 @@ def _finding(code: str, fields: tuple[str, ...], params: dict[str, object], word
 
 
 def voters_voted_within_list(t: TallyInput) -> list[Finding]:
-    """Voters who took part (field 2) cannot exceed the voters on the list (field 1), Art. 75(2).
+    """Voters who took part (field 2) cannot exceed the voters on the list (field 1), Art. 76(2).
 
     812 on the list, 813 voted -> error.
     """

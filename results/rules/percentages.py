@@ -88,7 +88,7 @@ def percents_to_100(parts: Sequence[int], whole: int) -> list[str]:
 
 @dataclass(frozen=True)
 class TallyFigures:
-    """The figures of a counting minute (Art. 75(2)), for one unit or summed over many.
+    """The figures of a counting minute (Art. 76(2)), for one unit or summed over many.
 
     `votes` maps a candidate id to that candidate's votes.
     """

@@ -59,6 +59,20 @@ def voting_day_problem(voting_day: dt.date, *, election_day: dt.date, deadline: 
     return None
 
 
+ART_NEC_CONSENT = "Art. 80(3)"
+
+
+def nec_consent_required(kind: str, level: str, election_day: dt.date) -> bool:
+    """Whether opening this round needs the National Election Council's consent recorded beside the decision.
+
+    Art. 80(3) as amended by Law 83/2025/QH15: the Election Committee sets a People's Council re-election's day
+    "sau khi đã báo cáo và được sự đồng ý của Hội đồng Bầu cử quốc gia". A National Assembly re-election is the
+    NEC's own decision (Art. 80(2)); an additional election (Art. 79) and an annulment (Art. 81) need no consent;
+    an election held before 1 July 2025 follows the 2015 text, which asked for none.
+    """
+    return kind == RE_ELECTION and level != NATIONAL_ASSEMBLY and election_day >= LAW_83_2025_IN_FORCE
+
+
 def round_articles(kind: str, level: str) -> tuple[str, str]:
     """The article that lets a body decide the round, and the article of its deadline.
 

@@ -47,7 +47,7 @@ ART_ADDITIONAL_NA = "Art. 79(1)"
 ART_ADDITIONAL_COUNCIL = "Art. 79(2)"
 ART_ADDITIONAL_ROUND = "Art. 79(3)"  # who wins an additional election; no second one
 ART_RE_ELECTION = "Art. 80(1)"
-ART_RE_ELECTION_ROUND = "Art. 80(3)"  # a re-election's result stands; no third round
+ART_RE_ELECTION_ROUND = "Art. 80(4)"  # a re-election's result stands; no third round
 PLURALITY_RULE = "plurality rule"
 
 
@@ -324,7 +324,7 @@ def vn_2015(c: ContestInput, *, explain: bool = True) -> Decision:
 
     1. Quorum, Art. 78(1): more than half of the voters on the list must vote. If not, a regular or
        additional round calls for a re-election (Art. 80(1)); a re-election's result stands anyway
-       and there is no third round (Art. 80(3)).
+       and there is no third round (Art. 80(4)).
     2. Majority, Art. 78(2) (Art. 79(3) in an additional round): only candidates with more than half
        of the valid ballots can win.
     3. Ranking, Art. 78(3): if more qualify than there are seats, those with more votes win.
@@ -333,7 +333,7 @@ def vn_2015(c: ContestInput, *, explain: bool = True) -> Decision:
        ("1970" against "1970-06-15", CONTRACT §1), cannot be settled -> `tie_unresolved`.
     5. Unfilled seats, Art. 79: the National Assembly holds an additional election on any shortfall
        (79(1)); a People's Council only below two-thirds of its seats (79(2)), otherwise the seats
-       stay vacant. No further round follows an additional election or a re-election (79(3), 80(3)).
+       stay vacant. No further round follows an additional election or a re-election (79(3), 80(4)).
 
     Example: 2 seats of a commune council, 1,000 on the list, 800 voted, 790 valid; A 600, B 420
     (born 1960-05-01), C 420 (born 1971-02-10), D 300. Turnout 80.00 % counts; A, B and C have

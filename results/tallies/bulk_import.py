@@ -7,12 +7,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from core import bulk_rows
 from core.errors import Problem
 from core.types import Actor
-from elections.audit import AuditRecord, audit_log_many
+from elections.audit import AuditRecord, audit_log_bulk
 from elections.audit_codes import AuditAction
-from elections.models import Candidate, Election, PollingUnitConstituency
+from elections.models import Candidate, Constituency, Election, PollingUnitConstituency
 from results.models import FIGURES, Flag, Tally, TallyVersion, TallyVote
+from results.outcomes import rounds
 from results.outcomes.totals import tally_change, totals_apply
 from results.publication import services as publication
 from results.rules import checks
@@ -23,6 +25,19 @@ Status = Tally.Status
 
 
 BATCH = 2000
+# Every column of a new tally but the two times, which the database write sets (core/bulk_rows.py).
+_TALLY_COLUMNS = tuple(f.attname for f in Tally._meta.concrete_fields if f.attname not in ("created_at", "updated_at"))
+_FLAG_COLUMNS = (
+    "election_id",
+    "polling_unit_id",
+    "constituency_id",
+    "tally_id",
+    "code",
+    "severity",
+    "message",
+    "params",
+    "source",
+)
 
 
 @dataclass
@@ -35,11 +50,23 @@ class TallyImportReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Member:
+    """A unit's constituency for one contest, as the import needs it (plain values: 100,000 of them)."""
+
+    polling_unit_id: int
+    contest_id: int
+    constituency_id: int
+    constituency: Constituency
+    unit_code: str
+    contest_code: str
+
+
 @dataclass
 class _Row:
     path: str
     payload: TallyPayload
-    membership: PollingUnitConstituency
+    membership: "_Member"
     findings: list[checks.Finding]
 
 
@@ -72,15 +99,23 @@ def tallies_import(
 def _read_rows(
     election: Election, items: list[tuple[str, Any]], *, lenient: bool, report: TallyImportReport
 ) -> list[_Row]:
+    constituencies = {c.pk: c for c in Constituency.objects.filter(election=election)}
     memberships = {
-        (m.polling_unit.code, m.contest.code): m
-        for m in PollingUnitConstituency.objects.filter(polling_unit__election=election).select_related(
-            "polling_unit", "contest", "constituency"
+        (unit_code, contest_code): _Member(
+            unit_id, contest_id, cons_id, constituencies[cons_id], unit_code, contest_code
         )
+        for unit_id, contest_id, cons_id, unit_code, contest_code in PollingUnitConstituency.objects.filter(
+            polling_unit__election=election
+        ).values_list("polling_unit_id", "contest_id", "constituency_id", "polling_unit__code", "contest__code")
     }
+    later = rounds.current_ballots(election)  # constituencies past round 1: that round's ballot and seats
     candidates: dict[int, set[str]] = defaultdict(set)
-    for cons_id, code in Candidate.objects.filter(election=election).values_list("constituency_id", "code"):
-        candidates[cons_id].add(code)
+    for cons_id, cand_id, code in Candidate.objects.filter(election=election).values_list(
+        "constituency_id", "pk", "code"
+    ):
+        ballot = later[cons_id].ballot if cons_id in later else None
+        if ballot is None or cand_id in ballot:
+            candidates[cons_id].add(code)
     seen: dict[tuple[str, str], str] = {}
     rows = []
     for path, obj in items:
@@ -107,11 +142,15 @@ def _read_rows(
             report.problems.append(Problem(path, f"a second tally for {key[0]}/{key[1]} (first at {seen[key]})"))
             continue
         seen[key] = path
-        problems = _candidate_problems(payload, candidates[membership.constituency_id], prefix=f"{path}.")
+        current = later.get(membership.constituency_id)
+        number, seats = (current.number, current.seats) if current else (1, membership.constituency.seats)
+        problems = _candidate_problems(
+            payload, candidates[membership.constituency_id], prefix=f"{path}.", round_number=number
+        )
         if problems:
             report.problems += problems
             continue
-        findings = checks.check_tally(_check_input(payload, membership.constituency.seats, None), rules=election.rules)
+        findings = checks.check_tally(_check_input(payload, seats, None), rules=election.rules)
         broken = checks.errors(findings)
         if broken and not lenient:
             report.problems += [Problem(_at(path, f.fields), f.message) for f in broken]
@@ -166,7 +205,7 @@ def _write_rows(
                 report.problems.append(
                     Problem(
                         row.path,
-                        f"{m.polling_unit.code}/{m.contest.code} is already approved with other "
+                        f"{m.unit_code}/{m.contest_code} is already approved with other "
                         "figures; correct it through the correction workflow",
                     )
                 )
@@ -198,7 +237,14 @@ def _write_rows(
         transaction.set_rollback(True)
         return
 
-    Tally.objects.bulk_create([t for _, t in to_create], batch_size=BATCH)
+    if bulk_rows.copying():  # COPY, with ids taken from the sequence first
+        for tally, pk in zip((t for _, t in to_create), bulk_rows.take_ids(Tally, len(to_create)), strict=True):
+            tally.pk = pk
+        bulk_rows.insert_rows(
+            Tally, _TALLY_COLUMNS, (tuple(getattr(t, c) for c in _TALLY_COLUMNS) for _, t in to_create)
+        )
+    else:
+        Tally.objects.bulk_create([t for _, t in to_create], batch_size=BATCH)
     if to_create and to_create[0][1].pk is None:  # backends without RETURNING
         keys = {(t.polling_unit_id, t.contest_id, t.round, t.attempt): t for _, t in to_create}
         for pk, u, c, r, a in Tally.objects.filter(election=election).values_list(
@@ -226,26 +272,21 @@ def _write_rows(
 
     written = [(row, t) for row, t in to_create] + [(row, t) for row, t, _ in to_update]
     befores = {t.pk: before for _, t, before in to_update}
-    TallyVote.objects.bulk_create(
-        (
-            TallyVote(tally_id=t.pk, candidate_id=ids_by_code[code], votes=n)
-            for row, t in written
-            for code, n in row.payload.votes.items()
-        ),
+    # Plain rows: on PostgreSQL they go by COPY, without a model instance each (core/bulk_rows.py).
+    bulk_rows.insert_rows(
+        TallyVote,
+        ("tally_id", "candidate_id", "votes"),
+        ((t.pk, ids_by_code[code], n) for row, t in written for code, n in row.payload.votes.items()),
         batch_size=10000,
     )
-    TallyVersion.objects.bulk_create(
+    user_id = user.pk if user is not None else None
+    bulk_rows.insert_rows(
+        TallyVersion,
+        ("tally_id", "version", "status", "figures", "payload_hash", "saved_by_id", "action"),
         (
-            TallyVersion(
-                tally_id=t.pk,
-                version=t.version,
-                status=t.status,
-                figures=row.payload.canonical(),
-                payload_hash=_hash(row.payload.canonical()),
-                saved_by=user,
-                action="imported",
-            )
+            (t.pk, t.version, t.status, content, _hash(content), user_id, "imported")
             for row, t in written
+            for content in (row.payload.canonical(),)
         ),
         batch_size=BATCH,
     )
@@ -254,22 +295,22 @@ def _write_rows(
             tally_change(t, {ids_by_code[code]: n for code, n in row.payload.votes.items()}, +1) for row, t in written
         )
     flags = [
-        Flag(
-            election=election,
-            polling_unit_id=t.polling_unit_id,
-            constituency_id=t.constituency_id,
-            tally_id=t.pk,
-            code=f.code,
-            severity=f.severity,
-            message=f.message,
-            params=f.params,
-            source=f"check: {f.source}" + ("; lenient import" if f.severity == checks.ERROR else ""),
+        (
+            election.pk,
+            t.polling_unit_id,
+            t.constituency_id,
+            t.pk,
+            f.code,
+            f.severity,
+            str(f.message),
+            f.params,
+            f"check: {f.source}" + ("; lenient import" if f.severity == checks.ERROR else ""),
         )
         for row, t in written
         for f in row.findings
     ]
-    Flag.objects.bulk_create(flags, batch_size=BATCH)
-    report.flagged = len({f.tally_id for f in flags if f.severity == checks.ERROR})
+    bulk_rows.insert_rows(Flag, _FLAG_COLUMNS, flags, batch_size=BATCH)
+    report.flagged = len({f[3] for f in flags if f[5] == checks.ERROR})
     report.created, report.updated = len(to_create), len(to_update)
     if approve and written:
         publication.public_changed(election.pk, results=True)
@@ -280,13 +321,13 @@ def _write_rows(
             source=source,
         )
     action = AuditAction.TALLY_IMPORTED_APPROVED if approve else AuditAction.TALLY_IMPORTED
-    audit_log_many(
+    audit_log_bulk(
         AuditRecord(
             action,
             user=by,
             election_slug=election.slug,
             object_type="tally",
-            object_key=f"{row.membership.polling_unit.code}/{row.membership.contest.code}/r{t.round}.{t.attempt}",
+            object_key=f"{row.membership.unit_code}/{row.membership.contest_code}/r{t.round}.{t.attempt}",
             before=befores.get(t.pk),
             after={"status": t.status, "version": t.version, **row.payload.canonical()},
             source=source,

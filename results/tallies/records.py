@@ -12,6 +12,7 @@ from core.types import Actor
 from elections.audit import AuditRecord, audit_log_many
 from elections.models import Candidate
 from results.models import FIGURES, Flag, Tally, TallyDraft, TallyVersion, TallyVote
+from results.outcomes import rounds
 from results.permissions import TallyScope
 from results.rules import checks
 from results.tallies.errors import TallyConflict
@@ -80,10 +81,16 @@ def _check_input(payload: TallyPayload, seats: int, loaded: int | None) -> check
     return checks.TallyInput(**payload.figures, votes=payload.votes, seats=seats, loaded_list=loaded)
 
 
-def _candidate_problems(payload: TallyPayload, codes: Iterable[str], prefix: str = "") -> list[Problem]:
+def _candidate_problems(
+    payload: TallyPayload, codes: Iterable[str], prefix: str = "", round_number: int = 1
+) -> list[Problem]:
     codes = set(codes)
     given = set(payload.votes)
-    problems = [Problem(f"{prefix}votes.{c}", "is not a candidate of this constituency") for c in sorted(given - codes)]
+    # Art. 79: an additional election's ballot holds only the candidates not yet elected.
+    outside = "is not a candidate of this constituency"
+    if round_number > 1:
+        outside = f"is not on round {round_number}'s ballot"
+    problems = [Problem(f"{prefix}votes.{c}", outside) for c in sorted(given - codes)]
     problems += [
         Problem(f"{prefix}votes.{c}", "is missing: every candidate needs a number") for c in sorted(codes - given)
     ]
@@ -93,19 +100,31 @@ def _candidate_problems(payload: TallyPayload, codes: Iterable[str], prefix: str
 def validate(
     scope: TallyScope, payload: TallyPayload, *, loaded: int | None = None, candidates: Mapping[str, int] | None = None
 ) -> tuple[list[Problem], list[checks.Finding]]:
-    """Problems that refuse the tally (unknown candidates, failed checks) and every finding of the checks."""
+    """Problems that refuse the tally (unknown candidates, failed checks) and every finding of the checks.
+
+    The ballot and the seats are those of the constituency's current round (Arts. 79, 80): an additional
+    election for 1 seat allows at most one name per valid ballot.
+    """
+    info = rounds.round_info(scope.constituency)
     if candidates is None:
         candidates = candidate_ids(scope)
-    problems = _candidate_problems(payload, candidates)
+    problems = _candidate_problems(payload, candidates, round_number=info.number)
     if problems:
         return problems, []
-    findings = checks.check_tally(_check_input(payload, scope.constituency.seats, loaded), rules=scope.election.rules)
+    findings = checks.check_tally(_check_input(payload, info.seats, loaded), rules=scope.election.rules)
     problems = [Problem(", ".join(f.fields), f.message) for f in checks.errors(findings)]
     return problems, findings
 
 
-def candidate_ids(scope: TallyScope) -> dict[str, int]:
-    return dict(Candidate.objects.filter(constituency=scope.constituency).values_list("code", "id"))
+def ballot_of(scope: TallyScope, tally: Tally | None = None) -> tuple[rounds.RoundInfo, list[Candidate]]:
+    """The round of `tally` (else the constituency's current round) and the candidates on its ballot."""
+    return rounds.ballot(scope.constituency, tally.round if tally is not None else None)
+
+
+def candidate_ids(scope: TallyScope, round_number: int | None = None) -> dict[str, int]:
+    """The codes and ids of the candidates on the ballot of the round (the current one by default)."""
+    _info, candidates = rounds.ballot(scope.constituency, round_number)
+    return {c.code: c.pk for c in candidates}
 
 
 ENTERING = ("saved", "submitted", "imported")  # versions whose author took part in entering the figures

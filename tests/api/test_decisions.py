@@ -331,3 +331,36 @@ def test_a_decision_date_is_kept_as_given(world):
     shortfall_in_qh1(world)
     post(client_for(world, "committee_p"), f"{API}/QH1/decisions/", decision_body())
     assert ConstituencyDecision.objects.get().date == dt.date(2021, 5, 28)
+
+
+def test_an_additional_election_without_a_quorum_is_closed_through_the_api_then_the_summary_issued(world, quick_pdf):
+    """The third dead end (Art. 79(3)): an additional election whose turnout is not over half has no winner and
+    no further round; the committee records that the seats stay vacant, and the summary minutes can be issued."""
+    shortfall_in_qh1(world)
+    committee = client_for(world, "committee_p")
+    assert post(committee, f"{API}/QH1/rounds/", round_body()).status_code == 201
+    # round 2's minutes, entered and approved through the API: only the ballot's four candidates, 350 of 800 voted
+    tally = "/api/v1/elections/world-2021/tallies/{unit}/QH/"
+    clerk = client_for(world, "clerk_u1")
+    for unit in ("U1", "U2", "U3"):
+        body = minutes(unit, "QH", qh_votes(None, 150, 140, 10, 5), voted=350)
+        body = {k: v for k, v in body.items() if k not in ("polling_unit", "contest")}
+        if unit == "U1":  # the clerk's own unit through the tally API, the others by import
+            assert clerk.put(tally.format(unit=unit), body, content_type="application/json").status_code == 201
+            assert post(clerk, tally.format(unit=unit) + "submit/", {}).status_code == 200
+            assert post(client_for(world, "board_qh1"), tally.format(unit=unit) + "approve/", {}).status_code == 200
+        else:
+            load(world.election, minutes(unit, "QH", qh_votes(None, 150, 140, 10, 5), voted=350))
+    result = committee.get(f"{API}/QH1/").json()
+    # stuck: the rules call for another round, which the law does not allow after an additional election
+    assert (result["round"], result["round_kind"], result["status"]) == (2, "additional", "re_election_required")
+    with pytest.raises(minutes_services.MinutesConflict, match="QH1"):
+        issue_summary(world, "QH")
+    # when the committee records that the seats stay vacant
+    response = post(committee, f"{API}/QH1/decisions/", decision_body())
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["status"], data["seats_filled"]) == ("decided", 1)
+    assert data["decisions"][-1]["article"] == "Art. 79(3)" and data["decisions"][-1]["round"] == 2
+    # then the summary minutes are issued
+    assert issue_summary(world, "QH").version == 1

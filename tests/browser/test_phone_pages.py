@@ -142,7 +142,8 @@ def test_public_contest_page_shows_seats_and_results(demo, live_server, browser,
 
 @pytest.fixture
 def published_code(demo) -> str:
-    return ResultPublication.objects.filter(current=True).values_list("constituency__code", flat=True)[0]
+    published = ResultPublication.objects.filter(current=True, election__slug=E)
+    return published.values_list("constituency__code", flat=True)[0]
 
 
 def test_candidates_percentages_and_the_majority_line(published_code, live_server, browser, shot):

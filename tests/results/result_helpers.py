@@ -28,7 +28,9 @@ def load(election, *items, approve=True):
 
 
 def qh_votes(a, b, c, d, e):
-    return {"QH1-01": a, "QH1-02": b, "QH1-03": c, "QH1-04": d, "QH1-05": e}
+    """Votes for QH1's five candidates; None leaves a candidate out (not on a later round's ballot, Art. 79(3))."""
+    votes = {"QH1-01": a, "QH1-02": b, "QH1-03": c, "QH1-04": d, "QH1-05": e}
+    return {code: n for code, n in votes.items() if n is not None}
 
 
 def xa_votes(cons, a, b, c):

@@ -11,6 +11,7 @@ import polars as pl
 from voters.importing.reading import (
     _CONTROL,
     _SETTLED,
+    CATEGORIES,
     FALSE_WORDS,
     GENDERS,
     HOUSEHOLD_MAX,
@@ -18,6 +19,7 @@ from voters.importing.reading import (
     RESIDENCES,
     TRUE_WORDS,
     clean_name,
+    columns_of,
 )
 from voters.importing.reasons import Code
 
@@ -30,11 +32,16 @@ _MONTH = r"^[0-9]{4}-[0-9]{2}$"
 _YEAR = r"^[0-9]{4}$"
 
 
-STORED = ("unit_id", "full_name", "dob", "prec", "gender", "residence", "household", "head")
+STORED = ("unit_id", "full_name", "dob", "prec", "gender", "residence", "household", "head", "category")
 
 
-def values(raw: pl.DataFrame, *, width: int, units: pl.DataFrame) -> pl.DataFrame:
+def values(
+    raw: pl.DataFrame, *, width: int, units: pl.DataFrame, columns: tuple[str, ...] | None = None
+) -> pl.DataFrame:
     """The values each row would store, parsed from a frame of raw fields (blank lines dropped).
+
+    `columns` names the file's columns (`reading.read_columns`): the optional ones are found by name; without
+    it they come in the order of `reading.OPTIONAL`.
 
     `units` has `code` and `unit_id` (the polling units the file may name). A value that cannot be parsed is
     null; `check` says why. Besides `line`, `n` and the stored values (`STORED`) the frame keeps what the
@@ -42,6 +49,11 @@ def values(raw: pl.DataFrame, *, width: int, units: pl.DataFrame) -> pl.DataFram
     `code_text`, `head_word`.
     """
     s = {f"f{i}": pl.col(f"f{i}").str.strip_chars() for i in range(width)}
+    at = {name: i for i, name in enumerate(columns or columns_of(width))}
+
+    def optional(name: str) -> pl.Expr:
+        return s[f"f{at[name]}"] if name in at else pl.lit("")
+
     born = s["f2"]
     frame = (
         raw.filter((pl.col("n") == width) | ~pl.col("blank"))
@@ -55,8 +67,9 @@ def values(raw: pl.DataFrame, *, width: int, units: pl.DataFrame) -> pl.DataFram
             gender_word=s["f3"].str.to_lowercase(),
             code_text=s["f4"],
             residence_word=s["f5"].str.to_lowercase(),
-            household=s["f6"] if width > 6 else pl.lit(""),
-            head_word=s["f7"].str.to_lowercase() if width > 7 else pl.lit(""),
+            household=optional("household"),
+            head_word=optional("household_head").str.to_lowercase(),
+            category_word=optional("category").str.to_lowercase(),
         )
         .with_columns(
             nid=pl.when(pl.col("nid_text").str.contains(r"^[0-9]{12}$") & (pl.col("n") == width)).then(
@@ -65,6 +78,7 @@ def values(raw: pl.DataFrame, *, width: int, units: pl.DataFrame) -> pl.DataFram
             prec=pl.col("born").str.len_bytes().replace_strict({10: "day", 7: "month", 4: "year"}, default=None),
             gender=pl.col("gender_word").replace_strict(GENDERS, default=None, return_dtype=pl.String),
             residence=pl.col("residence_word").replace_strict(RESIDENCES, default=None, return_dtype=pl.String),
+            category=pl.col("category_word").replace_strict(CATEGORIES, default=None, return_dtype=pl.String),
             head=pl.col("head_word").is_in(list(TRUE_WORDS)),
             settled=pl.col("full_name").str.contains(_SETTLED) & ~pl.col("full_name").str.contains("  ", literal=True),
         )
@@ -87,14 +101,16 @@ def values(raw: pl.DataFrame, *, width: int, units: pl.DataFrame) -> pl.DataFram
     return frame
 
 
-def check(raw: pl.DataFrame, *, width: int, units: pl.DataFrame, cutoff: dt.date) -> pl.DataFrame:
+def check(
+    raw: pl.DataFrame, *, width: int, units: pl.DataFrame, cutoff: dt.date, columns: tuple[str, ...] | None = None
+) -> pl.DataFrame:
     """Apply every row rule of interfaces §8 to a frame of raw fields; nothing but the file is looked at.
 
     The result has, per row that is not blank: `line`, `nid`, `code` and `arg` (the first rule that fails,
     null when none does: `Code`) and the values to store (`values`). "Already in the file" needs the whole
     file and is `scan`'s; the checks against the lists are the caller's.
     """
-    frame = values(raw, width=width, units=units)
+    frame = values(raw, width=width, units=units, columns=columns)
     name, household = pl.col("name_text"), pl.col("household")
     code = (
         pl.when(pl.col("n") != width)
@@ -121,6 +137,8 @@ def check(raw: pl.DataFrame, *, width: int, units: pl.DataFrame, cutoff: dt.date
             | ~pl.col("head_word").is_in([*TRUE_WORDS, *FALSE_WORDS])
         )
         .then(Code.HOUSEHOLD)
+        .when(pl.col("category").is_null())
+        .then(Code.CATEGORY)
         .otherwise(None)
         .cast(pl.UInt8)
     )

@@ -81,7 +81,8 @@ class RunningOrder:
 
 
 def details_hash(frame: pl.DataFrame) -> pl.Series:
-    """One number per row for the details a re-import compares: unit, name, date of birth, gender, residence."""
+    """One number per row for the details a re-import compares: unit, name, date of birth, gender, residence,
+    category."""
     return frame.select(
         pl.struct(
             pl.col("unit_id").cast(pl.Int64),
@@ -89,5 +90,6 @@ def details_hash(frame: pl.DataFrame) -> pl.Series:
             pl.col("dob").cast(pl.Date),
             pl.col("gender").cast(pl.String),
             pl.col("residence").cast(pl.String),
+            pl.col("category").cast(pl.String),
         ).hash(seed=31)
     ).to_series()

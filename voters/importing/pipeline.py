@@ -113,10 +113,11 @@ def voter_list_import(
     cutoff = rules.eighteenth_birthday_cutoff(election.election_day)
 
     _phase(on_phase, "checking", 0)
-    width = importers.read_header(source)
+    columns = importers.read_columns(source)
+    width = len(columns)
     has_keys = staging.election_has_keys(election.pk)
     ctx = ImportContext(file_name, sha256, by, area, skip_invalid, dry_run, on_phase, on_progress)
-    scanner = scanning.Scanner(width=width, units=units, cutoff=cutoff, details=has_keys, spill=None)
+    scanner = scanning.Scanner(width=width, units=units, cutoff=cutoff, details=has_keys, spill=None, columns=columns)
     spill = spill_folders.new_spill()
     scanner.spill = spill
     try:
@@ -256,6 +257,7 @@ def _voter_rows(rows: pl.DataFrame, election_id: int, batch_id: int) -> pl.DataF
         "residence",
         "household",
         pl.col("head").alias("household_head"),
+        "category",
         pl.lit(VoterStatus.LISTED.value).alias("status"),
         pl.lit(batch_id).alias("batch_id"),
     )

@@ -34,6 +34,7 @@ VOTER_COLUMNS = (
     "residence",
     "household",
     "household_head",
+    "category",
     "status",
     "batch_id",
 )
@@ -248,19 +249,21 @@ _MATCH_SCHEMA = {
     "dob": pl.Date,
     "gender": pl.String,
     "residence": pl.String,
+    "category": pl.String,
 }
 
 
 def matches(election_id: int, tokens: pl.DataFrame) -> pl.DataFrame:
     """Voter rows of the election (any status) with the tokens of `tokens` (line, token as hex).
 
-    Returns (line, unit_id, list_number, status, held, full_name, dob, gender, residence) of every match, so the
-    caller can tell a row already listed exactly as given from a person listed with other details, and where.
+    Returns (line, unit_id, list_number, status, held, full_name, dob, gender, residence, category) of every
+    match, so the caller can tell a row already listed exactly as given from a person listed with other details,
+    and where.
     """
     stage = "kp_voter_tokens"
     select = (
         f"SELECT s.line, v.polling_unit_id, v.list_number, v.status, v.held, v.full_name, v.date_of_birth, "
-        f"v.gender, v.residence "
+        f"v.gender, v.residence, v.category "
         f"FROM {stage} s JOIN {KEY} k ON k.election_id = %s AND k.token = s.token "
         f"JOIN {VOTER} v ON v.id = k.polling_unit_id * {UNIT_SPAN} + k.list_number"
     )

@@ -20,11 +20,12 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid
-from voters.models import Residence
+from voters.models import Residence, VoterCategory
 
 HEADER = ("national_id", "full_name", "date_of_birth", "gender", "polling_unit", "residence")
-# Optional columns after the six of the contract: the household (any code) and whether the row is its head.
-OPTIONAL = ("household", "household_head")
+# Optional columns after the six of the contract, each at most once and in any order, found by name: the
+# household (any code), whether the row is its head, and the voter's category (Art. 29(3), (5)).
+OPTIONAL = ("household", "household_head", "category")
 NAME_MAX = 200
 HOUSEHOLD_MAX = 40
 BLOCK_BYTES = 4 << 20
@@ -32,6 +33,7 @@ EXACT_BATCH_ROWS = 100_000
 
 GENDERS = {"female": "female", "male": "male", "nữ": "female", "nu": "female", "nam": "male", "": ""}
 RESIDENCES = {"": Residence.PERMANENT.value, **{r.value: r.value for r in Residence}}
+CATEGORIES = {"": VoterCategory.ORDINARY.value, **{c.value: c.value for c in VoterCategory}}
 TRUE_WORDS = ("1", "true", "yes", "x", "có", "chủ hộ")
 FALSE_WORDS = ("", "0", "false", "no", "không")
 _CONTROL = r"[\x00-\x1f\x7f]"
@@ -88,6 +90,16 @@ def clean_name(full_name: str) -> str:
 
 def read_header(fh: IO[bytes]) -> int:
     """Read and check the header line; return the number of columns."""
+    return len(read_columns(fh))
+
+
+def columns_of(width: int) -> tuple[str, ...]:
+    """The columns of a file of `width` columns whose optional ones come in the order of OPTIONAL."""
+    return HEADER + OPTIONAL[: max(0, width - len(HEADER))]
+
+
+def read_columns(fh: IO[bytes]) -> tuple[str, ...]:
+    """Read and check the header line; return the names of its columns (the six of §8, then optional ones)."""
     first = fh.readline()
     try:
         text = first.decode("utf-8-sig")
@@ -101,13 +113,14 @@ def read_header(fh: IO[bytes]) -> int:
     except (csv.Error, StopIteration) as exc:
         raise FileRefused(_("the header is not valid CSV (%(error)s)") % {"error": exc}, kind="header") from None
     names = tuple(h.strip().lower() for h in header)
-    if names[: len(HEADER)] != HEADER or any(n not in OPTIONAL for n in names[len(HEADER) :]):
+    extra = names[len(HEADER) :]
+    if names[: len(HEADER)] != HEADER or any(n not in OPTIONAL for n in extra) or len(set(extra)) != len(extra):
         raise FileRefused(
             _("line 1: the header must be %(header)s (optionally followed by %(optional)s), not %(found)s")
             % {"header": ",".join(HEADER), "optional": ",".join(OPTIONAL), "found": ",".join(header)[:200]},
             kind="header",
         )
-    return len(names)
+    return names
 
 
 def _fields(width: int) -> dict[str, pl.DataType]:

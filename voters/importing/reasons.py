@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from voters.models import VoterCategory
+
 
 class Code:
     """Why a row is refused, in the order the checks apply (the first that fails is the one reported)."""
@@ -23,6 +25,7 @@ class Code:
     # found against the database, after the file is read
     ON_A_LIST = 12  # on a list the importer may see; arg "unit code#number" (elsewhere: held, never refused)
     LIST_POSTED = 13
+    CATEGORY = 14  # checked after HOUSEHOLD (a code of its own, added later: codes are kept stable)
 
 
 _NAMES = {value: name.lower() for name, value in vars(Code).items() if name.isupper()}
@@ -82,6 +85,14 @@ class Reason:
         return _('residence must be "permanent", "temporary", "temporary_short" or empty')
 
     @staticmethod
+    def category_invalid() -> str:
+        """Names the column and every accepted value with its meaning, in the reader's language (Art. 29)."""
+        accepted = "; ".join(f'"{value}" = {label}' for value, label in VoterCategory.choices)
+        return _('column "category": not a voter category; accepted: %(accepted)s, or empty for "ordinary"') % {
+            "accepted": accepted
+        }
+
+    @staticmethod
     def household_invalid() -> str:
         return _("household must be at most 40 characters and household_head one of 1/0, true/false or empty")
 
@@ -118,5 +129,6 @@ def message(code: int, arg: str | None, *, width: int, cutoff: dt.date) -> str:
         Code.GENDER: Reason.gender_invalid,
         Code.RESIDENCE: Reason.residence_invalid,
         Code.HOUSEHOLD: Reason.household_invalid,
+        Code.CATEGORY: Reason.category_invalid,
     }
     return fixed[code]()

@@ -57,9 +57,17 @@ class Scanner:
     """
 
     def __init__(
-        self, *, width: int, units: pl.DataFrame, cutoff: dt.date, details: bool = True, spill: Path | None = None
+        self,
+        *,
+        width: int,
+        units: pl.DataFrame,
+        cutoff: dt.date,
+        details: bool = True,
+        spill: Path | None = None,
+        columns: tuple[str, ...] | None = None,
     ) -> None:
         self.width, self.units, self.cutoff, self.details, self.spill = width, units, cutoff, details, spill
+        self.columns = columns  # the header's names (optional columns found by name), reading.read_columns
         self.rows = 0
         self.seen = SeenIds()
         self.refused: list[pl.DataFrame] = []
@@ -67,7 +75,7 @@ class Scanner:
 
     def block(self, raw: pl.DataFrame) -> pl.DataFrame:
         """The rows of a block that pass every rule so far, with their values (`STORED`) and `nid`."""
-        checked = check(raw, width=self.width, units=self.units, cutoff=self.cutoff)
+        checked = check(raw, width=self.width, units=self.units, cutoff=self.cutoff, columns=self.columns)
         self.rows += checked.height
         with_id = checked.filter(pl.col("nid").is_not_null())
         first = self.seen.first_lines(with_id.get_column("line").to_numpy(), with_id.get_column("nid").to_numpy())
@@ -110,9 +118,10 @@ def scan(
     details: bool = True,
     spill: Path | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> Scan:
     """Read the rows of a file whose header was read (`read_header`) and apply every rule of the file alone."""
-    scanner = Scanner(width=width, units=units, cutoff=cutoff, details=details, spill=spill)
+    scanner = Scanner(width=width, units=units, cutoff=cutoff, details=details, spill=spill, columns=columns)
     for raw in raw_frames(fh, width=width, on_bytes=on_bytes):
         scanner.block(raw)
     return scanner.result()

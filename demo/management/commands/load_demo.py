@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from demo import results_2026
 from demo.clock import demo_clock
+from demo.election_2026 import DEMO_2026_USERS, build_demo_2026_election
 from demo.elections import DEMO_PASSWORD, DEMO_USERS, build_demo_election
 from demo.results import load_election_day, publish_demo
 from demo.voters import load_demo_voters
@@ -44,7 +46,55 @@ class Command(BaseCommand):
             self._election_day(election)
         with on(3, 9, step=20.0):  # results published in the days after
             self._publication(election)
+        self._election_2026()
         self._logins(options)
+
+    def _election_2026(self) -> None:
+        """The second demo election (demo/election_2026.py): 15 March 2026, a two-tier province, the amended law."""
+        doc = build_demo_2026_election()
+        zone = zoneinfo.ZoneInfo(doc.get("time_zone", "Asia/Ho_Chi_Minh"))
+        day = dt.date.fromisoformat(doc["election_day"])
+
+        def on(days: int, hour: int, minute: int = 0, step: float = 2.0) -> Any:
+            start = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=zone)
+            return demo_clock(start, step=dt.timedelta(seconds=step))
+
+        with on(-40, 9, step=0.25):
+            result = parse_election(doc)
+            if result.errors:
+                raise CommandError("the 2026 demo file does not parse: " + "; ".join(map(str, result.errors)))
+            report = election_import(spec=result.spec, source="load_demo")
+            self.stdout.write(
+                f'Demo election "{result.spec.slug}": '
+                + ("loaded." if report.changed else "already loaded, unchanged.")
+            )
+            election = Election.objects.get(slug=result.spec.slug)
+            User = get_user_model()
+            for spec in DEMO_2026_USERS:
+                user, created = User.objects.get_or_create(username=spec["username"])
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.first_name = spec["label_vi"]
+                    user.save()
+                role_grant(
+                    user=user, election=election, role=Role(spec["role"]), scope_code=spec["scope"], source="load_demo"
+                )
+        with on(0, 19, 10):  # election day, from the close of the polls
+            first = results_2026.load_election_day_2026(election)
+        with on(2, 9, step=20.0):  # the NEC's annulment and the decisions after round 1
+            decided = results_2026.record_decisions_2026(election)
+        with on(7, 19, 10):  # 22/3/2026: the additional election and the re-vote
+            second = results_2026.load_second_round_day_2026(election)
+        with on(9, 9, step=20.0):  # minutes issued and results published
+            published = results_2026.publish_demo_2026(election)
+        if first:
+            self.stdout.write(
+                f"Demo 2026 election day: {first['approved']} approved, {first['submitted']} submitted tallies; "
+                f"{decided['decisions']} decisions recorded (an additional election opened, a National Assembly "
+                f"seat left vacant by the NEC, a tie settled), {decided['annulled']} unit annulled; "
+                f"{second['round_2']} round-2 tallies and {second['revote']} re-vote approved; "
+                f"{published['minutes']} minutes issued, {published['published']} results published."
+            )
 
     def _structure_and_voters(self, doc: dict[str, Any], options: dict[str, Any]) -> None:
         if options["write_json"]:
@@ -100,4 +150,8 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for spec in DEMO_USERS:
                 role = f"{spec['role']} {spec['scope'] or ''}"
+                self.stdout.write(f"  {spec['username']:<14} {role:<22} {spec['label_en']}")
+            self.stdout.write("Demo logins of the 2026 election (song-lam-2026, the same password):")
+            for spec in DEMO_2026_USERS:
+                role = f"{spec['role']} {spec['scope']}"
                 self.stdout.write(f"  {spec['username']:<14} {role:<22} {spec['label_en']}")

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from elections.models import Election
-from results.outcomes.cache import cache_writes_finish
 from results.outcomes.contests import election_outcome
 from results.outcomes.totals import totals_mismatches, totals_rebuild
 
@@ -40,7 +39,6 @@ class Command(BaseCommand):
             rows = totals_rebuild(election)
             self.stdout.write(f"{rows} running totals rebuilt; {len(problems)} differed from the tallies.")
         contests = election_outcome(election)
-        cache_writes_finish()
         summaries = [s for contest in contests for s in contest.constituencies]
         counts = Counter(s.status for s in summaries)
         statuses = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "no constituencies"

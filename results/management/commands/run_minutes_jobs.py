@@ -1,8 +1,8 @@
 """`python manage.py run_minutes_jobs [--job ID] [--loop] [--workers N]`: build the queued ZIPs of minutes.
 
-The web pages start one process per job by themselves; this command is also the fallback that runs
-queued jobs and takes over jobs whose process died (see results/minutes_jobs.py). Running it when
-nothing is waiting changes nothing.
+The web pages send each job as a background task (results/minutes/jobs.py; Celery workers with a broker), and
+`manage.py sweep_tasks` sends again what a dead worker left; this command runs queued jobs, and takes over stalled
+ones, by hand. Running it when nothing is waiting changes nothing.
 """
 
 import time

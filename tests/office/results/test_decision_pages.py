@@ -175,3 +175,25 @@ def test_seats_left_vacant_on_the_page_then_the_summary_minutes_issued_on_the_pa
     assert client.post(f"{BASE}/results/QH1/decision/", body).status_code == 302
     assert client.post(summary, ISSUE).status_code == 302
     assert Minute.objects.filter(kind=Minute.Kind.SUMMARY).count() == 1
+
+
+def test_an_additional_election_without_a_quorum_closed_on_the_page_then_the_summary_issued(world, quick_pdf):
+    """The third dead end (Art. 79(3)): the additional election's turnout is not over half and no further round is
+    allowed; the committee records on the page that the seats stay vacant, then issues the summary on the page."""
+    load(world.election, *(minutes(u, "QH", qh_votes(600, 340, 330, 320, 300)) for u in ("U1", "U2", "U3")))
+    client = client_for(world, "committee_p")
+    opened = client.post(
+        f"{BASE}/results/QH1/round/",
+        {"kind": "additional", "voting_day": "30/05/2021", **DECISION},
+    )
+    assert opened.status_code == 302, opened.content.decode()[:500]
+    load(world.election, *(minutes(u, "QH", qh_votes(None, 150, 140, 10, 5), voted=350) for u in ("U1", "U2", "U3")))
+    summary = f"{BASE}/official-minutes/areas/P/QH/"
+    client.post(summary, ISSUE)
+    assert not Minute.objects.filter(kind=Minute.Kind.SUMMARY).exists()
+    body = {"kind": "seats_left_vacant", **DECISION}
+    assert client.post(f"{BASE}/results/QH1/decision/", body).status_code == 302
+    decision = ConstituencyDecision.objects.get(kind="seats_left_vacant")
+    assert (decision.round, decision.article) == (2, "Art. 79(3)")
+    assert client.post(summary, ISSUE).status_code == 302
+    assert Minute.objects.filter(kind=Minute.Kind.SUMMARY).count() == 1

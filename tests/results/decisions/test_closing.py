@@ -198,7 +198,7 @@ def test_an_additional_election_without_a_quorum_is_closed_by_leaving_the_seats_
         decision=NEC,
         by=world.users["committee_p"],
     )
-    load(world.election, *(minutes(u, "QH", qh_votes(0, 150, 140, 10, 5), voted=350) for u in ("U1", "U2", "U3")))
+    load(world.election, *(minutes(u, "QH", qh_votes(None, 150, 140, 10, 5), voted=350) for u in ("U1", "U2", "U3")))
     stuck = fresh(cons)
     assert (stuck.status, stuck.current.number, stuck.closing_kinds) == (
         "re_election_required",

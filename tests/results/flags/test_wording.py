@@ -12,14 +12,14 @@ def flag(code, params, message="stored words", source=""):
 
 
 def test_a_check_flag_is_worded_in_the_readers_language_with_grouped_numbers():
-    f = flag("issued_differs_from_voted", {"issued": 1064, "voted": 1062}, source="check: Art. 75(2)")
+    f = flag("issued_differs_from_voted", {"issued": 1064, "voted": 1062}, source="check: Art. 76(2)")
     with translation.override("vi"):
         assert wording.text(f) == "Số phiếu phát ra (1.064) khác với số cử tri đã tham gia bỏ phiếu (1.062)."
-        assert wording.reference(f) == "kiểm tra: Điều 75(2)"
+        assert wording.reference(f) == "kiểm tra: Điều 76(2)"
         assert wording.kind(f.code) == "số phiếu phát ra khác với số cử tri tham gia"
     with translation.override("en"):
         assert wording.text(f) == "Ballots issued (1,064) differ from voters who took part (1,062)."
-        assert wording.reference(f) == "check: Art. 75(2)"
+        assert wording.reference(f) == "check: Art. 76(2)"
 
 
 def test_annulment_and_screening_flags_are_worded_too():

@@ -5,7 +5,6 @@ import io
 import zipfile
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from results.minutes import jobs as minutes_jobs
@@ -57,18 +56,11 @@ def test_a_failing_job_says_why(counted, monkeypatch):
     assert job.status == "failed" and "disk full" in job.error
 
 
-@override_settings(MINUTES_JOB_RUNNER="process")
-def test_the_process_runner_starts_the_command_in_its_own_session(counted, monkeypatch):
-    started = {}
-
-    class Popen:
-        def __init__(self, args, **kwargs):
-            started.update(args=args, **kwargs)
-
-    monkeypatch.setattr(minutes_jobs.subprocess, "Popen", Popen)
+def test_starting_a_job_sends_its_task_after_commit(counted, monkeypatch):
+    sent = []
+    monkeypatch.setattr(minutes_jobs.tasks, "send", lambda path, *args: sent.append((path, args)))
     minutes_jobs.job_start(42)
-    assert started["args"][-3:] == ["run_minutes_jobs", "--job", "42"]
-    assert started["start_new_session"] is True
+    assert sent == [("results.minutes.jobs.job_run", (42,))]
 
 
 def test_the_command_runs_waiting_jobs(counted):

@@ -1,10 +1,14 @@
-"""A large recomputation outside a transaction writes its cache rows from a thread (PostgreSQL only)."""
+"""A large recomputation outside a transaction writes its cache rows before it answers: no thread of its own, so
+another connection (another web process) finds every row as soon as the answer is given (PostgreSQL)."""
+
+import threading
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from results.models import ConstituencyResult
-from results.outcomes import cache, contests
+from results.outcomes import contests
 from tests.results.result_helpers import load, minutes, xa_votes
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -15,16 +19,23 @@ pytestmark = [
 ]
 
 
-def test_cache_rows_written_in_the_background_are_there_once_awaited(world, monkeypatch):
-    # given counted results and a threshold low enough for this small election
+def test_cache_rows_are_there_for_another_connection_once_the_answer_is_given(world):
+    # given counted results
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 600, 500, 100)))
-    monkeypatch.setattr(cache, "BACKGROUND_ROWS", 1)
+    threads_before = {t.name for t in threading.enumerate()}
     # when every result is computed outside any transaction
     found = contests.election_outcome(world.election)
-    assert cache._pending  # the write went to a thread
-    cache.cache_writes_finish()
-    # then the answer was complete at once, and the cache holds every constituency's row afterwards
+    # then no thread was left writing, and another connection sees every constituency's row at once
+    assert {t.name for t in threading.enumerate()} <= threads_before
     assert sum(len(c.constituencies) for c in found) == 4
-    assert ConstituencyResult.objects.filter(election=world.election).count() == 4
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM results_constituencyresult WHERE election_id = %s", [world.election.pk]
+            )
+            assert cursor.fetchone()[0] == 4
+    finally:
+        other.close()
     statuses = dict(ConstituencyResult.objects.values_list("constituency__code", "status"))
     assert statuses["XA1"] != "incomplete" and statuses["QH1"] == "incomplete"

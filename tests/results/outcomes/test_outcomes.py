@@ -205,8 +205,8 @@ def test_an_additional_election_keeps_round_one_winners(world):
     )
     assert row.seats == 2
     assert sorted(row.candidates.values_list("code", flat=True)) == ["QH1-02", "QH1-03", "QH1-04", "QH1-05"]
-    # round 2: the clerks' minutes still name every candidate; the winner of round 1 is not on the ballot
-    load_qh(world, votes=(0, 600, 500, 100, 50))
+    # round 2: the winner of round 1 is not on the ballot, so the clerks' minutes leave them out
+    load_qh(world, votes=(None, 600, 500, 100, 50))
     o = outcome(world, "QH1")
     api = constituency_result_json(o)
     assert (api["status"], api["round"], api["round_kind"], api["round_seats"]) == ("decided", 2, "additional", 2)
@@ -227,7 +227,7 @@ def test_an_additional_election_that_fills_too_few_seats_stands(world):
         decision=DECISION,
         by=world.users["committee_p"],
     )
-    load_qh(world, votes=(0, 300, 300, 100, 50))
+    load_qh(world, votes=(None, 300, 300, 100, 50))
     o = outcome(world, "QH1")
     assert (o.status, o.seats_filled) == ("decided", 1)
     assert o.current.reasons[-1].code == "no_further_round"

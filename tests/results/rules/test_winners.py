@@ -108,12 +108,12 @@ def test_a_re_election_that_misses_the_quorum_again_is_recognised(level):
     c = contest(cand(1, 200), cand(2, 90), level=level, on_list=1000, voted=300, round_kind="re_election")
     # when
     d = rules.vn_2015(c)
-    # then the result stands: no third round (Art. 80(3))
+    # then the result stands: no third round (Art. 80(4))
     assert d.status == "decided"
     assert d.elected == (1,)
     assert codes(d)[0] == "turnout_not_over_half_after_re_election"
     assert reason(d, "turnout_not_over_half_after_re_election").params["turnout_pct"] == "30.00"
-    assert reason(d, "turnout_not_over_half_after_re_election").article == "Art. 80(3)"
+    assert reason(d, "turnout_not_over_half_after_re_election").article == "Art. 80(4)"
 
 
 def test_a_re_election_that_misses_the_quorum_and_fills_no_seat_still_stands():
@@ -386,7 +386,7 @@ def test_a_re_election_with_a_quorum_that_leaves_seats_unfilled_is_final():
     d = rules.vn_2015(c)
     assert d.status == "decided"
     assert codes(d)[0] == "turnout_over_half"
-    assert reason(d, "no_further_round").article == "Art. 80(3)"
+    assert reason(d, "no_further_round").article == "Art. 80(4)"
 
 
 def test_every_vn_2015_reason_cites_an_article_in_its_message():

@@ -12,6 +12,7 @@ from elections.models import AuditEntry
 from tests.voters.conftest import load
 from voters.importing.pipeline import ImportRefused
 from voters.models import DoubleListing, Voter, VoterKey, VoterStatus, voter_pk
+from voters.selectors import double_listings_of_area
 
 # WORLD_ROWS put 079090000004 (Phạm Thị Dung) on U2's list: area C2, outside committee C1's area.
 LISTED_IN_U2 = "079090000004,Phạm Thị Dung,1985-08-09,female,U1,temporary"
@@ -111,3 +112,18 @@ def test_the_check_stays_set_based_whatever_the_number_of_held_rows(listed):
     one, forty = queries_for(1, 0), queries_for(40, 100)
     assert DoubleListing.objects.count() == 41
     assert one == forty
+
+
+def test_the_cases_of_an_area_are_chosen_without_matching_area_paths_through_the_voters_table(listed):
+    """The committee's queue (voters.selectors.double_listings_of_area) once matched the area's path on both voters'
+    units in one query: PostgreSQL planned it as voters against voters and ran for minutes on a province's lists.
+    The cases are now chosen by unit ids; no query may filter area paths through a join of the voters table."""
+    c1_upload(listed, LISTED_IN_U2)
+    with CaptureQueriesContext(connection) as queries:
+        in_p = list(double_listings_of_area(listed.areas["P"]))
+        in_c1 = list(double_listings_of_area(listed.areas["C1"]))
+    assert [c.held.polling_unit.code for c in in_p] == ["U1"] and in_c1 == []  # C1 covers only one of the two units
+    for q in queries.captured_queries:
+        sql = q["sql"]
+        assert not ("voters_voter" in sql and "LIKE" in sql.upper()), sql
+    assert len(queries.captured_queries) <= 6

@@ -19,7 +19,8 @@ from voters.importing.scanning import refused_rows
 class Command(BaseCommand):
     help = (
         "Load voter lists from a CSV file (interfaces §8): national_id,full_name,date_of_birth,gender,"
-        "polling_unit,residence. All or nothing unless --skip-invalid; importing the same file again changes nothing."
+        "polling_unit,residence, optionally household, household_head and category (Art. 29(3), (5)). All or nothing "
+        "unless --skip-invalid; importing the same file again changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
