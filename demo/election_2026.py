@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from demo.elections import BIRTH_YEARS, PARTY, _candidates
+from demo.elections import BIRTH_YEARS, PARTY, _candidates, constituency_row
 from elections.rules import required_candidates
 
 DEMO_2026_SLUG = "song-lam-2026"
@@ -114,9 +114,7 @@ def build_demo_2026_election() -> dict[str, Any]:
     units: list[dict[str, Any]] = []
 
     def constituency(contest: str, code: str, number: int, seats: int, area: str) -> None:
-        constituencies.append(
-            {"code": code, "contest": contest, "name": f"Đơn vị bầu cử số {number}", "seats": seats, "area": area}
-        )
+        constituencies.append(constituency_row(contest, code, number, seats, area))
 
     for number, seats in NA_SEATS.items():
         constituency("QH", f"QH-SL-{number}", number, seats, PROVINCE[0])

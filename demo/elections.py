@@ -308,6 +308,11 @@ def _split_commune(rng: random.Random, units: int) -> tuple[int, ...]:
     return rng.choice(((2, 2, 1), (2, 1, 2)))
 
 
+def constituency_row(contest: str, code: str, number: int, seats: int, area: str) -> dict[str, Any]:
+    """A constituency of the structure file (CONTRACT §1), named as the committees number them."""
+    return {"code": code, "contest": contest, "name": f"Đơn vị bầu cử số {number}", "seats": seats, "area": area}
+
+
 def build_demo_election() -> dict[str, Any]:
     """The whole demo election as a JSON-ready dict (interfaces §1); the same on every call."""
     rng = random.Random(SEED)
@@ -317,9 +322,7 @@ def build_demo_election() -> dict[str, Any]:
     units: list[dict[str, Any]] = []
 
     def constituency(contest: str, code: str, number: int, seats: int, area: str) -> None:
-        constituencies.append(
-            {"code": code, "contest": contest, "name": f"Đơn vị bầu cử số {number}", "seats": seats, "area": area}
-        )
+        constituencies.append(constituency_row(contest, code, number, seats, area))
 
     for number, seats in NA_SEATS.items():
         constituency("QH", f"QH-PT-{number}", number, seats, PROVINCE[0])

@@ -44,12 +44,17 @@ def _figures(rng: random.Random, listed: int, seats: int, codes: list[str]) -> d
     while sum(votes.values()) > valid * seats:
         top = max(votes, key=lambda c: votes[c])
         votes[top] -= 1
+    return tally_body(listed, voted, invalid, votes)
+
+
+def tally_body(listed: int, voted: int, invalid: int, votes: dict[str, int]) -> dict[str, Any]:
+    """A consistent tally (CONTRACT §2) from its free figures: every voter got and returned one ballot."""
     return {
         "voters_on_list": listed,
         "voters_voted": voted,
         "ballots_issued": voted,
         "ballots_received": voted,
-        "valid_ballots": valid,
+        "valid_ballots": voted - invalid,
         "invalid_ballots": invalid,
         "votes": votes,
         "complaints": "",

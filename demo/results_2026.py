@@ -24,6 +24,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from demo.election_2026 import TIED
+from demo.results import tally_body
 from elections.models import Area, Election, PollingUnitConstituency
 from results.decisions import closing, further_rounds
 from results.decisions.recording import DecisionText
@@ -77,16 +78,7 @@ def _figures(rng: random.Random, listed: int, codes: list[str], shares: tuple[fl
         code: round(valid * min(0.99, share + rng.uniform(-noise, noise)))
         for code, share in zip(codes, shares, strict=True)
     }
-    return {
-        "voters_on_list": listed,
-        "voters_voted": voted,
-        "ballots_issued": voted,
-        "ballots_received": voted,
-        "valid_ballots": valid,
-        "invalid_ballots": invalid,
-        "votes": votes,
-        "complaints": "",
-    }
+    return tally_body(listed, voted, invalid, votes)
 
 
 def _shares(rng: random.Random, code: str, n: int, seats: int) -> tuple[float, ...]:
