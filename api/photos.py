@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -92,3 +93,20 @@ class TallyPhotoView(APIView):
         response["Cache-Control"] = "public, max-age=3600" if public else "private, no-cache"
         response["Content-Disposition"] = f'inline; filename="{found.sha256[:16]}.jpg"'
         return response
+
+    @extend_schema(
+        request=None,
+        responses={204: None, **refusals(400, 401, 403, 404, 409)},
+        summary="Remove a wrong photo (before submission)",
+        description="Whoever may enter the tally takes a photo off its minutes while they are a draft or returned; "
+        "`409` once they are submitted. The removal is audited; the photo is no longer shown.",
+    )
+    def delete(self, request: Request, election: str, unit: str, contest: str, photo: int) -> Response:
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        scope = access_tally(request.user, election, unit, contest, need=Action.ENTER)
+        try:
+            svc.photo_remove(scope=scope, photo_id=photo, by=request.user, source=request_source(request, "api"))
+        except errors.TallyError as exc:
+            return domain_error_response(exc)
+        return Response(status=204)

@@ -22,7 +22,7 @@ from core.http import request_source
 from elections.permissions import Action, access_polling_unit
 from results.models import FIGURES, Flag, Tally
 from results.permissions import TallyScope, access_tally
-from results.tallies import errors, records, services, turnout
+from results.tallies import double_entry, errors, records, services, turnout
 from results.tallies.parsing import MAX_COMPLAINTS, MAX_COUNT, parse_tally
 
 # A reviewer's reason to return or annul a tally: a few sentences, as on the office page (office/tallies/forms.py).
@@ -36,9 +36,16 @@ def _problems_response(code: int, message: Any, problems: list[Problem]) -> Resp
     return Response({"detail": message, "errors": errors}, status=code)
 
 
-def tally_data(scope: TallyScope, tally: Tally) -> dict[str, Any]:
+def tally_data(scope: TallyScope, tally: Tally, user: Any = None) -> dict[str, Any]:
+    """The tally as the API shows it to `user`. With double entry (CONTRACT §12) also `entries` and
+    `differences`; the second entrant sees none of the first entry's figures until the second is complete."""
     content = records.tally_figures(tally)
     flags = Flag.objects.filter(tally=tally, status=Flag.Status.OPEN).order_by("pk")
+    standing = double_entry.standing(scope, tally, user)
+    if standing.blind:
+        content = {**dict.fromkeys(FIGURES), "votes": {}, "complaints": ""}
+        flags = flags.none()
+    extra = standing.as_json() if standing.on else {}
     return {
         "polling_unit": scope.unit.code,
         "contest": scope.contest.code,
@@ -53,7 +60,24 @@ def tally_data(scope: TallyScope, tally: Tally) -> dict[str, Any]:
         "flags": [{"code": f.code, "severity": f.severity, "message": f.message, "source": f.source} for f in flags],
         "return_reason": tally.return_reason,
         "annul_reason": tally.annul_reason,
+        **extra,
     }
+
+
+BLIND = "null for the second entrant of a double entry until the second entry is complete (CONTRACT §12)"
+
+
+class EntryOut(serializers.Serializer):
+    entry = serializers.IntegerField(help_text="1: the first entry (the tally's figures); 2: the second")
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+    complete = serializers.BooleanField()
+
+
+class DifferenceOut(serializers.Serializer):
+    field = serializers.CharField(help_text='"valid_ballots", "votes.QH1-01", ...')
+    first = serializers.IntegerField(allow_null=True)
+    second = serializers.IntegerField(allow_null=True)
 
 
 class TallyOut(serializers.Serializer):
@@ -62,12 +86,12 @@ class TallyOut(serializers.Serializer):
     constituency = serializers.CharField()
     round = serializers.IntegerField()
     attempt = serializers.IntegerField()
-    voters_on_list = serializers.IntegerField()
-    voters_voted = serializers.IntegerField()
-    ballots_issued = serializers.IntegerField()
-    ballots_received = serializers.IntegerField()
-    valid_ballots = serializers.IntegerField()
-    invalid_ballots = serializers.IntegerField()
+    voters_on_list = serializers.IntegerField(allow_null=True, help_text=BLIND)
+    voters_voted = serializers.IntegerField(allow_null=True, help_text=BLIND)
+    ballots_issued = serializers.IntegerField(allow_null=True, help_text=BLIND)
+    ballots_received = serializers.IntegerField(allow_null=True, help_text=BLIND)
+    valid_ballots = serializers.IntegerField(allow_null=True, help_text=BLIND)
+    invalid_ballots = serializers.IntegerField(allow_null=True, help_text=BLIND)
     votes = serializers.DictField(child=serializers.IntegerField())
     complaints = serializers.CharField()
     status = serializers.ChoiceField(choices=Tally.Status.choices)
@@ -75,6 +99,10 @@ class TallyOut(serializers.Serializer):
     flags = serializers.ListField(child=serializers.DictField())
     return_reason = serializers.CharField()
     annul_reason = serializers.CharField()
+    entries = EntryOut(many=True, required=False, help_text="double entry only: who typed each entry, and when")
+    differences = DifferenceOut(
+        many=True, required=False, help_text="double entry only: the lines on which the two entries disagree"
+    )
 
 
 def _count() -> serializers.IntegerField:
@@ -144,7 +172,7 @@ class TallyView(APIView):
         tally = records.current_tally(scope)
         if tally is None:
             return Response({"detail": _("No tally has been saved for this polling unit and contest yet.")}, status=404)
-        return Response(tally_data(scope, tally))
+        return Response(tally_data(scope, tally, request.user))
 
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY],
@@ -161,12 +189,15 @@ class TallyView(APIView):
             return _problems_response(400, _("The tally is not well formed."), problems + version_problems)
         assert payload is not None
         try:
-            tally, created = services.tally_save(
+            tally, created = double_entry.tally_save(
                 scope=scope, payload=payload, version=version, by=request.user, source=request_source(request, "api")
             )
         except errors.TallyError as exc:
             return domain_error_response(exc)
-        return Response(tally_data(scope, tally), status=201 if created else 200)
+        if tally is None:  # a second entry typed while the first is still an incomplete draft
+            standing = double_entry.standing(scope, None, request.user)
+            return Response({"detail": _("The second entry is saved."), **standing.as_json()}, status=200)
+        return Response(tally_data(scope, tally, request.user), status=201 if created else 200)
 
 
 class _Transition(APIView, abc.ABC):
@@ -191,7 +222,7 @@ class _Transition(APIView, abc.ABC):
             tally = self.act(request, scope, version)
         except errors.TallyError as exc:
             return domain_error_response(exc)
-        return Response(tally_data(scope, tally))
+        return Response(tally_data(scope, tally, request.user))
 
 
 class SubmitView(_Transition):
@@ -216,7 +247,7 @@ class SubmitView(_Transition):
             payload, problems = parse_tally(request.data, extra=frozenset({"version"}))
             if problems:
                 raise errors.TallyInvalid("The tally is not well formed.", problems)
-        return services.tally_submit(
+        return double_entry.tally_submit(
             scope=scope, by=request.user, version=version, source=request_source(request, "api"), payload=payload
         )
 

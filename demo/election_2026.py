@@ -89,6 +89,13 @@ DEMO_2026_USERS: list[dict[str, Any]] = [
         "label_vi": "Tổ bầu cử khu vực bỏ phiếu số 3, phường Lam Sơn (2026)",
         "label_en": "Polling team, polling unit no. 3, Lam Sơn ward (2026)",
     },
+    {
+        "username": "to.ls03b",
+        "role": "clerk",
+        "scope": "LS-03",
+        "label_vi": "Tổ bầu cử khu vực bỏ phiếu số 3, phường Lam Sơn: người nhập lần hai (2026)",
+        "label_en": "Polling team, polling unit no. 3, Lam Sơn ward: the second entry (2026)",
+    },
 ]
 
 
@@ -149,6 +156,7 @@ def build_demo_2026_election() -> dict[str, Any]:
         "name": "Bầu cử đại biểu Quốc hội khóa XVI và đại biểu HĐND các cấp nhiệm kỳ 2026-2031",
         "election_day": ELECTION_DAY,
         "rules": "vn-2015",
+        "double_entry": True,  # every tally typed twice (CONTRACT §12): LS-03's commune minutes by to.ls03 and to.ls03b
         "areas": areas,
         "contests": [{"code": code, "name": name, "level": lvl} for code, name, lvl in CONTESTS],
         "constituencies": constituencies,

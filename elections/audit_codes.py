@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     # results: tallies
     TALLY_SAVED = "results.tally.saved", _("saved")
     TALLY_DRAFT_KEPT = "results.tally.draft_kept", _("draft kept as typed, not yet complete")
+    TALLY_SECOND_ENTRY_SAVED = "results.tally.second_entry_saved", _("second entry saved")
     TALLY_SUBMITTED = "results.tally.submitted", _("submitted")
     TALLY_RETURNED = "results.tally.returned", _("returned")
     TALLY_APPROVED = "results.tally.approved", _("approved")
@@ -44,6 +45,7 @@ class AuditAction(models.TextChoices):
     TALLY_IMPORTED = "results.tally.imported", _("imported")
     TALLY_IMPORTED_APPROVED = "results.tally.imported_approved", _("imported as approved")
     TALLY_PHOTO_ADDED = "results.tally.photo_added", _("photo of the minutes attached")
+    TALLY_PHOTO_REMOVED = "results.tally.photo_removed", _("photo of the minutes removed")
     TURNOUT_REPORTED = "results.turnout.reported", _("turnout reported")
     # results: flags, rounds, publication, minutes
     FLAG_RESOLVED = "results.flag.resolved", _("flag resolved")

@@ -63,6 +63,12 @@ class Election(models.Model):
         default=None,
         help_text=_("Leave empty to follow the law in force on election day: 7 days from 1/7/2025, 15 before."),
     )
+    # Every tally typed twice, blind, by two different users; submitted once both agree (CONTRACT §12).
+    double_entry = models.BooleanField(
+        _("double entry"),
+        default=False,
+        help_text=_("Every tally is typed twice by two different users and waits until both entries agree."),
+    )
     # When polling units report turnout during the day; closing time is always a reporting time too.
     turnout_report_times = models.JSONField(_("turnout reporting times"), default=default_report_times)
     created_at = models.DateTimeField(auto_now_add=True)

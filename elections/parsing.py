@@ -74,6 +74,7 @@ class ElectionSpec:
     time_zone: str = "Asia/Ho_Chi_Minh"
     voting_opens: dt.time = dt.time(7, 0)
     voting_closes: dt.time = dt.time(19, 0)
+    double_entry: bool = False  # every tally typed twice, by two different users (CONTRACT §12)
     areas: list[AreaSpec] = field(default_factory=list)
     contests: list[ContestSpec] = field(default_factory=list)
     constituencies: list[ConstituencySpec] = field(default_factory=list)
@@ -220,6 +221,7 @@ def parse_election(doc: Any) -> ParseResult:  # noqa: C901 - one pass over the f
             "rules",
             "time_zone",
             "voting_hours",
+            "double_entry",
             "areas",
             "contests",
             "constituencies",
@@ -263,6 +265,12 @@ def parse_election(doc: Any) -> ParseResult:  # noqa: C901 - one pass over the f
                     )
                 else:
                     spec.voting_opens, spec.voting_closes = opens, closes
+
+    double_entry = doc.get("double_entry", False)
+    if not isinstance(double_entry, bool):
+        reader.error("double_entry", f"must be true or false, not {_json_type(double_entry)}")
+    else:
+        spec.double_entry = double_entry
 
     # Areas: codes first, then parents, then the tree must have no cycle.
     area_paths: dict[str, str] = {}

@@ -114,6 +114,7 @@ def election_import(
         "time_zone": spec.time_zone,
         "voting_opens": spec.voting_opens,
         "voting_closes": spec.voting_closes,
+        "double_entry": spec.double_entry,
     }
     if election is not None:
         report.election_fields = [k for k, v in election_values.items() if getattr(election, k) != v]
@@ -316,18 +317,22 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
     units = dict(ex.units)
     spec_units = {u.code: u for u in spec.polling_units}
     unit_ids = {code: row.pk for code, row in units.items()}
-    unit_ids.update(
-        _insert_coded(
-            PollingUnit,
-            election,
-            ("code", "name", "area_id", "registered_voters"),
-            [
-                (u.code, u.name, areas[u.area].pk, u.registered_voters)
-                for u in spec.polling_units
-                if u.code in plans["polling_units"].create
-            ],
-        )
+    # New units and memberships: their foreign keys checked once per statement, if allowed (core/bulk_rows.py).
+    unchecked = bulk_rows.references_unchecked()
+    new_unit_ids = _insert_coded(
+        PollingUnit,
+        election,
+        ("code", "name", "area_id", "registered_voters"),
+        [
+            (u.code, u.name, areas[u.area].pk, u.registered_voters)
+            for u in spec.polling_units
+            if u.code in plans["polling_units"].create
+        ],
     )
+    if unchecked:
+        bulk_rows.references_checked()
+        bulk_rows.check_references(PollingUnit, "id", list(new_unit_ids.values()))
+    unit_ids.update(new_unit_ids)
     changed = []
     for code in plans["polling_units"].update:
         row, u = units[code], spec_units[code]
@@ -342,9 +347,13 @@ def _apply(election: Election, spec: ElectionSpec, ex: _Existing, plans: dict[st
         unit_code, cons_code = key.split("\t")
         cons = constituencies[cons_code]
         links.append((unit_ids[unit_code], cons.pk, cons.contest_id))
+    unchecked = bulk_rows.references_unchecked()
     bulk_rows.insert_rows(
         PollingUnitConstituency, ("polling_unit_id", "constituency_id", "contest_id"), links, batch_size=BATCH
     )
+    if unchecked:
+        bulk_rows.references_checked()
+        bulk_rows.check_references(PollingUnitConstituency, "polling_unit_id", sorted({u for u, _c, _k in links}))
 
     # Candidates: ballot order is unique per constituency, so moved rows park on free numbers first.
     spec_cands = {c.code: c for c in spec.candidates}

@@ -127,6 +127,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "results:tally-entry": post(CLERK_U1),
     "results:tally-review": NOTHING,
     "results:tally-photo-add": post(CLERK_U1),
+    "results:tally-photo-remove": post(CLERK_U1),  # the walk attaches none: the clerk is refused, nothing changes
     "results:tally-action[return]": post(REVIEW_U1_XA),
     "results:tally-action[approve]": post(REVIEW_U1_XA),
     "results:tally-action[annul]": post(COMMITTEES_C1),
@@ -169,7 +170,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     "api:tally-minutes-pdf": NOTHING,
     "api:tally-minutes": post(REVIEW_U1_QH),
     "api:tally-photos": post(CLERK_U1),  # a photo of the signed minutes (CONTRACT §12)
-    "api:tally-photo": NOTHING,
+    "api:tally-photo": {"DELETE": CLERK_U1},  # removing a wrong photo; none is attached in the walk
     "api:turnout-report": {"PUT": CLERK_U1},
     "api:health": NOTHING,  # public, CONTRACT §11
     "api:me": NOTHING,

@@ -23,12 +23,13 @@ from core.http import request_source
 from core.law import article_words
 from core.offline import offline_page
 from elections.permissions import Action, access_polling_unit, can_polling_unit, grants_for
+from office.tallies import double
 from office.tallies.forms import FIELD_LABELS, TallyForm
 from office.tallies.views import _entry_url, _initial
 from results.models import FIGURES, Tally
 from results.permissions import TallyScope, access_tally
 from results.rules import checks
-from results.tallies import drafts, errors, records, selectors, services, turnout
+from results.tallies import double_entry, drafts, errors, records, selectors, turnout
 
 SAVED_TAG = "draft-saved"  # a message with this tag tells the page's script the server holds the figures
 
@@ -124,7 +125,7 @@ def _page_words() -> dict[str, str]:
 def _save(request: HttpRequest, scope: TallyScope, form: TallyForm, state: EntryState) -> HttpResponse | None:
     """Keep the draft whatever it holds; say why beside the button when it cannot be kept."""
     try:
-        _tally, _kept, report = drafts.tally_draft_save(
+        _tally, _kept, report = double_entry.draft_save(
             scope=scope,
             typed=form.typed(),
             version=_whole(request.POST.get("version")),
@@ -159,11 +160,27 @@ def _submit(
         state.submit_refusal = _page_words()["incomplete"]
         return None
     already = tally is not None and tally.status == Tally.Status.SUBMITTED
+    payload: Any = form.payload()
+    version = form.cleaned_data.get("version")
     try:
-        services.tally_submit(
+        if scope.election.double_entry and not already:
+            # the figures are kept first, whatever the answer: a disagreement is then shown line by line
+            saved, _kept, report = double_entry.draft_save(
+                scope=scope,
+                typed=form.typed(),
+                version=version,
+                revision=_whole(request.POST.get("draft_revision")),
+                by=request.user,
+                source=request_source(request),
+            )
+            if report.refused:
+                state.submit_refusal = _page_words()["refused"]
+                return None
+            payload, version = None, saved.version if saved is not None else None
+        double_entry.tally_submit(
             scope=scope,
-            payload=form.payload(),
-            version=form.cleaned_data.get("version"),
+            payload=payload,
+            version=version,
             by=request.user,
             source=request_source(request),
             warnings_confirmed=request.POST.get("confirm_warnings") == "1",
@@ -175,6 +192,13 @@ def _submit(
         state.submit_refusal = f"{_page_words()['refused']} {exc.words(FIELD_LABELS)}"
         return None
     except errors.TallyError as exc:
+        if scope.election.double_entry and exc.status == 409:
+            # kept as typed: the page shows the disagreement (or what the other entry still lacks) after a reload
+            words = exc.words(FIELD_LABELS)
+            if exc.problems:  # the lines that differ, with both values, are in the table of the page
+                words = _("Not submitted: the two entries do not agree yet on the lines listed below.")
+            messages.warning(request, words, SAVED_TAG)
+            return redirect(_entry_url(scope))
         state.submit_refusal, state.status = exc.words(FIELD_LABELS), exc.status
         return None
     if already:  # a retried submission: it counted once
@@ -205,8 +229,15 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
     scope = access_tally(request.user, slug, unit, contest, need=Action.ENTER)
     tally = records.current_tally(scope)
     round_, candidates = records.ballot_of(scope, tally)
-    draft = records.current_draft(scope, tally)
+    standing = double_entry.standing(scope, tally, request.user)
     editable = tally is None or tally.status in (*records.EDITABLE, Tally.Status.ANNULLED)
+    if standing.role == double_entry.SECOND:
+        draft = standing.second  # the second entrant's own typing; the tally's figures stay out of the form
+        shown_tally = None
+    else:
+        draft = records.current_draft(scope, tally)
+        shown_tally = tally
+    editable = editable and standing.role is not None
     state = EntryState()
     if request.method == "POST":
         form = TallyForm(request.POST, candidates=candidates)
@@ -218,17 +249,20 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
             return answer
     elif draft is not None:
         typed = drafts.Typed.from_json(draft.typed)
-        data = TallyForm.data_of(typed, candidates, version=draft.based_on_version or "", draft_revision=draft.revision)
+        based_on = tally.version if standing.role == double_entry.SECOND and tally else draft.based_on_version
+        data = TallyForm.data_of(typed, candidates, version=based_on or "", draft_revision=draft.revision)
         form = TallyForm(data, candidates=candidates)
     else:
-        form = TallyForm(candidates=candidates, initial=_initial(scope, tally))
+        form = TallyForm(candidates=candidates, initial=_initial(scope, shown_tally))
     loaded = records.loaded_list_count(scope)
-    shown = _shown_typed(form, tally, editable)
+    shown = _shown_typed(form, shown_tally, editable)
     report = drafts.draft_report(scope, shown, loaded=loaded) if shown is not None else drafts.DraftReport()
     if form.is_bound:
         form.is_valid()  # each line's own problem (empty, not a number) beside it
     form.notes = _notes(form, report.findings)
     status = Tally.Status.DRAFT if draft and (tally is None or tally.status == Tally.Status.ANNULLED) else None
+    if standing.role == double_entry.SECOND and draft is not None and tally is None:
+        status = None  # the second entry is not the tally: the unit has no saved tally yet
     status = status or (tally.status if tally else selectors.NOT_REPORTED)
     context = {
         "scope": scope,
@@ -239,8 +273,11 @@ def tally_entry(request: HttpRequest, slug: str, unit: str, contest: str) -> Htt
         "status_label": Tally.Status(status).label if status != selectors.NOT_REPORTED else _("not yet reported"),
         "editable": editable,
         "form": form,
-        "flags": selectors.open_flags(tally) if tally else [],
+        "flags": selectors.open_flags(tally) if tally and not standing.blind else [],
+        "double": standing,
+        "differences": double.difference_rows(form, standing),
         "problems": _problem_rows(form, report) if draft is not None and request.method != "POST" else [],
+        "entry_role": standing.role,
         "state": state,
         "saved_now": any(SAVED_TAG in (m.extra_tags or "") for m in get_messages(request)),
         "check_rules": _check_rules(scope.election.rules),

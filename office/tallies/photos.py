@@ -34,3 +34,18 @@ def tally_photo_add(request: HttpRequest, slug: str, unit: str, contest: str) ->
         return render(request, "results/tally_photo_refused.html", context, status=400 if exc.status == 400 else 409)
     messages.success(request, _("The photo of the minutes is attached."))
     return redirect(entry + "#photos")
+
+
+@login_required
+@require_POST
+def tally_photo_remove(request: HttpRequest, slug: str, unit: str, contest: str, photo: int) -> HttpResponse:
+    """Take a wrong photo off the minutes, while the clerk may still change them."""
+    scope = access_tally(request.user, slug, unit, contest, need=Action.ENTER)
+    entry = reverse("results:tally-entry", args=[slug, unit, contest])
+    try:
+        svc.photo_remove(scope=scope, photo_id=photo, by=request.user, source=request_source(request, "web"))
+    except errors.TallyError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The photo is removed from the minutes."))
+    return redirect(entry + "#photos")

@@ -11,6 +11,7 @@ urlpatterns = [
     path(TALLY, entry.tally_entry, name="tally-entry"),
     path(TALLY + "review/", views.tally_review, name="tally-review"),
     path(TALLY + "photos/", photos.tally_photo_add, name="tally-photo-add"),
+    path(TALLY + "photos/<int:photo>/remove/", photos.tally_photo_remove, name="tally-photo-remove"),
     path(TALLY + "<slug:action>/", views.tally_action, name="tally-action"),
     path("<slug:slug>/units/<str:unit>/turnout/", entry.turnout_entry, name="turnout-entry"),
     path("<slug:slug>/flags/", views.flag_list, name="flag-list"),

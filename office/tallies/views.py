@@ -16,13 +16,14 @@ from django_tables2 import RequestConfig
 from core.http import request_source, show_refusal
 from elections import audit_codes
 from elections.permissions import Action, access_election, grants_for
+from office.tallies import double
 from office.tallies.filters import FlagFilter, ReviewFilter
 from office.tallies.forms import FIELD_LABELS, TallyForm
 from office.tallies.tables import FlagTable, ReviewTable
 from results.models import FIGURES, Tally
 from results.permissions import TallyScope, access_tally, can_open_review_queue, can_tally, tally_action_need
 from results.publication.services import current_publication
-from results.tallies import corrections, errors, records, selectors, services
+from results.tallies import corrections, double_entry, errors, records, selectors, services
 
 
 def _entry_url(scope: TallyScope) -> str:
@@ -52,25 +53,29 @@ def tally_review(request: HttpRequest, slug: str, unit: str, contest: str) -> Ht
     scope = access_tally(request.user, slug, unit, contest, need=Action.VIEW)
     grants = grants_for(request.user, scope.election)
     tally = records.current_tally(scope)
-    content = records.tally_figures(tally) if tally else None
+    standing = double_entry.standing(scope, tally, request.user)
+    content = records.tally_figures(tally) if tally and not standing.blind else None
     round_, candidates = records.ballot_of(scope, tally)
     correction = selectors.pending_correction(tally) if tally else None
     context = {
+        "double": standing,
+        "entry_role": standing.role if standing.on and can_tally(grants, scope, Action.ENTER) else 0,
+        "differences": double.difference_rows(TallyForm(candidates=candidates), standing),
         "scope": scope,
         "round": round_,
         "election": scope.election,
         "tally": tally,
         "figures": [(FIELD_LABELS[name], content[name]) for name in FIGURES] if content else [],
         "votes": [(c, content["votes"].get(c.code)) for c in candidates] if content else [],
-        "flags": selectors.open_flags(tally) if tally else [],
-        "history": _labelled(selectors.tally_history(tally)) if tally else [],
-        "versions": tally.versions.select_related("saved_by").order_by("-version") if tally else [],
+        "flags": selectors.open_flags(tally) if content else [],
+        "history": _labelled(selectors.tally_history(tally)) if content else [],
+        "versions": tally.versions.select_related("saved_by").order_by("-version") if content else [],
         "correction": correction,
         "correction_rows": _correction_rows(content, correction.figures, candidates) if content and correction else [],
         "can_review": can_tally(grants, scope, Action.REVIEW),
         "can_manage": can_tally(grants, scope, Action.MANAGE),
         "can_open_queue": can_open_review_queue(grants),  # a clerk's way back is the unit's page
-        "correction_form": TallyForm(candidates=candidates, initial=_initial(scope, tally)) if tally else None,
+        "correction_form": TallyForm(candidates=candidates, initial=_initial(scope, tally)) if content else None,
     }
     return render(request, "results/tally_review.html", context)
 

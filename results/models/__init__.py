@@ -25,6 +25,7 @@ from results.models.photos import TallyPhoto
 from results.models.publication import PublicationProposal, PublicRevision, ResultPublication, TurnoutPublication
 from results.models.tallies import (
     FIGURES,
+    SecondEntry,
     Tally,
     TallyCorrection,
     TallyDraft,
@@ -37,6 +38,7 @@ __all__ = [
     "DEFAULT_FORMS",
     "FIGURES",
     "FORMS_2025",
+    "SecondEntry",
     "BodyMember",
     "ConstituencyDecision",
     "ConstituencyResult",

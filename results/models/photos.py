@@ -20,6 +20,12 @@ class TallyPhoto(models.Model):
     height = models.PositiveIntegerField()
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    # A wrong photo is taken off the minutes while the clerk may still change them; the row and the stored
+    # image stay, for the audit log that names its hash.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]

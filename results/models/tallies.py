@@ -143,6 +143,38 @@ class TallyDraft(models.Model):
         return f"draft {self.polling_unit_id}/{self.contest_id} r{self.round}.{self.attempt} rev {self.revision}"
 
 
+class SecondEntry(models.Model):
+    """The second, blind typing of a tally's minutes in an election with double entry (CONTRACT §12).
+
+    The first entrant's figures are the Tally itself; the second entrant's are kept here as typed, complete or
+    not, for the same unit, contest, round and attempt. The tally is submitted only once the two agree
+    (results/tallies/double_entry.py); this row is never counted.
+    """
+
+    polling_unit = models.ForeignKey(PollingUnit, on_delete=models.CASCADE, related_name="second_entries")
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="second_entries")
+    round = models.PositiveSmallIntegerField(default=1)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    # {"figures": {"voters_on_list": "812", ...}, "votes": {"QH1-01": "301", ...}, "complaints": "..."}, as typed
+    typed = models.JSONField()
+    revision = models.PositiveIntegerField(default=1)  # each save bumps it
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("second entry of the minutes")
+        verbose_name_plural = _("second entries of the minutes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["polling_unit", "contest", "round", "attempt"], name="second_entry_unit_contest_round_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"second entry {self.polling_unit_id}/{self.contest_id} r{self.round}.{self.attempt}"
+
+
 class TallyCorrection(models.Model):
     """A correction of an approved tally: a reason, then a second committee member's approval."""
 

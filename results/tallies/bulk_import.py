@@ -1,7 +1,9 @@
 """Loading many tallies from a file (interfaces §2), all or nothing, in batches."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -60,6 +62,24 @@ class _Member:
     constituency: Constituency
     unit_code: str
     contest_code: str
+
+
+class _NewTally(SimpleNamespace):
+    """A new tally written by COPY: the attributes of a Tally, without a model instance (100,000 of them)."""
+
+    @classmethod
+    def maker(cls) -> Callable[..., "_NewTally"]:
+        """Make them with every column's default, as `Tally(...)` would."""
+        base = {f.attname: f.get_default() for f in Tally._meta.concrete_fields if f.attname in _TALLY_COLUMNS}
+        return lambda **values: cls(**{**base, **values})
+
+    @property
+    def pk(self) -> int | None:
+        return self.id
+
+    @pk.setter
+    def pk(self, value: int) -> None:
+        self.id = value
 
 
 @dataclass
@@ -186,8 +206,10 @@ def _write_rows(
                 current_votes[tally_id][code] = votes
     ids_by_code = dict(Candidate.objects.filter(election=election).values_list("code", "id"))
     user = by if getattr(by, "pk", None) else None
+    user_id = user.pk if user is not None else None
 
-    to_create: list[tuple[_Row, Tally]] = []
+    to_create: list[tuple[_Row, Any]] = []  # Tally, or _NewTally with COPY
+    new_tally = _NewTally.maker() if bulk_rows.copying() else Tally
     to_update: list[tuple[_Row, Tally, dict[str, Any]]] = []
     for row in rows:
         m = row.membership
@@ -216,17 +238,17 @@ def _write_rows(
             to_create.append(
                 (
                     row,
-                    Tally(
-                        election=election,
+                    new_tally(  # ids, not instances: setting a relation 100,000 times costs seconds
+                        election_id=election.pk,
                         polling_unit_id=m.polling_unit_id,
                         contest_id=m.contest_id,
                         constituency_id=m.constituency_id,
                         round=m.constituency.current_round,
                         attempt=attempt,
                         status=target,
-                        entered_by=user,
-                        submitted_by=user,
-                        approved_by=None,
+                        entered_by_id=user_id,
+                        submitted_by_id=user_id,
+                        approved_by_id=None,
                         imported=True,
                         **row.payload.figures,
                         complaints=row.payload.complaints,
@@ -237,6 +259,8 @@ def _write_rows(
         transaction.set_rollback(True)
         return
 
+    # The new rows' foreign keys are checked once per statement, not row by row (core/bulk_rows.py), if allowed.
+    unchecked = bulk_rows.references_unchecked()
     if bulk_rows.copying():  # COPY, with ids taken from the sequence first
         for tally, pk in zip((t for _, t in to_create), bulk_rows.take_ids(Tally, len(to_create)), strict=True):
             tally.pk = pk
@@ -260,6 +284,8 @@ def _write_rows(
         tally.version += 1
         tally.imported = True
         tally.submitted_by = user
+    if unchecked:  # updates and deletions go through the triggers
+        bulk_rows.references_checked()
     Tally.objects.bulk_update(
         [t for _, t, _ in to_update],
         [*FIGURES, "complaints", "status", "version", "imported", "submitted_by"],
@@ -272,6 +298,8 @@ def _write_rows(
 
     written = [(row, t) for row, t in to_create] + [(row, t) for row, t, _ in to_update]
     befores = {t.pk: before for _, t, before in to_update}
+    if unchecked:
+        bulk_rows.references_unchecked()
     # Plain rows: on PostgreSQL they go by COPY, without a model instance each (core/bulk_rows.py).
     bulk_rows.insert_rows(
         TallyVote,
@@ -279,7 +307,6 @@ def _write_rows(
         ((t.pk, ids_by_code[code], n) for row, t in written for code, n in row.payload.votes.items()),
         batch_size=10000,
     )
-    user_id = user.pk if user is not None else None
     bulk_rows.insert_rows(
         TallyVersion,
         ("tally_id", "version", "status", "figures", "payload_hash", "saved_by_id", "action"),
@@ -290,10 +317,6 @@ def _write_rows(
         ),
         batch_size=BATCH,
     )
-    if approve:  # every written tally becomes approved now (already approved ones were refused or unchanged)
-        totals_apply(
-            tally_change(t, {ids_by_code[code]: n for code, n in row.payload.votes.items()}, +1) for row, t in written
-        )
     flags = [
         (
             election.pk,
@@ -311,6 +334,16 @@ def _write_rows(
     ]
     bulk_rows.insert_rows(Flag, _FLAG_COLUMNS, flags, batch_size=BATCH)
     report.flagged = len({f[3] for f in flags if f[5] == checks.ERROR})
+    if unchecked:  # the foreign keys of every row written since `references_unchecked`, one statement each
+        bulk_rows.references_checked()
+        written_ids = [t.pk for _, t in written]
+        bulk_rows.check_references(Tally, "id", [t.pk for _, t in to_create])
+        for model in (TallyVote, TallyVersion, Flag):
+            bulk_rows.check_references(model, "tally_id", written_ids)
+    if approve:  # every written tally becomes approved now (already approved ones were refused or unchanged)
+        totals_apply(
+            tally_change(t, {ids_by_code[code]: n for code, n in row.payload.votes.items()}, +1) for row, t in written
+        )
     report.created, report.updated = len(to_create), len(to_update)
     if approve and written:
         publication.public_changed(election.pk, results=True)

@@ -124,7 +124,7 @@ def draft_report(scope: TallyScope, typed: Typed, *, loaded: int | None = None) 
     return DraftReport([], findings, payload)
 
 
-def _kept(typed: Typed) -> Typed:
+def kept_typed(typed: Typed) -> Typed:
     """The typed text, each figure cut to MAX_TYPED characters, only the constituency's candidates."""
     return Typed(
         {name: str(typed.figures.get(name, ""))[:MAX_TYPED] for name in FIGURES},
@@ -178,7 +178,7 @@ def tally_draft_save(
     draft = current_draft(scope, tally, lock=True)
     if draft is not None and revision != draft.revision:
         raise TallyConflict(_("Someone saved another draft of these minutes meanwhile; reload the page to see it."))
-    kept = _kept(typed).as_json()
+    kept = kept_typed(typed).as_json()
     before = None if draft is None else {"revision": draft.revision}
     if draft is None:
         draft, _created = TallyDraft.objects.update_or_create(

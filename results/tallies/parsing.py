@@ -5,8 +5,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.utils.translation import gettext_lazy as _
 
+from core import jsontext
 from core.errors import Problem, lazy_format
 from results.rules.checks import FIELDS
 
@@ -110,17 +112,28 @@ def read_tally_file(raw: bytes) -> tuple[list[tuple[str, Any]], list[Problem]]:
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
-            doc = json.loads(text)
+            doc = _loads(text)
         except json.JSONDecodeError as exc:
             return [], [Problem("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
         return [(f"[{i}]", item) for i, item in enumerate(doc)], []
     items, problems = [], []
     for lineno, line in _lines(text):
         try:
-            items.append((f"line {lineno}", json.loads(line)))
+            items.append((f"line {lineno}", _loads(line)))
         except json.JSONDecodeError as exc:
             problems.append(Problem(f"line {lineno}", f"not valid JSON: {exc.msg} at column {exc.colno}"))
     return items, problems
+
+
+def _loads(text: str) -> Any:
+    """`json.loads`, by orjson where it reads the text the same (several times faster on 100,000 lines). What it
+    refuses (NaN, lone surrogates, broken text) goes to `json.loads` for its verdict, and so does anything with a
+    float in it: orjson reads an integer beyond 64 bits as a float."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    return value if jsontext.plain(value) else json.loads(text)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:

@@ -16,6 +16,7 @@ from typing import IO
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -25,6 +26,7 @@ from elections.audit_codes import AuditAction
 from elections.permissions import Action, grants_for
 from results.models import ResultPublication, Tally, TallyPhoto
 from results.permissions import TallyScope, can_tally
+from results.publication import services as publication
 from results.tallies import errors, records
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -147,11 +149,46 @@ def photo_attach(*, scope: TallyScope, upload: IO[bytes], size: int | None, by: 
             data={"tally": tally.pk, "photo": photo.pk, "sha256": image.sha256, "size": len(image.data)},
             source=source,
         )
+        if published(scope):  # the unit's public page shows it now, not at the next change of the results
+            publication.public_changed(scope.election.pk, results=True)
     return photo
 
 
 def photos_of(tally: Tally | None) -> list[TallyPhoto]:
-    return [] if tally is None else list(TallyPhoto.objects.filter(tally=tally).order_by("pk"))
+    return [] if tally is None else list(TallyPhoto.objects.filter(tally=tally, removed_at=None).order_by("pk"))
+
+
+def may_remove(tally: Tally | None) -> bool:
+    """A photo comes off the minutes only while its clerk may still change them: once submitted, the reviewers
+    have it before them and it stays."""
+    return tally is not None and tally.status in records.EDITABLE
+
+
+def photo_remove(*, scope: TallyScope, photo_id: int, by: object, source: str = "") -> TallyPhoto:
+    """Take a wrong photo off the unit's current tally (its row and stored image stay, for the audit log)."""
+    with transaction.atomic():
+        tally = records.current_tally(scope, lock=True)
+        photo = None if tally is None else TallyPhoto.objects.filter(tally=tally, pk=photo_id, removed_at=None).first()
+        if tally is None or photo is None:
+            raise errors.TallyConflict(_("There is no such photo on these minutes (removed already?)."))
+        if not may_remove(tally):
+            raise errors.TallyConflict(
+                _("The minutes are submitted: their photos stay. Ask the reviewer to return them to change a photo.")
+            )
+        photo.removed_at, photo.removed_by = timezone.now(), by
+        photo.save(update_fields=["removed_at", "removed_by"])
+        audit_log(
+            AuditAction.TALLY_PHOTO_REMOVED,
+            user=by,
+            election_slug=scope.election.slug,
+            object_type="tally",
+            object_key=f"{scope.unit.code}/{scope.contest.code}",
+            before={"photo": photo.pk, "sha256": photo.sha256},
+            after=None,
+            data={"tally": tally.pk, "photo": photo.pk},
+            source=source,
+        )
+    return photo
 
 
 def photo_bytes(photo: TallyPhoto) -> bytes:
@@ -176,7 +213,7 @@ def photo_of(scope: TallyScope, photo_id: int) -> TallyPhoto | None:
     tally = records.current_tally(scope)
     if tally is None:
         return None
-    return TallyPhoto.objects.filter(tally=tally, pk=photo_id).first()
+    return TallyPhoto.objects.filter(tally=tally, pk=photo_id, removed_at=None).first()
 
 
 def public_photos(scope: TallyScope) -> list[TallyPhoto]:

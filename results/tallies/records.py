@@ -62,10 +62,23 @@ def drafts_forget(scope: TallyScope) -> None:
 
 def tally_figures(tally: Tally) -> dict[str, Any]:
     """The content of a tally as plain data: six figures, votes by candidate code, complaints."""
+    known = tally.__dict__.get("_kp_figures")
+    if known is not None:  # written by this request (`figures_known`): no need to read the votes back
+        return {**known, "votes": dict(known["votes"])}
     votes = dict(
         sorted(TallyVote.objects.filter(tally=tally).values_list("candidate__code", "votes"), key=lambda kv: kv[0])
     )
     return {**{name: getattr(tally, name) for name in FIGURES}, "votes": votes, "complaints": tally.complaints}
+
+
+def figures_known(tally: Tally, content: Mapping[str, Any]) -> None:
+    """`content` (a payload's canonical form) is what `tally` now holds: `tally_figures` answers it without a query
+    for as long as this instance lives (one request)."""
+    tally.__dict__["_kp_figures"] = {
+        **{name: content[name] for name in FIGURES},
+        "votes": dict(content["votes"]),
+        "complaints": content["complaints"],
+    }
 
 
 def _hash(content: Mapping[str, Any]) -> str:
@@ -143,9 +156,10 @@ def _snapshot(tally: Tally, content: dict[str, Any], by: Actor, action: str, not
     )
 
 
-def _replace_check_flags(tally: Tally, findings: Iterable[checks.Finding]) -> None:
-    """The tally's open flags from checks mirror its current findings."""
-    Flag.objects.filter(tally=tally, source__startswith="check:", status=Flag.Status.OPEN).delete()
+def _replace_check_flags(tally: Tally, findings: Iterable[checks.Finding], *, created: bool = False) -> None:
+    """The tally's open flags from checks mirror its current findings (a tally just `created` has none yet)."""
+    if not created:
+        Flag.objects.filter(tally=tally, source__startswith="check:", status=Flag.Status.OPEN).delete()
     Flag.objects.bulk_create(
         Flag(
             election_id=tally.election_id,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.models import AuditEntry, Election, PollingUnit, PollingUnitConstituency
 from elections.permissions import Grants
-from results.models import Flag, ResultPublication, Tally, TallyCorrection, TallyDraft, TurnoutReport
+from results.models import Flag, ResultPublication, SecondEntry, Tally, TallyCorrection, TallyDraft, TurnoutReport
 from results.tallies.records import draft_place
 
 NOT_REPORTED = "not_reported"
@@ -78,6 +78,7 @@ class UnitContest:
     tally: Tally | None
     draft: TallyDraft | None = None
     published: bool = False  # the constituency's result is public
+    second_missing: bool = False  # double entry: the first entry is saved, the second not yet typed
 
     @property
     def status(self) -> str:
@@ -92,13 +93,16 @@ class UnitContest:
 
     @property
     def next_step(self) -> str:
-        """What the unit's clerk does next: enter, continue, fix (returned), wait (for review), revote (enter the
-        re-vote's minutes), or nothing: approved, published."""
+        """What the unit's clerk does next: enter, continue, fix (returned), second (double entry: the second
+        entry is to be typed), wait (for review), revote (enter the re-vote's minutes), or nothing: approved,
+        published."""
         t = self.tally
         if t is None:
             return "continue" if self.draft is not None else "enter"
         if t.status == Tally.Status.ANNULLED:
             return "continue" if self.draft is not None else "revote"
+        if self.second_missing and t.status in (Tally.Status.DRAFT, Tally.Status.RETURNED):
+            return "second"
         return {
             Tally.Status.DRAFT: "continue",
             Tally.Status.RETURNED: "fix",
@@ -124,11 +128,16 @@ def unit_contests(unit: PollingUnit) -> list[UnitContest]:
             constituency__in=[m.constituency_id for m in memberships], current=True
         ).values_list("constituency_id", flat=True)
     )
+    seconds = set()
+    if unit.election.double_entry:
+        seconds = set(SecondEntry.objects.filter(polling_unit=unit).values_list("contest_id", "round", "attempt"))
     rows = []
     for m in memberships:
         t = tallies.get(m.contest_id)
         place = draft_place(t, current_round=m.constituency.current_round)
-        rows.append(UnitContest(m, t, drafts.get((m.contest_id, *place)), m.constituency_id in published))
+        row = UnitContest(m, t, drafts.get((m.contest_id, *place)), m.constituency_id in published)
+        row.second_missing = unit.election.double_entry and (m.contest_id, *place[:2]) not in seconds
+        rows.append(row)
     return rows
 
 

@@ -14,7 +14,7 @@ from core.errors import Problem, lazy_format
 from core.types import Actor
 from elections.audit import AuditRecord, audit_log_many
 from elections.audit_codes import AuditAction
-from results.models import FIGURES, Flag, Tally, TallyVote
+from results.models import FIGURES, Flag, SecondEntry, Tally, TallyVote
 from results.outcomes.totals import tally_change, tally_votes, totals_apply
 from results.permissions import TallyScope
 from results.publication import services as publication
@@ -35,6 +35,7 @@ from results.tallies.records import (
     candidate_ids,
     current_tally,
     drafts_forget,
+    figures_known,
     loaded_list_count,
     tally_figures,
     validate,
@@ -147,9 +148,10 @@ def _save_locked(
     TallyVote.objects.bulk_create(
         TallyVote(tally=tally, candidate_id=candidates[code], votes=n) for code, n in payload.votes.items()
     )
+    figures_known(tally, content)
     action = "submitted" if submit else "saved"
     _snapshot(tally, content, by, action)
-    _replace_check_flags(tally, findings)
+    _replace_check_flags(tally, findings, created=created)
     drafts_forget(scope)
     code = AuditAction.TALLY_SUBMITTED if submit else AuditAction.TALLY_SAVED
     record = _record(code, scope, tally, by, source, before=before, after={**_state(tally), **content})
@@ -276,6 +278,11 @@ def tally_return(*, scope: TallyScope, reason: str, by: Actor, version: int | No
 def _editors(tally: Tally) -> set[int]:
     versions = tally.versions.filter(action__in=ENTERING).exclude(saved_by=None)
     ids = set(versions.values_list("saved_by_id", flat=True))
+    # with double entry, the second entrant typed these figures too (results/tallies/double_entry.py)
+    seconds = SecondEntry.objects.filter(
+        polling_unit_id=tally.polling_unit_id, contest_id=tally.contest_id, round=tally.round, attempt=tally.attempt
+    )
+    ids |= set(seconds.values_list("entered_by_id", flat=True))
     return ids | {i for i in (tally.submitted_by_id, tally.entered_by_id) if i}
 
 

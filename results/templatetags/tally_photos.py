@@ -29,11 +29,14 @@ def tally_photos(context: template.Context, scope: TallyScope, error: Any = "") 
     user = getattr(request, "user", None)
     grants = grants_for(user, scope.election)
     shown = can_tally(grants, scope, Action.VIEW)
-    found = photos.photos_of(records.current_tally(scope)) if shown else []
+    tally = records.current_tally(scope)
+    found = photos.photos_of(tally) if shown else []
+    may_add = can_tally(grants, scope, Action.ENTER)
     return {
         "scope": scope,
         "items": _items(scope, found),
-        "may_add": can_tally(grants, scope, Action.ENTER),
+        "may_add": may_add,
+        "may_remove": may_add and photos.may_remove(tally),
         "error": error,
         "csrf_token": context.get("csrf_token"),
     }

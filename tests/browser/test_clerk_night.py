@@ -2,6 +2,7 @@
 only warn is submitted once the warnings are confirmed; a partial draft is saved and comes back."""
 
 import pytest
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_PASSWORD, DEMO_SLUG
 from tests.browser.conftest import PHONE
@@ -27,14 +28,14 @@ def test_a_tally_with_warnings_is_submitted_after_confirming_them(demo, live_ser
     assert "has-warning" in row_class(clerk, "ballots_issued")
     assert "has-error" not in row_class(clerk, "ballots_issued")
     assert clerk.locator("#why-ballots_issued .note.warning .tag").inner_text().endswith(("69; Art. 73", "69; Điều 73"))
-    assert clerk.locator(".row.has-error").count() == 0
+    expect(clerk.locator(".row.has-error")).to_have_count(0)
     shot(clerk, "clerk-night-warning-amber")
     # when the clerk reviews, the summary lists the warning to confirm
     clerk.focus("#review-submit")  # after a full-page screenshot, leaving the input scrolls the page
     clerk.click("#review-submit")
     clerk.locator("#summary").wait_for(state="visible")
     assert clerk.locator("#summary-warnings").is_visible()
-    assert clerk.locator("#summary-warning-list li").count() == 1
+    expect(clerk.locator("#summary-warning-list li")).to_have_count(1)
     shot(clerk, "clerk-night-summary-with-warning")
     # submitting without ticking the box is held back with a word
     clerk.click("#summary-confirm")
@@ -45,12 +46,12 @@ def test_a_tally_with_warnings_is_submitted_after_confirming_them(demo, live_ser
     clerk.check("#summary-confirm-box")
     clerk.click("#summary-confirm")
     clerk.wait_for_load_state()
-    assert clerk.locator(".badge.status-submitted").count() == 1
+    expect(clerk.locator(".badge.status-submitted")).to_have_count(1)
     assert clerk.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(clerk, "clerk-night-submitted-with-warning")
     # the clerk's home says it waits for review
     clerk.goto(base + "/")
-    assert clerk.locator("[data-contest=QH] [data-next-step=wait]").count() == 1
+    expect(clerk.locator("[data-contest=QH] [data-next-step=wait]")).to_have_count(1)
     shot(clerk, "clerk-night-home")
 
 
@@ -79,8 +80,8 @@ def test_a_partial_draft_is_saved_and_reloaded_with_its_values(demo, live_server
     clerk.click("#save-draft")
     clerk.wait_for_load_state()
     # then it is saved: the status says draft, the values are back, what is left to do is listed and marked
-    assert clerk.locator(".badge.status-draft").count() == 1
-    assert clerk.locator(".messages li.warning").count() == 1
+    expect(clerk.locator(".badge.status-draft")).to_have_count(1)
+    expect(clerk.locator(".messages li.warning")).to_have_count(1)
     assert clerk.input_value("#id_voters_voted") == str(listed - 12)
     assert clerk.input_value("#id_invalid_ballots") == "7"
     assert clerk.locator("#draft-problems li").count() >= 3
@@ -99,7 +100,7 @@ def test_a_partial_draft_is_saved_and_reloaded_with_its_values(demo, live_server
     assert "has-error" not in row_class(clerk, "ballots_received")
     # the clerk's home offers to continue the draft
     clerk.goto(base + "/")
-    assert clerk.locator("[data-contest=QH] [data-next-step=continue]").count() == 1
+    expect(clerk.locator("[data-contest=QH] [data-next-step=continue]")).to_have_count(1)
 
 
 def test_without_javascript_the_server_asks_to_confirm_the_warnings(demo, live_server, browser, shot):  # noqa: F811
@@ -115,11 +116,11 @@ def test_without_javascript_the_server_asks_to_confirm_the_warnings(demo, live_s
     clerk.fill("#id_ballots_issued", str(voted + 1))
     # the page cannot check while typing: the server answers the submission with the warnings to confirm
     clerk.click("#review-submit")
-    assert clerk.locator("#confirm-warnings li").count() == 1
+    expect(clerk.locator("#confirm-warnings li")).to_have_count(1)
     assert clerk.input_value("#id_ballots_issued") == str(voted + 1)
     assert "has-warning" in row_class(clerk, "ballots_issued")
     shot(clerk, "clerk-night-no-script-confirm")
     clerk.check("#confirm-warnings-box")
     clerk.click("#warnings-submit")
-    assert clerk.locator(".badge.status-submitted").count() == 1
+    expect(clerk.locator(".badge.status-submitted")).to_have_count(1)
     context.close()

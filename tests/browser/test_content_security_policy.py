@@ -5,6 +5,7 @@ is driven by tests/browser/test_minutes.py.)"""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_election_day import login
@@ -40,5 +41,5 @@ def test_the_api_docs_and_the_administration_work_under_the_policy(demo, live_se
     page.goto(f"{live_server.url}/admin/elections/election/")
     page.click("#result_list tbody th a >> nth=0")
     page.wait_for_selector("#election_form")
-    assert page.locator("#election_form input[name=slug]").count() == 1
+    expect(page.locator("#election_form input[name=slug]")).to_have_count(1)
     page.close()

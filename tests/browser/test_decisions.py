@@ -2,6 +2,7 @@
 page, a wrong choice is explained beside the field, and the result then reads `decided` with the decision."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.results.result_helpers import load, minutes, xa_votes
@@ -45,7 +46,7 @@ def test_a_committee_member_settles_a_tie_on_a_phone(world, live_server, browser
     page.locator("input[name=elected]").last.uncheck()
     page.click("[data-testid=decision-form] button[type=submit]")
     page.wait_for_url(f"{base}/elections/world-2021/results/XA1/")
-    assert page.locator(".badge.result-decided").count() == 1
+    expect(page.locator(".badge.result-decided")).to_have_count(1)
     assert "Nghị quyết số 3/NQ-UBBC" in page.inner_text("ul.decisions")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "decision-recorded")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_PASSWORD, DEMO_SLUG
 from tests.browser.conftest import PHONE
@@ -61,7 +62,7 @@ def test_clerk_board_round_trip(demo, live_server, browser, shot):
         shot(clerk, f"entry-{contest}-summary")
         clerk.click("#summary-confirm")
         clerk.wait_for_load_state()
-        assert clerk.locator(".badge.status-submitted").count() == 1
+        expect(clerk.locator(".badge.status-submitted")).to_have_count(1)
         shot(clerk, f"entry-{contest}-submitted")
 
     # the board of the National Assembly constituency returns the QH minutes with a reason
@@ -70,7 +71,7 @@ def test_clerk_board_round_trip(demo, live_server, browser, shot):
     board.fill("#return-reason", "Số phiếu hợp lệ cần kiểm tra lại theo biên bản giấy.")
     board.click("form[action$='/return/'] button")
     board.wait_for_load_state()
-    assert board.locator(".badge.status-returned").count() == 1
+    expect(board.locator(".badge.status-returned")).to_have_count(1)
     shot(board, "review-returned")
 
     # the clerk sees the reason, fixes a number and submits again
@@ -80,13 +81,13 @@ def test_clerk_board_round_trip(demo, live_server, browser, shot):
     clerk.click("#review-submit")
     clerk.click("#summary-confirm")
     clerk.wait_for_load_state()
-    assert clerk.locator(".badge.status-submitted").count() == 1
+    expect(clerk.locator(".badge.status-submitted")).to_have_count(1)
 
     # the board approves
     board.goto(f"{base}/elections/{DEMO_SLUG}/units/BY-01/minutes/QH/review/")
     board.click("form[action$='/approve/'] button")
     board.wait_for_load_state()
-    assert board.locator(".badge.status-approved").count() == 1
+    expect(board.locator(".badge.status-approved")).to_have_count(1)
     assert board.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(board, "review-approved")
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_PASSWORD, DEMO_SLUG
 from tests.browser.conftest import DESKTOP, PHONE
@@ -96,5 +97,5 @@ def test_login_refuses_wrong_password(demo, live_server, browser):
     page.fill("#id_password", "wrong")
     page.click("button[type=submit].btn")
     assert page.url.endswith("/accounts/login/")
-    assert page.locator("[role=alert]").count() == 1
+    expect(page.locator("[role=alert]")).to_have_count(1)
     page.close()

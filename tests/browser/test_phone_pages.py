@@ -8,6 +8,7 @@ by swiping the table while the row's first column stays in place. Screenshots ar
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_SLUG
 from results.models import ResultPublication, Tally
@@ -73,14 +74,14 @@ def test_committee_home_puts_the_review_queue_first(demo, live_server, browser, 
     queue = page.locator("[data-testid=review-queue]")
     assert box(queue)["b"] <= PHONE["height"]  # on the first screen
     assert page.locator("details.more").count() == 2  # the constituencies and the units, folded
-    assert page.locator("details.more[open]").count() == 0
+    expect(page.locator("details.more[open]")).to_have_count(0)
     assert not page.locator("details.more ul").first.is_visible()
     assert page.evaluate("document.scrollingElement.scrollHeight") < 1600  # was 4,199 px
     assert page_width(page) <= PHONE["width"]
     # only the contests whose results page opens for a district committee: not the National Assembly's
     contests = page.locator("main a[href*='/contests/']")
     assert contests.count() >= 1
-    assert page.locator(f"main a[href='/elections/{E}/contests/QH/results/']").count() == 0
+    expect(page.locator(f"main a[href='/elections/{E}/contests/QH/results/']")).to_have_count(0)
     shot(page, "phone-committee-home")
     page.click("details.more >> nth=1")
     assert page.locator("details.more >> nth=1").locator("li").first.is_visible()
@@ -108,7 +109,7 @@ def test_board_queue_shows_each_status_beside_its_unit(demo, live_server, browse
     wrap = page.locator(".table-wrap")
     first_row = wrap.locator("tbody tr").first
     unit, status = first_row.locator("td").nth(0), first_row.locator("td").nth(1)
-    assert status.locator(".badge").count() == 1
+    expect(status.locator(".badge")).to_have_count(1)
     assert on_screen(unit, wrap) and on_screen(status, wrap)
     # the table is wider than the phone: a line says so, and swiping it keeps the unit column in place
     assert page.locator("p.scroll-hint").is_visible()

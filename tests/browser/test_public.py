@@ -7,6 +7,7 @@ details; the language switch works; axe-core finds no serious or critical access
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_SLUG
 from elections.models import Candidate, Constituency
@@ -79,8 +80,8 @@ def test_a_visitor_follows_turnout_and_published_results(demo, live_server, brow
     # an unpublished result: the page says so and shows none of its figures
     page.goto(f"{base}constituencies/{unpublished.code}/")
     text = page.inner_text("main")
-    assert page.locator("figure.share-chart").count() == 0
-    assert page.locator("ol.winners").count() == 0
+    expect(page.locator("figure.share-chart")).to_have_count(0)
+    expect(page.locator("ol.winners")).to_have_count(0)
     for c in live.candidates:
         for form in (str(c.votes), f"{c.votes:,}".replace(",", ".")):
             assert form not in text
@@ -144,9 +145,9 @@ def test_the_where_do_i_vote_lookup_is_linked_and_works(demo, live_server, brows
     page.goto(f"{live_server.url}/en/public/{DEMO_SLUG}/")
     page.click("nav.public-nav >> text=Where do I vote?")
     page.wait_for_url(f"{live_server.url}/en/public/{DEMO_SLUG}/where-to-vote/")
-    assert page.locator("label[for=id_national_id]").count() == 1
+    expect(page.locator("label[for=id_national_id]")).to_have_count(1)
     page.fill("#id_national_id", "000000000000")
     page.fill("#id_date_of_birth", "1970-01-01")
     page.click("button[type=submit].btn")
-    assert page.locator(".alert[role=alert]").count() == 1
+    expect(page.locator(".alert[role=alert]")).to_have_count(1)
     assert serious_violations(page) == []

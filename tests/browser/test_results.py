@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_SLUG
 from results.models import ConstituencyResult
@@ -23,8 +24,8 @@ def test_committee_reads_a_result_on_a_phone(demo, live_server, browser, shot):
     page.goto(f"{base}/elections/{DEMO_SLUG}/results/QH-PT-2/")
     main = page.inner_text("main")
     assert "QH-PT-2" in main
-    assert page.locator(".card.margin").count() == 1
-    assert page.locator("figure.share-chart svg[role=img]").count() == 1
+    expect(page.locator(".card.margin")).to_have_count(1)
+    expect(page.locator("figure.share-chart svg[role=img]")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "result-incomplete")
     # the contest overview lists the constituencies with their status

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.files.storage import storages
 from django.urls import reverse
 from PIL import Image
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_SLUG
 from results.models import ResultPublication, TallyPhoto
@@ -48,7 +49,7 @@ def test_a_clerks_photo_is_seen_by_the_board_and_by_the_public_once_published(
     # when the clerk attaches a photo with the phone's camera data in it
     attach(clerk, tmp_path)
     # then it is shown on the entry page, and the stored bytes have no EXIF
-    assert clerk.locator("[data-testid=tally-photo]").count() == 1
+    expect(clerk.locator("[data-testid=tally-photo]")).to_have_count(1)
     assert clerk.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     clerk.locator("#photos").scroll_into_view_if_needed()
     clerk.wait_for_function("() => [...document.images].every(i => i.complete)")
@@ -60,7 +61,7 @@ def test_a_clerks_photo_is_seen_by_the_board_and_by_the_public_once_published(
     # and the board sees it beside the figures
     board = login(browser, base, "uyban.tinh")
     board.goto(f"{base}/elections/{DEMO_SLUG}/units/BY-01/minutes/QH/review/")
-    assert board.locator("[data-testid=tally-photo]").count() == 1
+    expect(board.locator("[data-testid=tally-photo]")).to_have_count(1)
     got = board.request.get(base + board.locator("[data-testid=tally-photo]").get_attribute("href"))
     assert (got.status, got.headers["content-type"]) == (200, "image/jpeg")
     # the public page of a unit shows the photo of a published contest, and not before publication
@@ -80,7 +81,7 @@ def test_a_clerks_photo_is_seen_by_the_board_and_by_the_public_once_published(
     anyone = browser.new_page(viewport=PHONE)
     anyone.goto(base + reverse("public:unit", args=[DEMO_SLUG, "BY-01"]))
     assert anyone.locator("h1").count() == 1 and "BY-01" in anyone.locator("h1").inner_text()
-    assert anyone.locator("[data-testid=public-photo]").count() == 0
+    expect(anyone.locator("[data-testid=public-photo]")).to_have_count(0)
     anyone.goto(public_url)
     shown = anyone.locator("[data-testid=public-photo]")
     assert shown.count() == 1

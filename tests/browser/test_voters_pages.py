@@ -2,6 +2,7 @@
 uploads a file with a bad row and reads the report."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.voters.conftest import WORLD_ROWS, csv_text, load
@@ -27,7 +28,7 @@ def test_clerk_checks_a_voter_in_once(world, live_server, browser, shot):
     # two clerks at the same table see the same voter, not yet checked in
     for page in (first, second):
         page.goto(url)
-        assert page.locator("text=Nguyễn Văn An").count() == 1
+        expect(page.locator("text=Nguyễn Văn An")).to_have_count(1)
     shot(first, "voters-checkin-search-phone")
     # when: the first marks him as voted
     with first.expect_navigation():
@@ -38,7 +39,7 @@ def test_clerk_checks_a_voter_in_once(world, live_server, browser, shot):
     # then: the second, a moment later, is refused and told when he voted
     with second.expect_navigation():
         second.click("button:has-text('Mark as voted'), button:has-text('Đánh dấu')")
-    assert second.locator(".alert").count() == 1
+    expect(second.locator(".alert")).to_have_count(1)
     assert "Nguyễn Văn An" in second.inner_text(".alert")
     assert second.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(second, "voters-checkin-refused-phone")
@@ -61,7 +62,7 @@ def test_committee_uploads_a_file_with_a_bad_row(world, live_server, browser, sh
     assert "/imports/" in page.url
     table = page.inner_text("table.refusals")
     assert "3" in table and "18" in table
-    assert page.locator(".alert").count() == 1
+    expect(page.locator(".alert")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "voters-import-report-phone")
     with page.expect_download() as download:

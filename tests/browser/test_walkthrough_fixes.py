@@ -5,6 +5,7 @@ Each test is named after the point it covers; the screenshots are in tests/brows
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.elections import DEMO_SLUG
 from results.models import Tally
@@ -68,7 +69,7 @@ def test_point2_a_pending_correction_is_an_old_to_new_table(demo, live_server, b
     page.goto(f"{live_server.url}/elections/{E}/units/{tally.polling_unit.code}/minutes/{tally.contest.code}/review/")
     table = page.locator("[data-testid=correction-diff]")
     assert table.is_visible()
-    assert table.locator("tr.changed").count() == 2
+    expect(table.locator("tr.changed")).to_have_count(2)
     assert "{'" not in page.inner_text("main")
     assert fits(page)
     table.scroll_into_view_if_needed()

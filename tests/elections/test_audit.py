@@ -76,3 +76,28 @@ def test_an_entry_appended_behind_the_head_is_detected(chain):
     _forge(chain[-1].seq + 100, chain[-1].hash)
     ok, text = verify()
     assert not ok and "the chain does not end where the head says" in text
+
+
+def test_on_postgresql_entries_and_the_head_move_in_one_statement_with_the_head_locked(chain):
+    """Every round trip while the head row is locked holds up every other writer: lock, then one statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement append is PostgreSQL's")
+
+    from elections.audit import AuditRecord, audit_log_many
+    from elections.models import AuditHead
+
+    with CaptureQueriesContext(connection) as queries:
+        written = audit_log_many([AuditRecord("test.thing.done", object_key=f"x{i}") for i in range(3)])
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 2 and "FOR UPDATE" in statements[0]
+    head = AuditHead.objects.get()
+    assert [e.seq for e in written] == sorted(e.seq for e in written) and head.seq == written[-1].seq
+    assert head.hash == written[-1].hash and written[0].prev_hash == chain[-1].hash
+    assert list(AuditEntry.objects.filter(seq__in=[e.seq for e in written]).values_list("hash", flat=True)) == [
+        e.hash for e in written
+    ]
+    ok, text = verify()
+    assert ok and "8 entries" in text

@@ -79,7 +79,9 @@ def test_the_2026_demo_holds_each_planted_situation(election):
         ("uyban.tanan", "committee"),
         ("ban.tinh2", "board"),
         ("to.ls03", "clerk"),
+        ("to.ls03b", "clerk"),
     } <= roles
+    assert election.double_entry  # LS-03's commune minutes are typed twice
     # dated in the election's calendar: from 40 days before to the minutes 9 days after
     days = {a.date() for a in AuditEntry.objects.filter(election_slug=election.slug).values_list("at", flat=True)}
     assert min(days) >= dt.date(2026, 2, 3) and max(days) <= dt.date(2026, 3, 25)

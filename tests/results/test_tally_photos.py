@@ -264,3 +264,49 @@ def test_the_public_unit_page_shows_the_photos_only_once_published(api, counted,
     publish(counted, "XA1")
     cache.clear()
     assert url in client.get(reverse("public:unit", args=["world-2021", "U1"])).content.decode()
+
+
+def test_a_photo_attached_after_publication_reaches_the_public_page_at_once(api, counted, client):
+    from django.urls import reverse
+
+    publish(counted, "XA1")
+    page = reverse("public:unit", args=["world-2021", "U1"])
+    assert "public-photo" not in client.get(page).content.decode()  # the page is now cached without a photo
+    r = _post(api("clerk_u1"), jpeg_with_exif(), url="/api/v1/elections/world-2021/tallies/U1/XA/photos/")
+    assert r.status_code == 201, r.json()
+    assert r.json()["url"] in client.get(page).content.decode()  # no cache.clear(): the attachment bumped it
+
+
+def test_a_wrong_photo_is_removed_before_submission_audited_and_no_longer_shown(api, world, client):
+    from django.urls import reverse
+
+    clerk = api("clerk_u1")
+    clerk.put(URL[: -len("photos/")], good_qh(), content_type="application/json")
+    body = _post(clerk, jpeg_with_exif()).json()
+    assert client.delete(body["url"]).status_code in (401, 403)  # anonymous
+    assert api("board_qh1").delete(body["url"]).status_code == 403  # a reviewer does not enter the minutes
+    assert clerk.delete(body["url"]).status_code == 204
+    assert clerk.get(body["url"]).status_code == 404
+    assert clerk.delete(body["url"]).status_code == 409  # removed already
+    photo = TallyPhoto.objects.get(pk=body["id"])
+    assert photo.removed_by == world.users["clerk_u1"] and storages["photos"].exists(photo.name)  # kept for the log
+    entry = AuditEntry.objects.get(action="results.tally.photo_removed")
+    assert entry.before == {"photo": photo.pk, "sha256": photo.sha256}
+    # from the entry page, with a button beside the photo
+    second = _post(clerk, jpeg_with_exif(size=(320, 240))).json()
+    entry_page = reverse("results:tally-entry", args=["world-2021", "U1", "QH"])
+    remove = reverse("results:tally-photo-remove", args=["world-2021", "U1", "QH", second["id"]])
+    assert f'action="{remove}"' in clerk.get(entry_page).content.decode()
+    assert clerk.post(remove)["Location"].endswith("#photos")
+    assert second["url"] not in clerk.get(entry_page).content.decode()
+
+
+def test_once_submitted_the_photos_stay(api, world):
+    clerk = api("clerk_u1")
+    tally_url = URL[: -len("photos/")]
+    clerk.put(tally_url, good_qh(), content_type="application/json")
+    body = _post(clerk, jpeg_with_exif()).json()
+    assert clerk.post(tally_url + "submit/", {}, content_type="application/json").status_code == 200
+    refused = clerk.delete(body["url"])
+    assert refused.status_code == 409 and "detail" in refused.json()
+    assert TallyPhoto.objects.get(pk=body["id"]).removed_at is None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core import bulk_rows
 from elections.parsing import parse_election
 from elections.services import ElectionLocked, election_import
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file and show the changes; write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with bulk_rows.no_gc_pauses():  # 100,000 polling units: no full collections in between (core/bulk_rows.py)
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         try:
             raw = path.read_bytes()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
+from core import bulk_rows
 from elections.models import Election
 from results.tallies.bulk_import import tallies_import
 from results.tallies.parsing import read_tally_file
@@ -31,6 +32,10 @@ class Command(BaseCommand):
 
     @no_translations  # messages on the terminal are in English, as in the contract
     def handle(self, *args: Any, **options: Any) -> None:
+        with bulk_rows.no_gc_pauses():  # 100,000 tallies: no full collections in between (core/bulk_rows.py)
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         try:
             election = Election.objects.get(slug=options["election"])
         except Election.DoesNotExist:
