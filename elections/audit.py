@@ -17,10 +17,10 @@ Personal data (national IDs, voters' dates of birth) never goes in here.
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -161,16 +161,10 @@ def audit_log(action: str, **kwargs: Any) -> AuditEntry:
 @transaction.atomic(savepoint=False)
 def audit_log_many(records: Iterable[AuditRecord]) -> list[AuditEntry]:
     head = locked_head()
-    now = timezone.now()
-    entries = []
-    prev = head.hash
-    for r in records:
-        entry = AuditEntry(**_entry_values(r, now, prev))
-        seal(entry, fresh=True)
-        prev = entry.hash
-        entries.append(entry)
+    entries = _chained(records, head.hash, AuditEntry)
     if not entries:
         return []
+    prev = entries[-1].hash
     if connection.vendor == "postgresql" and len(entries) <= _ONE_STATEMENT:
         _append_and_move_head(entries, head.pk)
         return entries
@@ -216,6 +210,22 @@ def _append_and_move_head(entries: list[AuditEntry], head_pk: int) -> None:
     for entry, seq in zip(entries, seqs, strict=True):
         entry.seq = seq
         entry._state.adding, entry._state.db = False, connection.alias
+
+
+_Sealed = TypeVar("_Sealed")  # an AuditEntry, or a plain row of the same attributes for COPY
+
+
+def _chained(records: Iterable[AuditRecord], prev: str, make: Callable[..., _Sealed]) -> list[_Sealed]:
+    """The entries of `records`, made by `make` (a model or a plain row), each sealed onto the one before it,
+    the first onto `prev` (the head's hash); all with the same time."""
+    now = timezone.now()
+    chained = []
+    for r in records:
+        entry = make(**_entry_values(r, now, prev))
+        seal(entry, fresh=True)
+        prev = entry.hash
+        chained.append(entry)
+    return chained
 
 
 def _entry_values(r: AuditRecord, now: Any, prev: str) -> dict[str, Any]:
@@ -272,16 +282,10 @@ def audit_log_bulk(records: Iterable[AuditRecord]) -> int:
     if not bulk_rows.copying():
         return len(audit_log_many(records))
     head = locked_head()
-    now = timezone.now()
-    lines = []
-    prev = head.hash
-    for r in records:
-        line = _Line(**_entry_values(r, now, prev))
-        seal(line, fresh=True)
-        prev = line.hash
-        lines.append(line)
+    lines = _chained(records, head.hash, _Line)
     if not lines:
         return 0
+    prev = lines[-1].hash
     seqs = bulk_rows.take_ids(AuditEntry, len(lines))
     unchecked = bulk_rows.references_unchecked()  # the actors checked in one statement (core/bulk_rows.py)
     bulk_rows.insert_rows(

@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 
 import bench_world
-from bench_world import ContestPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,19 +40,7 @@ SLUG = "bench-minutes"
 
 
 def build(units: int) -> None:
-    bench_world.build(
-        SLUG,
-        units,
-        area_units=(10,),  # communes of 10 units in one province
-        contests=[
-            ContestPlan("QH", "national_assembly", 100, seats=3, candidates=5, name="Đại biểu Quốc hội khóa XV"),
-            ContestPlan(
-                "HD", "provincial_council", 10, seats=2, candidates=4, depth=0,
-                name="Đại biểu HĐND tỉnh nhiệm kỳ 2021-2026",
-            ),
-        ],
-        tallies=True,
-    )  # fmt: skip
+    bench_world.build_minutes_area(SLUG, units)
 
 
 def timed(fn, repeat: int) -> list[float]:

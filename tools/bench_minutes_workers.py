@@ -56,7 +56,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import bench_world  # noqa: E402
-from bench_world import ContestPlan  # noqa: E402
 
 SLUG = "bench-minutes-workers"
 DEADLINE = 1800  # seconds for one job at most: a bound, not an expectation
@@ -91,19 +90,7 @@ class Run:
 
 
 def build(units: int) -> None:
-    bench_world.build(
-        SLUG,
-        units,
-        area_units=(10,),  # communes of 10 units in one province
-        contests=[
-            ContestPlan("QH", "national_assembly", 100, seats=3, candidates=5, name="Đại biểu Quốc hội khóa XV"),
-            ContestPlan(
-                "HD", "provincial_council", 10, seats=2, candidates=4, depth=0,
-                name="Đại biểu HĐND tỉnh nhiệm kỳ 2021-2026",
-            ),
-        ],
-        tallies=True,
-    )  # fmt: skip
+    bench_world.build_minutes_area(SLUG, units)
 
 
 class Workers:

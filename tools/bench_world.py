@@ -131,6 +131,24 @@ def build(
     return world
 
 
+def build_minutes_area(slug: str, units: int) -> World:
+    """The world the minutes benchmarks render: communes of 10 units in one province, every tally approved, with
+    a National Assembly contest (constituencies of 100 units) and a provincial council (of 10)."""
+    return build(
+        slug,
+        units,
+        area_units=(10,),
+        contests=[
+            ContestPlan("QH", "national_assembly", 100, seats=3, candidates=5, name="Đại biểu Quốc hội khóa XV"),
+            ContestPlan(
+                "HD", "provincial_council", 10, seats=2, candidates=4, depth=0,
+                name="Đại biểu HĐND tỉnh nhiệm kỳ 2021-2026",
+            ),
+        ],
+        tallies=True,
+    )  # fmt: skip
+
+
 def remove(slug: str) -> None:
     """Delete the election `slug` with everything in it; tallies and issued minutes first, as they protect the rest."""
     from django.db import connection, transaction

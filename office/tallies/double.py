@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from office.tallies.forms import TallyForm
 from results.tallies import double_entry
 
@@ -25,6 +23,5 @@ def difference_rows(form: TallyForm, standing: double_entry.Standing) -> list[Di
     rows = []
     for d in standing.differences:
         name = form.field_for_path(d.path) or d.path
-        label = str(form.fields[name].label) if name in form.fields else _("Votes for each candidate")
-        rows.append(DifferenceRow(f"id_{name}", label, d.first, d.second))
+        rows.append(DifferenceRow(form.anchor_of(name), form.label_of(name), d.first, d.second))
     return rows

@@ -80,25 +80,15 @@ def _notes(form: TallyForm, findings: list[checks.Finding]) -> dict[str, list[No
     return out
 
 
-def _label(form: TallyForm, name: str) -> str:
-    if name in form.fields:
-        return str(form.fields[name].label)
-    return _("Votes for each candidate")
-
-
-def _anchor(form: TallyForm, name: str) -> str:
-    return f"id_{name}" if name in form.fields else "why-votes"
-
-
 def _problem_rows(form: TallyForm, report: drafts.DraftReport) -> list[ProblemRow]:
     rows = []
     for p in report.problems:
         name = form.field_for_path(p.path) or p.path
-        rows.append(ProblemRow(_anchor(form, name), _label(form, name), str(p.message), checks.ERROR))
+        rows.append(ProblemRow(form.anchor_of(name), form.label_of(name), str(p.message), checks.ERROR))
     for f in report.findings:
         names = [form.field_for_path(path) or path for path in f.fields]
-        label = ", ".join(_label(form, n) for n in names)
-        rows.append(ProblemRow(_anchor(form, names[0]), label, f.message, f.severity, article_words(f.source)))
+        label = ", ".join(form.label_of(n) for n in names)
+        rows.append(ProblemRow(form.anchor_of(names[0]), label, f.message, f.severity, article_words(f.source)))
     return rows
 
 

@@ -115,6 +115,14 @@ class TallyForm(forms.Form):
                     return f"votes_{c.pk}"
         return None
 
+    def label_of(self, name: str) -> str:
+        """The words of a line for a list of problems or differences: the field's label, else the votes as a whole."""
+        return str(self.fields[name].label) if name in self.fields else str(_("Votes for each candidate"))
+
+    def anchor_of(self, name: str) -> str:
+        """Where a link to that line points: its input, else the votes' note."""
+        return f"id_{name}" if name in self.fields else "why-votes"
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -203,24 +203,22 @@ def _role(first: Any, second: SecondEntry | None, user: Any) -> int | None:
     return None
 
 
-def role_of(scope: TallyScope, tally: Tally | None, user: Actor) -> int | None:
-    """FIRST, SECOND, or None when both entries are taken by others. Without double entry, always FIRST."""
-    if not scope.election.double_entry:
-        return FIRST
+def _entrant(
+    scope: TallyScope, tally: Tally | None, user: Actor, *, lock: bool = False
+) -> tuple[int, SecondEntry | None]:
+    """(FIRST or SECOND, the second entry so far) for `user`; TallyConflict when both entries are others'."""
     first_user, _typed, _at = _first_entry(scope, tally)
-    return _role(_pk(first_user), current_second(scope, tally), _pk(user))
-
-
-def _both_taken(scope: TallyScope, tally: Tally | None) -> TallyConflict:
-    first_user, _typed, _at = _first_entry(scope, tally)
-    second = current_second(scope, tally)
-    return TallyConflict(
-        lazy_format(
-            _("Both entries of these minutes are being typed, by %(first)s and %(second)s; a third is not taken."),
-            first=first_user.get_username() if first_user else "-",
-            second=second.entered_by.get_username() if second else "-",
+    second = current_second(scope, tally, lock=lock)
+    role = _role(_pk(first_user), second, _pk(user))
+    if role is None:
+        raise TallyConflict(
+            lazy_format(
+                _("Both entries of these minutes are being typed, by %(first)s and %(second)s; a third is not taken."),
+                first=first_user.get_username() if first_user else "-",
+                second=second.entered_by.get_username() if second else "-",
+            )
         )
-    )
+    return role, second
 
 
 @transaction.atomic
@@ -236,9 +234,9 @@ def second_entry_save(
         raise TallyConflict(
             _("These minutes were submitted meanwhile and can no longer be changed here; reload the page.")
         )
-    second = current_second(scope, tally, lock=True)
-    if role_of(scope, tally, by) != SECOND:
-        raise _both_taken(scope, tally)
+    role, second = _entrant(scope, tally, by, lock=True)
+    if role != SECOND:
+        raise TallyConflict(_("You typed the first entry of these minutes: the second is another member's."))
     if second is not None and revision is not None and revision != second.revision:
         raise TallyConflict(_("You saved this entry meanwhile from another page; reload the page to see it."))
     report = drafts.draft_report(scope, typed, loaded=records.loaded_list_count(scope))
@@ -274,10 +272,7 @@ def tally_save(
     if scope.election.double_entry:
         with transaction.atomic():
             tally = records.current_tally(scope, lock=True)
-            role = role_of(scope, tally, by)
-            if role is None:
-                raise _both_taken(scope, tally)
-            if role == SECOND:
+            if _entrant(scope, tally, by)[0] == SECOND:
                 second_entry_save(scope=scope, typed=typed_of_payload(payload), by=by, source=source)
                 return tally, False
     return services.tally_save(scope=scope, payload=payload, version=version, by=by, source=source)
@@ -297,7 +292,7 @@ def draft_save(
     if scope.election.double_entry:
         with transaction.atomic():
             tally = records.current_tally(scope, lock=True)
-            if role_of(scope, tally, by) == SECOND:
+            if _entrant(scope, tally, by)[0] == SECOND:
                 second, report = second_entry_save(scope=scope, typed=typed, revision=revision, by=by, source=source)
                 return tally, second, report
     return drafts.tally_draft_save(scope=scope, typed=typed, version=version, revision=revision, by=by, source=source)
@@ -354,12 +349,10 @@ def _double_submit(
     warnings_confirmed: bool,
 ) -> Tally:
     tally = records.current_tally(scope, lock=True)
-    role = role_of(scope, tally, by)
-    if role is None:
-        raise _both_taken(scope, tally)
+    role, second = _entrant(scope, tally, by)
     if role == SECOND:
         if payload is not None:
-            second_entry_save(scope=scope, typed=typed_of_payload(payload), by=by, source=source)
+            second, _report = second_entry_save(scope=scope, typed=typed_of_payload(payload), by=by, source=source)
         if tally is None or tally.status == Status.ANNULLED:
             raise TallyConflict(_("The first entry of these minutes has not been saved yet."))
         if tally.status == Status.SUBMITTED:
@@ -370,7 +363,6 @@ def _double_submit(
     current = tally is not None and tally.status != Status.ANNULLED
     codes = list(records.candidate_ids(scope, tally.round if tally is not None and current else None))
     first = typed_of_payload(payload) if payload is not None else (typed_of_tally(tally) if tally and current else None)
-    second = current_second(scope, tally)
     if second is None or first is None:
         raise TallyConflict(
             _("These minutes are entered twice in this election: the second entry has not been saved yet."),

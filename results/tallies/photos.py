@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from core.errors import Problem
-from elections.audit import audit_log
+from core.types import Actor
 from elections.audit_codes import AuditAction
 from elections.permissions import Action, grants_for
 from results.models import ResultPublication, Tally, TallyPhoto
@@ -118,7 +118,7 @@ def storage_name(sha256: str) -> str:
     return f"photos/{sha256[:2]}/{sha256}.jpg"
 
 
-def photo_attach(*, scope: TallyScope, upload: IO[bytes], size: int | None, by: object, source: str = "") -> TallyPhoto:
+def photo_attach(*, scope: TallyScope, upload: IO[bytes], size: int | None, by: Actor, source: str = "") -> TallyPhoto:
     """Attach a photo of the signed minutes to the unit's current tally for the contest, and audit it."""
     image = clean_image(upload, size)
     with transaction.atomic():
@@ -140,15 +140,9 @@ def photo_attach(*, scope: TallyScope, upload: IO[bytes], size: int | None, by: 
             height=image.height,
             added_by=by,
         )
-        audit_log(
-            AuditAction.TALLY_PHOTO_ADDED,
-            user=by,
-            election_slug=scope.election.slug,
-            object_type="tally",
-            object_key=f"{scope.unit.code}/{scope.contest.code}",
-            data={"tally": tally.pk, "photo": photo.pk, "sha256": image.sha256, "size": len(image.data)},
-            source=source,
-        )
+        # under the tally's own key, so that the photo is in the tally's history
+        data = {"tally": tally.pk, "photo": photo.pk, "sha256": image.sha256, "size": len(image.data)}
+        records._audit(AuditAction.TALLY_PHOTO_ADDED, scope, tally, by, source, data=data)
         if published(scope):  # the unit's public page shows it now, not at the next change of the results
             publication.public_changed(scope.election.pk, results=True)
     return photo
@@ -164,7 +158,7 @@ def may_remove(tally: Tally | None) -> bool:
     return tally is not None and tally.status in records.EDITABLE
 
 
-def photo_remove(*, scope: TallyScope, photo_id: int, by: object, source: str = "") -> TallyPhoto:
+def photo_remove(*, scope: TallyScope, photo_id: int, by: Actor, source: str = "") -> TallyPhoto:
     """Take a wrong photo off the unit's current tally (its row and stored image stay, for the audit log)."""
     with transaction.atomic():
         tally = records.current_tally(scope, lock=True)
@@ -177,17 +171,9 @@ def photo_remove(*, scope: TallyScope, photo_id: int, by: object, source: str = 
             )
         photo.removed_at, photo.removed_by = timezone.now(), by
         photo.save(update_fields=["removed_at", "removed_by"])
-        audit_log(
-            AuditAction.TALLY_PHOTO_REMOVED,
-            user=by,
-            election_slug=scope.election.slug,
-            object_type="tally",
-            object_key=f"{scope.unit.code}/{scope.contest.code}",
-            before={"photo": photo.pk, "sha256": photo.sha256},
-            after=None,
-            data={"tally": tally.pk, "photo": photo.pk},
-            source=source,
-        )
+        before = {"photo": photo.pk, "sha256": photo.sha256}
+        data = {"tally": tally.pk, "photo": photo.pk}
+        records._audit(AuditAction.TALLY_PHOTO_REMOVED, scope, tally, by, source, before=before, data=data)
     return photo
 
 
