@@ -44,7 +44,10 @@ def sweep() -> list[Path]:
             pid = int(folder.name[len(PREFIX) :].split("-", 1)[0])
         except ValueError:
             pid = 0
-        stale = now - folder.stat().st_mtime > OLDEST
+        try:
+            stale = now - folder.stat().st_mtime > OLDEST
+        except FileNotFoundError:  # another import ended and removed its own folder meanwhile
+            continue
         if pid != os.getpid() and (stale or not pid or not _alive(pid)):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)

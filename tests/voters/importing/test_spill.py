@@ -33,6 +33,19 @@ def test_a_killed_imports_folder_is_removed_by_the_next_and_a_running_ones_is_ke
         assert stat.S_IMODE(root.stat().st_mode) == 0o700  # this user's only
 
 
+def test_a_folder_removed_by_another_import_while_sweeping_is_skipped(tmp_path, monkeypatch):
+    """CI, stop 21: two imports at once; the other ended and removed its folder between listing and stat."""
+    with override_settings(VOTER_IMPORT_SPILL_DIR=tmp_path / "spill"):
+        root = spill.spill_root()
+        gone = root / f"{spill.PREFIX}{os.getppid()}-gone"
+        dead = root / f"{spill.PREFIX}{_dead_pid()}-abc"
+        dead.mkdir()
+        listed = [gone, dead]  # `gone` was listed, then removed by its own import before the stat
+        monkeypatch.setattr(Path, "glob", lambda self, pattern: iter(listed))
+        removed = spill.sweep()
+        assert removed == [dead] and not dead.exists()
+
+
 def test_an_import_spills_in_the_private_folder_and_leaves_nothing(world, tmp_path):
     temp = Path(tempfile.gettempdir())
     before = set(temp.glob(spill.PREFIX + "*"))
