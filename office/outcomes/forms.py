@@ -19,7 +19,10 @@ class DecisionFields(forms.Form):
     body = forms.CharField(
         label=_("Body that decided"),
         max_length=MAX_BODY,
-        help_text=_("For example: Hội đồng bầu cử quốc gia; Ủy ban bầu cử tỉnh Phú Thọ."),
+        help_text=_(
+            "An annulment: Hội đồng Bầu cử quốc gia, the only body that annuls (Art. 81(1)). Otherwise the election "
+            "committee as it signs, for example: Ủy ban bầu cử tỉnh …"
+        ),
     )
     reference = forms.CharField(
         label=_("Number of the decision"),

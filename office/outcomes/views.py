@@ -136,7 +136,14 @@ def _decider(request: HttpRequest, slug: str, code: str) -> Constituency:
 
 
 # A refusal's problem path (results/decisions) -> the form's field that shows it.
-FIELD_OF = {"decision.body": "body", "decision.reference": "reference", "decision.date": "date"}
+FIELD_OF = {
+    "decision.body": "body",
+    "decision.reference": "reference",
+    "decision.date": "date",
+    "consent.body": "consent_body",
+    "consent.reference": "consent_reference",
+    "consent.date": "consent_date",
+}
 
 
 def _refusal_on_form(form: forms.Form, exc: DomainError) -> None:

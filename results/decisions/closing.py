@@ -18,8 +18,9 @@ from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Candidate, Constituency
 from results.decisions.further_rounds import STATUS_WORDS
-from results.decisions.recording import DecisionInvalid, DecisionText, decision_row
+from results.decisions.recording import DecisionInvalid, DecisionText, decision_day_check, decision_row
 from results.outcomes import constituency as outcomes
+from results.outcomes.deadlines import local_today
 from results.publication import services as publication
 from results.publication.counters import public_changed
 from results.rules import closing as rules
@@ -55,6 +56,10 @@ def decision_record(
         Constituency.objects.select_for_update(of=("self",))
         .select_related("election", "contest", "area")
         .get(pk=constituency.pk)
+    )
+    today = local_today(cons.election)
+    decision_day_check(
+        decision, election_day=cons.election.election_day, latest=today, latest_is_voting_day=False, prefix=""
     )
     outcome = outcomes.constituency_outcome(cons, with_margin=False)
     current = outcome.current

@@ -12,7 +12,6 @@ voting day must lie between election day and the deadline of the law in force on
 import datetime as dt
 
 from django.db import transaction
-from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -22,10 +21,11 @@ from core.types import Actor
 from elections.audit import audit_log
 from elections.audit_codes import AuditAction
 from elections.models import Constituency
-from results.decisions.recording import DecisionInvalid, DecisionText, decision_row
+from results.decisions.recording import DecisionInvalid, DecisionText, day_words, decision_day_check, decision_row
 from results.models import ConstituencyDecision, ConstituencyRound
 from results.outcomes import constituency as outcomes
 from results.outcomes import rounds
+from results.outcomes.deadlines import local_today
 from results.outcomes.rounds import INCOMPLETE
 from results.publication.counters import public_changed
 from results.rules import second_rounds
@@ -42,16 +42,11 @@ STATUS_WORDS = {
 }
 
 
-def _day(value: dt.date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
-
-
 def _article(text: str) -> str:
     return reference_words(text) or text
 
 
-# Worded when shown, in the reader's language: a date as they write it, an article as their law cites it.
-day_words = lazy(_day, str)
+# Worded when shown, in the reader's language: an article as their law cites it (a date: recording.day_words).
 article_words = lazy(_article, str)
 
 
@@ -134,6 +129,20 @@ def round_open(
         voting_day=voting_day,
         kind=round_kind,
     )
+    if annulment and not second_rounds.is_nec(decision.body):
+        message = lazy_format(
+            _("Only the National Election Council annuls an election's result (%(article)s): give its name as the "
+              "body that decided."),
+            article=article_words(second_rounds.ART_ANNULMENT),
+        )  # fmt: skip
+        raise DecisionInvalid(message, [Problem("decision.body", message)])
+    today = local_today(election)
+    dated = {
+        "election_day": election.election_day,
+        "latest": min(voting_day, today),
+        "latest_is_voting_day": voting_day <= today,
+    }
+    decision_day_check(decision, prefix="decision.", **dated)
     if cons.current_round != 1:
         raise RoundRefused(_("A further round is already open; the law allows no third round."))
     outcome = outcomes.constituency_outcome(cons, with_margin=False)
@@ -161,6 +170,7 @@ def round_open(
                 article=article_words(second_rounds.ART_NEC_CONSENT),
             )  # fmt: skip
             raise DecisionInvalid(message, [Problem("consent", message)])
+        decision_day_check(consent, prefix="consent.", **dated)
     else:
         consent = None  # not the law's requirement here: not recorded as one
     row = ConstituencyRound.objects.create(

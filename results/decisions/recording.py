@@ -9,16 +9,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Invalid, Problem, lazy_format
 from core.types import Actor
 from elections.models import Candidate, Constituency
 from results.models import ConstituencyDecision, ConstituencyRound
+from results.rules import second_rounds
 
 MAX_BODY = 300
 MAX_REFERENCE = 200
 MAX_REASON = 4000
+
+
+def _day(value: dt.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+# Worded when shown, in the reader's language: a date as they write it.
+day_words = lazy(_day, str)
 
 
 class DecisionInvalid(Invalid):
@@ -56,6 +67,36 @@ class DecisionText:
 
     def as_audit(self) -> dict[str, Any]:
         return {"body": self.body, "reference": self.reference, "date": self.date.isoformat()}
+
+
+def decision_day_check(
+    text: DecisionText, *, election_day: dt.date, latest: dt.date, latest_is_voting_day: bool, prefix: str
+) -> None:
+    """Refuse a decision dated before election day, or after `latest`: today (a date still to come), or the
+    voting day the decision itself sets. The problem names the field `prefix` + "date"."""
+    problem = second_rounds.decision_day_problem(text.date, election_day=election_day, latest=latest)
+    if problem is None:
+        return
+    if problem == second_rounds.DECISION_BEFORE_ELECTION_DAY:
+        message = lazy_format(
+            _("The decision is dated %(date)s, before election day (%(election_day)s): it decides on this "
+              "election's result."),
+            date=day_words(text.date),
+            election_day=day_words(election_day),
+        )  # fmt: skip
+    elif latest_is_voting_day:
+        message = lazy_format(
+            _("The decision is dated %(date)s, after the voting day it sets (%(day)s)."),
+            date=day_words(text.date),
+            day=day_words(latest),
+        )
+    else:
+        message = lazy_format(
+            _("The decision is dated %(date)s, a day still to come (today is %(today)s)."),
+            date=day_words(text.date),
+            today=day_words(latest),
+        )
+    raise DecisionInvalid(message, [Problem(prefix + "date", message)])
 
 
 def decision_row(

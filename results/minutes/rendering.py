@@ -99,6 +99,16 @@ def _person(t: dict[str, Any], person: dict[str, Any]) -> str:
     return " ".join(p for p in (_title(t, person.get("gender", "")), person.get("name", "")) if p)
 
 
+def _counting_title(t: dict[str, Any], s: dict[str, Any]) -> str:
+    """The counting minute's title: of round 2 (a re-election or an additional election, Arts. 79, 80), of a
+    polling unit's re-vote after the NEC annulled its result (Art. 81(1), "bầu cử lại ở khu vực bỏ phiếu"), or plain."""
+    if s["round"] > 1:
+        return str(t["counting_title_2"][s["round_kind"]])
+    if s.get("attempt", 1) > 1:
+        return str(t["counting_title_2"]["annulled"])
+    return str(t["counting_title"])
+
+
 def _opening(t: dict[str, Any], meeting_at: str | None, body: str) -> str:
     if not meeting_at:
         return t["opening_blank"].format(body=body)
@@ -249,9 +259,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
         commune = areas[-1]["name"] if areas else ""
         ctx.update(
             opening=_opening(t, inputs.get("meeting_at"), t["team_of"].format(unit=s["unit"]["name"])),
-            title=(t["counting_title_2"][s["round_kind"]] if s["round"] > 1 else t["counting_title"]).format(
-                contest=s["contest"]["name"]
-            ),
+            title=_counting_title(t, s).format(contest=s["contest"]["name"]),
             where=t["counting_where"].format(
                 unit=s["unit"]["name"], code=s["unit"]["code"], cons=s["constituency"]["name"]
             ),
@@ -277,7 +285,8 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             unit_totals=_unit_totals(s),
             area_name=areas[-1]["name"] if areas else "",
             includes=t["cons_includes"].format(places=", ".join(s["communes"])) if s["communes"] else "",
-            forwarded_label=t["c_complaints_forwarded"].format(up=t["up_na"] if na else t["up_council"]),
+            # Art. 77(2)(l): "chuyển đến Ủy ban bầu cử, Hội đồng bầu cử quốc gia", for every Ban
+            forwarded_label=t["c_complaints_forwarded"].format(up=t["up_na"]),
             annex_of=t["annex_of"].format(cons=f"{s['constituency']['name']} ({s['constituency']['code']})")
             + (", " + t["round"].format(n=s["round"]) if s["round"] > 1 else ""),
         )
@@ -290,6 +299,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             figures=_figure_lines(t, s["figures"], language, "voters_on_list_area"),
             re_elections=_second_rounds(t, s, "re_election", language),
             additional=_second_rounds(t, s, "additional", language),
+            decided=_decided_events(t, s, language),
             to=_summary_to(t, s, article),
             article=article,
             amended=amended(s),
@@ -326,6 +336,17 @@ def _vacancy_decision(c: dict[str, Any], round_number: int) -> dict[str, Any] | 
         if d.get("kind") == "seats_left_vacant" and d.get("round") == round_number:
             return d
     return None
+
+
+def _decided_events(t: dict[str, Any], s: dict[str, Any], language: str) -> list[str]:
+    """Arts. 83(2)(i), 85(2)(i): the important events include the decisions recorded on a constituency: a tie the
+    competent body settled (Art. 78(4)) and the NEC's annulment (Art. 81); seats left vacant are in item 5."""
+    return [
+        t[f"sum_decided_{d['kind']}"].format(cons=c["name"], **_decided(d, language))
+        for c in s["constituencies"]
+        for d in c.get("decisions", [])
+        if d.get("kind") in ("tie_settled", "annulment")
+    ]
 
 
 def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: str) -> list[str]:

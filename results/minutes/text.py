@@ -92,6 +92,7 @@ VI: dict[str, Any] = {
     "counting_title_2": {
         "re_election": "Kết quả kiểm phiếu bầu cử lại {contest}",
         "additional": "Kết quả kiểm phiếu bầu cử thêm {contest}",
+        "annulled": "Kết quả kiểm phiếu bầu cử lại {contest} ở khu vực bỏ phiếu",
     },
     "counting_where": "Tại khu vực bỏ phiếu: {unit} ({code}), {cons}",
     "counting_purpose": "kiểm phiếu và lập biên bản kết quả kiểm phiếu",
@@ -120,7 +121,7 @@ VI: dict[str, Any] = {
     "ở đơn vị bầu cử; cuộc bầu cử ở đơn vị bầu cử này không có giá trị. Ban bầu cử đề nghị tổ chức bầu cử lại "
     "(Điều 80 Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân).",
     "c_re_election_stands": "Số cử tri đi bỏ phiếu lần bầu cử lại vẫn chưa đạt quá một nửa tổng số cử tri; kết quả "
-    "bầu cử lại được công nhận, không tổ chức bầu cử lần thứ ba (khoản 4 Điều 80).",
+    "bầu cử lại được công nhận mà không tổ chức bầu cử lại lần thứ hai (khoản 4 Điều 80).",
     "c_winners": "Những người trúng cử (xếp theo thứ tự từ người có số phiếu bầu cao nhất đến người có số phiếu "
     "bầu thấp nhất):",
     "c_winners_earlier": "Những người đã trúng cử ở lần bầu cử thứ nhất:",
@@ -144,8 +145,7 @@ VI: dict[str, Any] = {
     "c_complaints_team": "Những khiếu nại, tố cáo do các Tổ bầu cử đã giải quyết",
     "c_complaints_board": "Những khiếu nại, tố cáo do Ban bầu cử đã giải quyết",
     "c_complaints_forwarded": "Những khiếu nại, tố cáo chuyển đến {up}",
-    "cons_to_na": "Hội đồng bầu cử quốc gia, Ủy ban bầu cử {province} và Ban thường trực Ủy ban Mặt trận Tổ quốc "
-    "Việt Nam {province}",
+    "cons_to_na": "Hội đồng bầu cử quốc gia, Ủy ban bầu cử {province} và Ủy ban Mặt trận Tổ quốc Việt Nam {province}",
     "cons_to_council": "Ủy ban bầu cử, Thường trực Hội đồng nhân dân, Ủy ban nhân dân và Ban thường trực Ủy ban Mặt "
     "trận Tổ quốc Việt Nam {area}",
     "up_na": "Ủy ban bầu cử và Hội đồng bầu cử quốc gia",
@@ -192,6 +192,10 @@ VI: dict[str, Any] = {
     "sum_add_vacant": "{cons}: {filled}/{seats} đại biểu trúng cử; {body} đã quyết định ({reference} ngày {date}) "
     "không tổ chức bầu cử thêm.",
     "sum_events": "Những việc quan trọng đã xảy ra và kết quả giải quyết",
+    "sum_decided_tie_settled": "{cons}: những người ứng cử có số phiếu bầu bằng nhau; {body} đã quyết định người "
+    "trúng cử ({reference} ngày {date}; khoản 4 Điều 78).",
+    "sum_decided_annulment": "{cons}: {body} đã hủy bỏ kết quả bầu cử ({reference} ngày {date}) và quyết định bầu cử "
+    "lại (Điều 81).",
     "sum_complaints": "Những khiếu nại, tố cáo do Ủy ban bầu cử đã giải quyết",
     "sum_to": "Thường trực Hội đồng nhân dân, Ủy ban nhân dân, Ban thường trực Ủy ban Mặt trận Tổ quốc Việt Nam "
     "cùng cấp và cấp trên trực tiếp",
@@ -269,6 +273,7 @@ EN: dict[str, Any] = {
     "counting_title_2": {
         "re_election": "Result of the vote count, re-election of {contest}",
         "additional": "Result of the vote count, additional election of {contest}",
+        "annulled": "Result of the vote count, re-election of {contest} at the polling unit",
     },
     "counting_where": "At polling unit: {unit} ({code}), {cons}",
     "counting_purpose": "count the votes and record the result",
@@ -297,7 +302,7 @@ EN: dict[str, Any] = {
     "the election in this constituency has no effect. The election board asks for a re-election (Art. 80 of the "
     "Law on Election of Deputies).",
     "c_re_election_stands": "Turnout at the re-election is again not more than half; the re-election's result is "
-    "recognised and no third round is held (Art. 80(4)).",
+    "recognised and no second re-election is held (Art. 80(4)).",
     "c_winners": "Elected (from the most votes to the fewest):",
     "c_winners_earlier": "Elected in the first election:",
     "c_winner": "{title} {name}, {votes} votes, {pct}% of valid ballots.",
@@ -316,8 +321,8 @@ EN: dict[str, Any] = {
     "c_complaints_team": "Complaints and denunciations resolved by the election teams",
     "c_complaints_board": "Complaints and denunciations resolved by the election board",
     "c_complaints_forwarded": "Complaints and denunciations forwarded to the {up}",
-    "cons_to_na": "the National Election Council, the election committee of {province} and the standing board of "
-    "the Fatherland Front of {province}",
+    "cons_to_na": "the National Election Council, the election committee of {province} and the Fatherland Front "
+    "committee of {province}",
     "cons_to_council": "the election committee, the standing body of the People's Council, the People's Committee and "
     "the standing board of the Fatherland Front of {area}",
     "up_na": "election committee and the National Election Council",
@@ -364,6 +369,10 @@ EN: dict[str, Any] = {
     "sum_add_vacant": "{cons}: {filled} of {seats} deputies elected; {body} decided ({reference} of {date}) to hold "
     "no additional election.",
     "sum_events": "Important events and how they were resolved",
+    "sum_decided_tie_settled": "{cons}: candidates tied; {body} decided who is elected ({reference} of {date}; "
+    "Art. 78(4)).",
+    "sum_decided_annulment": "{cons}: {body} annulled the result ({reference} of {date}) and set a re-election "
+    "(Art. 81).",
     "sum_complaints": "Complaints and denunciations resolved by the election committee",
     "sum_to": "the standing bodies of the People's Council, the People's Committee and the Fatherland Front of the "
     "same level and the level directly above",

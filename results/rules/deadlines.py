@@ -198,7 +198,9 @@ def _second_round(facts: ConstituencyFacts, today: dt.date) -> list[Deadline]:
     second = next((r for r in facts.rounds if r.number == 2), None)
     if second is not None:
         kind = facts.second_round_kind or "re_election"
-        held = second.voting_day if second.voting_day <= today else None
+        # Held: its voting day has come and a unit's counting minutes of it reached the Ban (a day set is not a
+        # round held).
+        held = second.voting_day if second.voting_day <= today and second.sent_on else None
         # A voting day set after the deadline is late from the start: the round cannot be held in time.
         status = status_of(due, held, today) if second.voting_day <= due else DONE_LATE if held else LATE
         return [Deadline(SECOND_ROUND, SECOND_ROUND_ARTICLE.get(kind, "Art. 80(4)"), due, held, status, round=2)]

@@ -60,6 +60,29 @@ def voting_day_problem(voting_day: dt.date, *, election_day: dt.date, deadline: 
 
 
 ART_NEC_CONSENT = "Art. 80(3)"
+ART_ANNULMENT = "Art. 81(1)"
+
+# The National Election Council, as a decision names it (compared without case or spacing): only it annuls (Art. 81(1)).
+NEC_NAMES = frozenset({"hội đồng bầu cử quốc gia", "hđbcqg", "national election council"})
+
+
+def is_nec(body: str) -> bool:
+    """Whether `body` names the National Election Council ("Hội đồng Bầu cử quốc gia", "HĐBCQG")."""
+    return " ".join(body.split()).casefold() in NEC_NAMES
+
+
+DECISION_BEFORE_ELECTION_DAY = "decision_before_election_day"
+DECISION_AFTER_LATEST = "decision_after_latest"
+
+
+def decision_day_problem(day: dt.date, *, election_day: dt.date, latest: dt.date) -> str | None:
+    """A decision on an election's result is taken on or after its election day, and no later than `latest`
+    (today, or the voting day the decision sets)."""
+    if day < election_day:
+        return DECISION_BEFORE_ELECTION_DAY
+    if day > latest:
+        return DECISION_AFTER_LATEST
+    return None
 
 
 def nec_consent_required(kind: str, level: str, election_day: dt.date) -> bool:

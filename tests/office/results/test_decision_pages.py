@@ -121,7 +121,7 @@ def test_a_round_with_its_decision_through_the_page(world, low_turnout):
 
 
 def test_the_nec_annulment_through_the_page(world, tie):
-    body = {"kind": "annulment", "voting_day": "30/05/2021", **DECISION}
+    body = {"kind": "annulment", "voting_day": "30/05/2021", **DECISION, "body": "Hội đồng Bầu cử quốc gia"}
     response = client_for(world, "committee_p").post(f"{BASE}/results/XA2/round/", body)
     assert response.status_code == 302
     assert ConstituencyDecision.objects.get().kind == "annulment"
@@ -197,3 +197,15 @@ def test_an_additional_election_without_a_quorum_closed_on_the_page_then_the_sum
     assert (decision.round, decision.article) == (2, "Art. 79(3)")
     assert client.post(summary, ISSUE).status_code == 302
     assert Minute.objects.filter(kind=Minute.Kind.SUMMARY).count() == 1
+
+
+def test_an_annulment_by_another_body_is_a_form_error_under_the_body_naming_art_81_1(world, tie):
+    body = {"kind": "annulment", "voting_day": "30/05/2021", **DECISION}
+    client = client_for(world, "committee_p")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(f"{BASE}/results/XA2/round/", body)
+    assert response.status_code == 400
+    html = response.content.decode()
+    under_body = re.search(r'id="id_body">((?:(?!id="id_reference").)*)', html, re.S)  # up to the next field
+    assert under_body and "Art. 81(1)" in under_body.group(1) and "National Election Council" in under_body.group(1)
+    assert not ConstituencyDecision.objects.exists()

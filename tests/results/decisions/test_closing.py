@@ -254,3 +254,26 @@ def test_a_decision_on_a_published_result_publishes_a_correction(world):
     assert (latest.kind, latest.status, latest.cause) == ("correction", "decided", "decision_recorded")
     assert latest.data["decisions"][0]["elected"] == ["XA1-02"]
     assert len(latest.winners) == 2
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (dt.date(2021, 5, 22), "before election day"),
+        (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2), "a day still to come"),  # after today anywhere
+    ],
+)
+def test_a_closing_decision_dated_before_election_day_or_in_the_future_is_refused(world, day, words):
+    cons = tie_in_xa1(world)
+    with pytest.raises(DecisionInvalid) as exc:
+        closing.decision_record(
+            constituency=cons,
+            kind="tie_settled",
+            decision=decision(date=day),
+            elected=["XA1-03"],
+            by=world.users["committee_c1"],
+        )
+    assert [p.path for p in exc.value.problems] == ["date"]
+    with translation.override("en"):
+        assert words in str(exc.value)
+    assert not ConstituencyDecision.objects.exists() and fresh(cons).status == "tie_unresolved"

@@ -58,7 +58,8 @@ def test_the_2026_election_refuses_a_voting_day_after_22_march_art_79_3(world):
     load(world.election, *(minutes(u, "QH", qh_votes(600, 340, 330, 320, 300)) for u in ("U1", "U2", "U3")))
     cons = world.constituencies["QH1"]
     assert fresh(cons).deadline == dt.date(2026, 3, 22)
-    opening = {"constituency": cons, "kind": "additional", "decision": NEC, "by": world.users["committee_p"]}
+    nec_2026 = decision(body=NEC.body, reference=NEC.reference, date=dt.date(2026, 3, 17))
+    opening = {"constituency": cons, "kind": "additional", "decision": nec_2026, "by": world.users["committee_p"]}
     with pytest.raises(further_rounds.VotingDayRefused) as exc:
         further_rounds.round_open(voting_day=dt.date(2026, 3, 29), **opening)
     with translation.override("en"):
@@ -152,3 +153,62 @@ def test_the_deadline_is_given_while_an_annulled_unit_votes_again(world):
     o = fresh(world.constituencies["XA2"])
     assert (o.status, o.round_deadline) == ("incomplete", dt.date(2021, 6, 7))
     assert Tally.objects.filter(status="annulled").exists()
+
+
+def _decided_xa2(world):
+    load(world.election, minutes("U2", "XA", xa_votes("XA2", 600, 550, 200)))
+    return world.constituencies["XA2"]
+
+
+@pytest.mark.parametrize("body", ["Ủy ban bầu cử tỉnh P", "Ban bầu cử đơn vị số 2"])
+def test_only_the_nec_annuls_art_81_1(world, body):
+    cons = _decided_xa2(world)
+    with pytest.raises(Invalid) as exc:
+        further_rounds.round_open(
+            constituency=cons,
+            kind="re_election",
+            voting_day=dt.date(2021, 5, 30),
+            decision=decision(body=body),
+            annulment=True,
+            by=world.users["committee_p"],
+        )
+    assert [p.path for p in exc.value.problems] == ["decision.body"]
+    with translation.override("en"):
+        assert "Art. 81(1)" in str(exc.value)
+    assert not ConstituencyRound.objects.exists() and not ConstituencyDecision.objects.exists()
+    # the NEC under any of its names, in any case or spacing
+    for name in ("Hội đồng Bầu cử quốc gia", "  HỘI ĐỒNG  BẦU CỬ QUỐC GIA ", "HĐBCQG"):
+        assert further_rounds.second_rounds.is_nec(name)
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (dt.date(2021, 5, 22), "before election day"),  # the day before 23/5/2021
+        (dt.date(2021, 5, 31), "after the voting day it sets"),  # voting day 30/5
+    ],
+)
+def test_a_decision_dated_outside_election_day_to_the_voting_day_is_refused(world, day, words):
+    cons = _decided_xa2(world)
+    with pytest.raises(Invalid) as exc:
+        further_rounds.round_open(
+            constituency=cons,
+            kind="re_election",
+            voting_day=dt.date(2021, 5, 30),
+            decision=decision(body="Hội đồng bầu cử quốc gia", date=day),
+            annulment=True,
+            by=world.users["committee_p"],
+        )
+    assert [p.path for p in exc.value.problems] == ["decision.date"]
+    with translation.override("en"):
+        assert words in str(exc.value)
+    assert not ConstituencyRound.objects.exists()
+    # the boundaries themselves are lawful: election day and the voting day
+    for lawful in (dt.date(2021, 5, 23), dt.date(2021, 5, 30)):
+        further_rounds.decision_day_check(
+            decision(date=lawful),
+            election_day=dt.date(2021, 5, 23),
+            latest=dt.date(2021, 5, 30),
+            latest_is_voting_day=True,
+            prefix="decision.",
+        )

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 DAY_2026 = dt.date(2026, 3, 15)
 COMMITTEE = decision(body="Ủy ban bầu cử xã C1", reference="Nghị quyết số 5/NQ-UBBC", date=dt.date(2026, 3, 17))
+COMMITTEE_2021 = decision(body=COMMITTEE.body, reference=COMMITTEE.reference, date=dt.date(2021, 5, 26))
 CONSENT = decision(body="Hội đồng Bầu cử quốc gia", reference="Công văn số 88/HĐBCQG", date=dt.date(2026, 3, 16))
 
 
@@ -77,7 +78,7 @@ def test_a_2021_council_re_election_needs_no_consent(world):
         constituency=world.constituencies["XA1"],
         kind="re_election",
         voting_day=dt.date(2021, 5, 30),
-        decision=COMMITTEE,
+        decision=COMMITTEE_2021,
         by=None,
     )
     assert ConstituencyDecision.objects.get().consent_reference == ""
@@ -89,7 +90,7 @@ def test_an_na_additional_election_ignores_a_consent_given(world):
         constituency=world.constituencies["QH1"],
         kind="additional",
         voting_day=dt.date(2021, 5, 30),
-        decision=COMMITTEE,
+        decision=COMMITTEE_2021,
         consent=CONSENT,
         by=None,
     )

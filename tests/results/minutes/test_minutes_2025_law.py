@@ -155,6 +155,8 @@ def test_a_revotes_counting_minute_says_it_is_a_revote_art_81(counted):
     revote = documents.render_html({"source": again, "inputs": INPUTS}, "vi", settings=settings)
     assert "Bỏ phiếu lại" not in first
     assert "Bỏ phiếu lại tại khu vực bỏ phiếu (lần 2)" in revote and "Điều 81" in revote
+    # titled as the law calls it: "bầu cử lại ở khu vực bỏ phiếu" (Art. 81(1))
+    assert "bầu cử lại" not in first.lower() and "bầu cử lại" in revote.split("Bỏ phiếu lại")[0].lower()
 
 
 def test_the_na_minute_names_the_necs_decision_to_hold_no_additional_election(world):
@@ -196,6 +198,16 @@ def test_a_settled_tie_is_told_on_the_constituency_minute(world):
     html = documents.render_html({"source": cons.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
     assert "không xác định được người nhiều tuổi hơn (khoản 4 Điều 78)" in html
     assert "Ủy ban bầu cử xã Bảo Yên đã quyết định (Nghị quyết số 3/NQ-UBBC ngày 27/05/2021):" in html
+    # and on the committee's summary, among the important events (Art. 85(2)(i)), beside what the committee typed
+    summary = svc.summary_document(world.constituencies["XA1"].contest, world.constituencies["XA1"].area)
+    typed = {**INPUTS, "events": "Mưa lớn tại khu vực bỏ phiếu số 1."}
+    html = documents.render_html({"source": summary.source, "inputs": typed}, "vi", settings=md.settings_for(0))
+    events = html.split("Những việc quan trọng đã xảy ra và kết quả giải quyết")[1].split('class="section"')[0]
+    assert (
+        "những người ứng cử có số phiếu bầu bằng nhau; Ủy ban bầu cử xã Bảo Yên đã quyết định người trúng cử "
+        "(Nghị quyết số 3/NQ-UBBC ngày 27/05/2021; khoản 4 Điều 78)." in events
+    )
+    assert "Mưa lớn tại khu vực bỏ phiếu số 1." in events and "Không có." not in events
 
 
 @needs_poppler

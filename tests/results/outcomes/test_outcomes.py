@@ -16,7 +16,7 @@ from results.outcomes import contests, rounds
 from results.permissions import tally_scope
 from results.tallies import corrections, services
 from tests.results.conftest import payload
-from tests.results.decision_helpers import DECISION
+from tests.results.decision_helpers import DECISION, decision
 from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 pytestmark = pytest.mark.django_db
@@ -283,7 +283,7 @@ def test_a_voting_day_outside_the_law_is_refused_naming_the_article(world, late,
         "constituency": world.constituencies["XA1"],
         "kind": "re_election",
         "voting_day": late,
-        "decision": DECISION,
+        "decision": decision(date=min(late, DECISION.date)),  # dated no later than the voting day it sets
         "by": world.users["committee_c1"],
     }
     if not refused:

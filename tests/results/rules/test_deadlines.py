@@ -132,7 +132,7 @@ def test_a_second_round_is_held_by_its_deadline_art_81_2(voting_day, today, stat
     facts = law.ConstituencyFacts(
         level="national_assembly",
         election_day=DAY_2026,
-        rounds=[law.RoundFacts(1, DAY_2026, 1, (DAY_2026,), DAY_2026), law.RoundFacts(2, voting_day, 1)],
+        rounds=[law.RoundFacts(1, DAY_2026, 1, (DAY_2026,), DAY_2026), law.RoundFacts(2, voting_day, 1, (voting_day,))],
         second_round_kind="annulment",
         second_round_deadline=D(2026, 3, 22),
     )
@@ -142,6 +142,21 @@ def test_a_second_round_is_held_by_its_deadline_art_81_2(voting_day, today, stat
     # the second round's own minutes run from its voting day (Arts. 76(3), 77(3))
     assert by_kind(found, law.COUNTING_MINUTES, 2).due == voting_day + dt.timedelta(days=3)
     assert by_kind(found, law.CONSTITUENCY_MINUTES, 2).due == voting_day + dt.timedelta(days=5)
+
+
+def test_a_second_round_with_a_voting_day_set_but_no_minutes_is_not_held():
+    """The deadlines board said "done on time" for a round whose day had come with no unit's minutes sent."""
+    facts = law.ConstituencyFacts(
+        level="national_assembly",
+        election_day=DAY_2026,
+        rounds=[law.RoundFacts(1, DAY_2026, 1, (DAY_2026,), DAY_2026), law.RoundFacts(2, D(2026, 3, 22), 8)],
+        second_round_kind="re_election",
+        second_round_deadline=D(2026, 3, 22),
+    )
+    on_the_day = by_kind(law.constituency_deadlines(facts, D(2026, 3, 22)), law.SECOND_ROUND)
+    assert (on_the_day.status, on_the_day.done_on) == (law.DUE, None)
+    after = by_kind(law.constituency_deadlines(facts, D(2026, 12, 5)), law.SECOND_ROUND)
+    assert (after.article, after.status) == ("Art. 80(4)", law.LATE)
 
 
 @pytest.mark.parametrize(
