@@ -2,6 +2,7 @@
 home page and the link from the election's page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -95,6 +96,10 @@ def test_home_page_of_a_committee_shows_its_late_deadlines(world):
     assert 'data-testid="late-deadlines"' in html
     assert board_url(world) + "?late=1" in html
     assert "legal deadlines have passed with the work not done" in html
+    # the board it opens names the same count of work not done, beside the count of every late deadline
+    home_count = re.search(r"(\d+) legal deadlines have passed", html).group(1)
+    board = client_for(world, "committee_c1").get(board_url(world) + "?late=1").content.decode()
+    assert re.search(r'data-testid="overdue-total">(\d+) of them are still not done', board).group(1) == home_count
 
 
 def test_home_page_of_a_clerk_has_no_late_box(world):

@@ -209,3 +209,13 @@ def test_an_annulment_by_another_body_is_a_form_error_under_the_body_naming_art_
     under_body = re.search(r'id="id_body">((?:(?!id="id_reference").)*)', html, re.S)  # up to the next field
     assert under_body and "Art. 81(1)" in under_body.group(1) and "National Election Council" in under_body.group(1)
     assert not ConstituencyDecision.objects.exists()
+
+
+def test_the_second_round_deadline_shows_only_where_the_result_calls_for_one(world, low_turnout):
+    """CONTRACT §10: `deadline` is null when no second round is called for; the page said it for every result."""
+    client = client_for(world, "committee_p")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    needed = client.get(f"{BASE}/results/XA1/").content.decode()  # turnout not over half: a re-election
+    decided = client.get(f"{BASE}/results/XA2/").content.decode()  # nothing counted: no second round called for
+    assert 'data-testid="round-deadline"' in needed and "Deadline for a second round: 2021-06-07" in needed
+    assert 'data-testid="round-deadline"' not in decided and "Deadline for a second round" not in decided
