@@ -8,17 +8,17 @@ nothing the second time. A committee member above a flag resolves it with a note
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
 from core.types import Actor
-from elections.audit import audit_log
+from elections.audit import AuditRecord, audit_log, audit_log_many
 from elections.audit_codes import AuditAction
 from elections.models import Election
 from results.models import FIGURES, Flag, Tally, TallyVote
@@ -63,6 +63,43 @@ def flag_resolve(*, flag: Flag, note: str, by: Actor, source: str = "") -> Flag:
         source=source,
     )
     return locked
+
+
+def annulments_revoted(tallies: Iterable[Tally], *, by: Actor, source: str = "") -> int:
+    """Close the annulment flags (Art. 81) of the units whose re-vote is among `tallies`, just approved: the flag
+    said "re-vote required", and the re-vote is now counted. Each closing is audited; returns how many closed."""
+    keys = {(t.polling_unit_id, t.contest_id, t.round) for t in tallies if t.attempt > 1}
+    if not keys:
+        return 0
+    match = Q()
+    for unit, contest, number in keys:
+        match |= Q(tally__polling_unit_id=unit, tally__contest_id=contest, tally__round=number)
+    flags = list(
+        Flag.objects.select_for_update(of=("self",))
+        .filter(match, code="unit_annulled", status=Flag.Status.OPEN)
+        .select_related("election", "polling_unit", "tally")
+        .order_by("pk")
+    )
+    now, actor = timezone.now(), by if getattr(by, "pk", None) else None
+    for f in flags:
+        f.status, f.resolved_by, f.resolved_at = Flag.Status.RESOLVED, actor, now
+        f.resolution_note = str(_("The re-vote is counted and approved (Art. 81)."))
+    Flag.objects.bulk_update(flags, ["status", "resolved_by", "resolved_at", "resolution_note"])
+    audit_log_many(
+        AuditRecord(
+            AuditAction.FLAG_RESOLVED,
+            user=by,
+            election_slug=f.election.slug,
+            object_type="flag",
+            object_key=f"{f.pk} {f.code} {f.polling_unit.code if f.polling_unit_id else ''}".strip(),
+            before={"status": Flag.Status.OPEN},
+            after={"status": Flag.Status.RESOLVED},
+            data={"note": f.resolution_note, "message": f.message, "source": f.source},
+            source=source,
+        )
+        for f in flags
+    )
+    return len(flags)
 
 
 # --- screening ------------------------------------------------------------------------------------

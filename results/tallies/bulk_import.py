@@ -15,6 +15,7 @@ from core.types import Actor
 from elections.audit import AuditRecord, audit_log_bulk
 from elections.audit_codes import AuditAction
 from elections.models import Candidate, Constituency, Election, PollingUnitConstituency
+from results.flags import screening
 from results.models import FIGURES, Flag, Tally, TallyVersion, TallyVote
 from results.outcomes import rounds
 from results.outcomes.totals import tally_change, totals_apply
@@ -345,6 +346,8 @@ def _write_rows(
             tally_change(t, {ids_by_code[code]: n for code, n in row.payload.votes.items()}, +1) for row, t in written
         )
     report.created, report.updated = len(to_create), len(to_update)
+    if approve:  # a re-vote after an annulment is counted: its flag closes (Art. 81)
+        screening.annulments_revoted([t for _row, t in written], by=by, source=source)
     if approve and written:
         publication.public_changed(election.pk, results=True)
         publication.sync_published(

@@ -14,6 +14,7 @@ from core.errors import Problem, lazy_format
 from core.types import Actor
 from elections.audit import AuditRecord, audit_log_many
 from elections.audit_codes import AuditAction
+from results.flags import screening
 from results.models import FIGURES, Flag, SecondEntry, Tally, TallyVote
 from results.outcomes.totals import tally_change, tally_votes, totals_apply
 from results.permissions import TallyScope
@@ -305,6 +306,7 @@ def tally_approve(*, scope: TallyScope, by: Actor, version: int | None = None, s
     totals_apply([tally_change(tally, tally_votes([tally.pk])[tally.pk], +1)])
     _snapshot(tally, tally_figures(tally), by, "approved")
     _audit(AuditAction.TALLY_APPROVED, scope, tally, by, source, before=before, after=_state(tally))
+    screening.annulments_revoted([tally], by=by, source=source)
     _results_changed(scope, by, source, _approval_change(scope, tally))
     return tally
 

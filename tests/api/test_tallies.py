@@ -212,6 +212,11 @@ def test_annulment_opens_a_revote(api, world):
     assert r.status_code == 201
     assert (r.json()["attempt"], r.json()["status"]) == (2, "draft")
     assert Tally.objects.filter(polling_unit__code="U1").count() == 2
+    # the annulment's flag stays open until the re-vote is approved, then closes itself
+    post(clerk, "submit")
+    assert Flag.objects.get(code="unit_annulled").status == Flag.Status.OPEN
+    assert post(api("board_qh1"), "approve").status_code == 200
+    assert Flag.objects.get(code="unit_annulled").status == Flag.Status.RESOLVED
 
 
 def test_turnout_reports(api, world):

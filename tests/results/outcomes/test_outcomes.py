@@ -94,6 +94,10 @@ def test_an_annulled_unit_makes_it_incomplete_until_its_re_vote_is_approved(worl
     # the re-vote (the next attempt) is approved: counted again
     load(world.election, minutes("U2", "QH", qh_votes(600, 550, 500, 300, 100)))
     assert outcome(world, "QH1").status == "decided"
+    # and the annulment's flag ("re-vote required") closes itself, audited
+    flag = Flag.objects.get(code="unit_annulled")
+    assert flag.status == Flag.Status.RESOLVED and "Art. 81" in flag.resolution_note
+    assert AuditEntry.objects.filter(action="results.flag.resolved", object_key__endswith="unit_annulled U2").exists()
 
 
 def test_a_correction_of_an_approved_tally_changes_the_cached_result(world):
