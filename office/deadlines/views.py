@@ -19,7 +19,9 @@ from results.rules import deadlines as law
 KINDS = {
     law.COUNTING_MINUTES: _("Counting minutes of every polling unit reach the Election Board"),
     law.CONSTITUENCY_MINUTES: _("The Election Board's minutes of the constituency result"),
+    law.UNIT_REVOTE: _("Re-vote held at every polling unit whose result was annulled"),
     law.SECOND_ROUND: _("Second round held (or the constituency closed by a decision)"),
+    law.CLOSED_BY_DECISION: _("Constituency closed by a decision of the competent body"),
     law.SUMMARY_MINUTES_NA: _("The provincial Election Committee's National Assembly minutes"),
     law.SUMMARY_MINUTES_COUNCIL: _(
         "The Election Committee's summary minutes (no deadline of their own: by the announcement)"
@@ -37,6 +39,7 @@ STATUSES = {
     law.OPEN: _("open"),
     law.CLOSED: _("closed"),
     law.WAITING: _("from the announcement"),
+    law.DECIDED: _("decided"),
 }
 
 

@@ -33,9 +33,10 @@ from results import permissions
 from results.decisions import closing, further_rounds
 from results.flags import screening
 from results.minutes import data as minutes_data
-from results.models import ConstituencyResult, Flag, PublicationProposal
+from results.models import ConstituencyDecision, ConstituencyResult, Flag, PublicationProposal
 from results.outcomes import charts, contests, rounds
 from results.outcomes import constituency as outcomes
+from results.outcomes import revotes as unit_revotes
 from results.outcomes import wording as explain
 from results.publication import services as publication
 from results.rules import second_rounds
@@ -63,6 +64,8 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
     unit_codes = [p.code for p in outcome.pending]
     today = timezone.localdate()
     deadline = outcome.deadline
+    # The rounds the NEC annulled as a whole (Art. 81(1)): their status is no longer the result.
+    annulled = {d.round: d for d in outcome.decisions if d.kind == ConstituencyDecision.Kind.ANNULMENT}
     chart = charts.share_chart(
         [(c.full_name, c.pct_of_valid, c.elected) for c in outcome.candidates],
         majority_line=constituency.election.rules == "vn-2015",
@@ -73,9 +76,17 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         "outcome": outcome,
         "reasons": [explain.explain(r, names) for r in outcome.current.reasons],
         "earlier": [
-            (rr, [explain.explain(r, names) for r in rr.reasons if r.code.startswith(("turnout", "seats", "tie"))])
+            (
+                rr,
+                [explain.explain(r, names) for r in rr.reasons if r.code.startswith(("turnout", "seats", "tie"))],
+                annulled.get(rr.number),
+            )
             for rr in outcome.earlier
         ],
+        # Art. 82: a second round's voter list is the first election's; shown so until a unit of it is counted
+        "first_list": outcome.earlier[0].figures.voters_on_list
+        if outcome.earlier and not outcome.current.polling_units_counted
+        else None,
         "margin_summary": explain.margin_summary(outcome.margin),
         "margin_reasons": [explain.explain(r, names, unit_codes) for r in outcome.margin.reasons]
         if outcome.margin
@@ -88,6 +99,7 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         "deadline_days": rounds.second_round_days(constituency.election),
         "publication": publication.publication_state(constituency),
         "can_publish": permissions.can_publish(grants, constituency),
+        "revotes": unit_revotes.revotes(constituency, outcome.current.number),
     }
     return render(request, "results/constituency_result.html", context)
 

@@ -94,7 +94,7 @@ def annulments_revoted(tallies: Iterable[Tally], *, by: Actor, source: str = "")
             object_key=f"{f.pk} {f.code} {f.polling_unit.code if f.polling_unit_id else ''}".strip(),
             before={"status": Flag.Status.OPEN},
             after={"status": Flag.Status.RESOLVED},
-            data={"note": f.resolution_note, "message": f.message, "source": f.source},
+            data={"note": f.resolution_note, "message": f.message, "source": f.source, "article": "Art. 81(2)"},
             source=source,
         )
         for f in flags

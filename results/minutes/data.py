@@ -25,6 +25,7 @@ from elections.models import Area, Candidate, Constituency, Contest, Election, L
 from results.models import FIGURES, FORMS_2025, BodyMember, Minute, MinutesSettings, Tally, TallyVote
 from results.outcomes import constituency as outcomes
 from results.outcomes import contests, rounds
+from results.outcomes import revotes as unit_revotes
 from results.permissions import TallyScope
 from results.publication.record import decision_record
 from results.rules import second_rounds
@@ -237,6 +238,7 @@ def constituency_source(constituency: Constituency, round_number: int | None = N
         ],
         "units": units,
         "unit_complaints": complaints,
+        "revotes": revotes(constituency, number),
     }
 
 
@@ -285,6 +287,24 @@ def _unit_rows(constituency: Constituency, number: int, ballot: list[int]) -> tu
         if t.complaints.strip():
             complaints.append({"unit": t.polling_unit.code, "text": t.complaints.strip()})
     return rows, complaints
+
+
+def revotes(constituency: Constituency, number: int | None = None) -> list[dict[str, Any]]:
+    """The polling units that voted again after the NEC annulled their result (Art. 81(1)) and whose re-vote is
+    counted (approved), in round `number` (None: every round): the unit, its attempt, the turnout of the re-vote
+    and why the earlier result was annulled."""
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "round": r.round,
+            "attempt": r.attempt,
+            "voters_on_list": r.voters_on_list,
+            "voters_voted": r.voters_voted,
+            "reason": r.reason,
+        }
+        for r in unit_revotes.revotes(constituency, number)
+    ]
 
 
 # --- Arts. 83 and 85: summary minutes of a contest in an area ---------------------------------------------
@@ -382,6 +402,8 @@ def summary_source(contest: Contest, area: Area) -> dict[str, Any]:
                 "seats_filled": outcome.seats_filled,
                 "rounds": round_rows,
                 "decisions": [decision_record(d) for d in outcome.decisions],
+                "revotes": revotes(cons),
+                # Item 4: from the most votes to the fewest (form 27/HĐBC-HĐND, 20/HĐBC-QH), whatever the round.
                 "winners": [
                     {
                         "name": x.full_name,
@@ -390,7 +412,7 @@ def summary_source(contest: Contest, area: Area) -> dict[str, Any]:
                         "pct": x.pct_of_valid,
                         "round": x.round,
                     }
-                    for x in outcome.elected
+                    for x in sorted(outcome.elected, key=lambda x: -x.votes)
                 ],
             }
         )

@@ -287,6 +287,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             includes=t["cons_includes"].format(places=", ".join(s["communes"])) if s["communes"] else "",
             # Art. 77(2)(l): "chuyển đến Ủy ban bầu cử, Hội đồng bầu cử quốc gia", for every Ban
             forwarded_label=t["c_complaints_forwarded"].format(up=t["up_na"]),
+            revotes=[_revote_line(t, v) for v in s.get("revotes", [])],
             annex_of=t["annex_of"].format(cons=f"{s['constituency']['name']} ({s['constituency']['code']})")
             + (", " + t["round"].format(n=s["round"]) if s["round"] > 1 else ""),
         )
@@ -353,6 +354,8 @@ def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: st
     """Art. 83 items 2 and 5: constituencies that needed a re-election or an additional election."""
     lines = []
     for c in s["constituencies"]:
+        if kind == "re_election":  # Art. 81: polling units whose result the NEC annulled voted again
+            lines.extend(f"{c['name']}: {_revote_line(t, v)}" for v in c.get("revotes", []))
         first, later = c["rounds"][0], c["rounds"][1:]
         needed = "re_election_required" if kind == "re_election" else "additional_election_required"
         second = next((r for r in later if r["kind"] == kind), None)
@@ -360,7 +363,19 @@ def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: st
         if first["status"] != needed and second is None and not vacated:
             continue
         if kind == "re_election":
-            if second is None:
+            annulled = next((d for d in c.get("decisions", []) if d.get("kind") == "annulment"), None)
+            if annulled is not None and second is not None:  # Art. 81(1): the NEC annulled the whole constituency
+                f2 = second["figures"]
+                lines.append(
+                    t["sum_re_annulled"].format(
+                        cons=c["name"],
+                        voted=num(f2["voters_voted"]),
+                        listed=num(f2["voters_on_list"]),
+                        pct2=pct(f2["turnout_pct"]),
+                        **_decided(annulled, language),
+                    )
+                )
+            elif second is None:
                 lines.append(t["sum_re_pending"].format(cons=c["name"]))
             else:
                 f1, f2 = first["figures"], second["figures"]
@@ -386,16 +401,34 @@ def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: st
                 lines.append(t["sum_add_pending"].format(cons=c["name"], filled=first_filled, seats=c["seats"]))
             else:
                 won = [x for x in second["candidates"] if x["elected"]]
-                lines.append(
-                    t["sum_add_row"].format(
-                        cons=c["name"],
-                        filled=first_filled,
-                        seats=c["seats"],
-                        n=second["seats"],
-                        winners=_names(t, won, language) or t["c_no_winner"],
-                    )
+                f2 = second["figures"]
+                line = t["sum_add_row"].format(
+                    cons=c["name"],
+                    filled=first_filled,
+                    seats=c["seats"],
+                    n=second["seats"],
+                    voted=num(f2["voters_voted"]),
+                    listed=num(f2["voters_on_list"]),
+                    pct2=pct(f2["turnout_pct"]),
+                    winners=_names(t, won, language) or t["c_no_winner"],
                 )
+                closed = _vacancy_decision(c, second["number"])
+                if closed is not None:  # Art. 79(3): no second additional election
+                    line += " " + t["sum_add_closed"].format(**_decided(closed, language))
+                lines.append(line)
     return lines
+
+
+def _revote_line(t: dict[str, Any], v: dict[str, Any]) -> str:
+    """A polling unit that voted again after the NEC annulled its result (Art. 81), with the re-vote's turnout."""
+    line = t["revote_unit"].format(
+        unit=v["name"],
+        code=v["code"],
+        voted=num(v["voters_voted"]),
+        listed=num(v["voters_on_list"]),
+    )
+    reason = str(v.get("reason") or "").strip().rstrip(".")
+    return f"{line} {t['revote_reason'].format(reason=reason)}" if reason else line
 
 
 def render_html(data: dict[str, Any], language: str, *, settings: Any) -> str:

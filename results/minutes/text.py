@@ -187,7 +187,15 @@ VI: dict[str, Any] = {
     "sum_winners": "Danh sách những người trúng cử (xếp theo thứ tự từ người có số phiếu bầu cao nhất đến người "
     "có số phiếu bầu thấp nhất)",
     "sum_add": "Những đơn vị bầu cử phải tổ chức bầu cử thêm và kết quả bầu cử thêm",
-    "sum_add_row": "{cons}: {filled}/{seats} đại biểu trúng cử ở lần thứ nhất; bầu cử thêm {n} đại biểu: {winners}.",
+    "sum_add_row": "{cons}: {filled}/{seats} đại biểu trúng cử ở lần thứ nhất; bầu cử thêm {n} đại biểu, số cử tri "
+    "đã tham gia bỏ phiếu {voted}/{listed} ({pct2}%); người trúng cử: {winners}.",
+    "sum_add_closed": "Số cử tri đi bỏ phiếu chưa quá một nửa, không tổ chức bầu cử thêm lần thứ hai; {body} đã "
+    "quyết định ({reference} ngày {date}) để trống số đại biểu còn thiếu (khoản 3 Điều 79).",
+    "sum_re_annulled": "{cons}: {body} đã hủy bỏ kết quả bầu cử ({reference} ngày {date}; Điều 81); bầu cử lại: "
+    "{voted}/{listed} cử tri ({pct2}%).",
+    "revote_unit": "{unit} ({code}) đã bầu cử lại sau khi Hội đồng bầu cử quốc gia hủy bỏ kết quả "
+    "bầu cử (Điều 81): {voted}/{listed} cử tri tham gia bỏ phiếu; kết quả bầu cử lại được tính vào biên bản này.",
+    "revote_reason": "Lý do hủy bỏ: {reason}.",
     "sum_add_pending": "{cons}: {filled}/{seats} đại biểu trúng cử; phải tổ chức bầu cử thêm, chưa có kết quả.",
     "sum_add_vacant": "{cons}: {filled}/{seats} đại biểu trúng cử; {body} đã quyết định ({reference} ngày {date}) "
     "không tổ chức bầu cử thêm.",
@@ -363,7 +371,14 @@ EN: dict[str, Any] = {
     "sum_winners": "Elected deputies (from the most votes to the fewest)",
     "sum_add": "Constituencies that had to hold an additional election, and its result",
     "sum_add_row": "{cons}: {filled} of {seats} deputies elected at the first election; additional election for "
-    "{n}: {winners}.",
+    "{n}, turnout {voted} of {listed} ({pct2}%); elected: {winners}.",
+    "sum_add_closed": "Turnout not over half, and no second additional election is held; {body} decided ({reference} "
+    "of {date}) to leave the remaining seats vacant (Art. 79(3)).",
+    "sum_re_annulled": "{cons}: {body} annulled the result ({reference} of {date}; Art. 81); re-election: {voted} of "
+    "{listed} voters ({pct2}%).",
+    "revote_unit": "{unit} ({code}) voted again after the National Election Council annulled its "
+    "result (Art. 81): {voted} of {listed} voters took part; the re-vote's result is counted in these minutes.",
+    "revote_reason": "Reason for the annulment: {reason}.",
     "sum_add_pending": "{cons}: {filled} of {seats} deputies elected; an additional election is required, no result "
     "yet.",
     "sum_add_vacant": "{cons}: {filled} of {seats} deputies elected; {body} decided ({reference} of {date}) to hold "

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,12 +153,15 @@ def deadline_board(
             "constituency_id", "kind", "voting_day", "deadline", "decision__kind"
         )
     }
-    closed = {
-        (cons_id, number): decided_on
-        for cons_id, number, decided_on in ConstituencyDecision.objects.filter(
-            constituency_id__in=ids, kind=ConstituencyDecision.Kind.SEATS_LEFT_VACANT
-        ).values_list("constituency_id", "round", "date")
-    }
+    closed: dict[tuple[int, int], dt.date] = {}
+    closings: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)
+    for cons_id, number, kind, article, decided_on in ConstituencyDecision.objects.filter(
+        constituency_id__in=ids, kind__in=ConstituencyDecision.CLOSING
+    ).values_list("constituency_id", "round", "kind", "article", "date"):
+        closings[cons_id].append((number, article, decided_on))
+        if kind == ConstituencyDecision.Kind.SEATS_LEFT_VACANT:
+            closed[(cons_id, number)] = decided_on
+    revotes = _revotes(ids, day)
     status = {
         s.constituency.pk: (s.round, s.status)
         for s in contests.constituency_summaries(election, constituencies=Constituency.objects.filter(pk__in=ids))
@@ -187,6 +191,8 @@ def deadline_board(
             )
         current, state = status.get(c.pk, (c.current_round, rounds.INCOMPLETE))
         needed = NEEDED.get(state) if current == 1 and second is None else None
+        if second is None and (c.pk, 1) in closed:  # the NEC held no additional election (Art. 79(1))
+            needed = "additional"
         facts = law.ConstituencyFacts(
             level=c.contest.level,
             election_day=election.election_day,
@@ -196,6 +202,9 @@ def deadline_board(
             second_round_kind=(second["decision__kind"] or second["kind"]) if second else None,
             second_round_deadline=second["deadline"] if second else (default_deadline if needed else None),
             closed_on=closed.get((c.pk, 1)),
+            revotes=revotes.get(c.pk, ()),
+            revote_deadline=default_deadline,
+            closings=closings.get(c.pk, ()),
         )
         groups[key].constituencies.append(ConstituencyLine(c, law.constituency_deadlines(facts, today)))
         group_published[key].append(facts.published_on)
@@ -213,3 +222,31 @@ def deadline_board(
                 today,
             )
     return DeadlineBoard(election, today, list(groups.values()))
+
+
+def _revotes(
+    ids: list[int], day: Callable[[dt.datetime | None], dt.date | None]
+) -> dict[int, list[tuple[int, dt.date | None]]]:
+    """Per constituency, each polling unit whose result the NEC annulled (Art. 81(1)): (round, the day the
+    counting minutes of its newest attempt first reached the Ban, or None while that attempt is annulled too or
+    not sent)."""
+    newest: dict[tuple[int, int, int], tuple[int, str, dt.datetime | None]] = {}
+    annulled: set[tuple[int, int, int]] = set()
+    for cons_id, number, unit, attempt, status, first in (
+        Tally.objects.filter(constituency_id__in=ids)
+        .filter(Q(attempt__gt=1) | Q(status=Tally.Status.ANNULLED))
+        .values("constituency_id", "round", "polling_unit_id", "attempt", "status")
+        .annotate(first=Min("versions__saved_at", filter=Q(versions__status__in=SENT)))
+        .values_list("constituency_id", "round", "polling_unit_id", "attempt", "status", "first")
+    ):
+        key = (cons_id, number, unit)
+        if status == Tally.Status.ANNULLED:
+            annulled.add(key)
+        if key not in newest or attempt > newest[key][0]:
+            newest[key] = (attempt, status, first)
+    out: dict[int, list[tuple[int, dt.date | None]]] = defaultdict(list)
+    for key in sorted(annulled):
+        _attempt, status, first = newest[key]
+        held = first is not None and status != Tally.Status.ANNULLED
+        out[key[0]].append((key[1], day(first) if held else None))
+    return out

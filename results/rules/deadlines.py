@@ -13,7 +13,9 @@ plus N, and the whole of the due day counts. Something done on the due day is on
 - Art. 87(1): complaints about results filed no later than 03 days from the announcement (2015: 05);
   Art. 87(2): settled within 07 days of receipt (2015: 30).
 - Arts. 79(3), 80(4), 81(2): a second round no later than 07 days after the first election day (2015: 15;
-  results/rules/second_rounds.py).
+  results/rules/second_rounds.py); so too the re-vote at a polling unit whose result the NEC annulled (Art. 81(2)).
+- A decision of a competent body that closes a constituency without a further round (Arts. 78(4), 79(1)-(3),
+  80(4)) has no deadline of its own: the board shows it, decided, beside the round it closes.
 
 The law in force on election day decides (Law 83/2025/QH15 is in force from 1 July 2025). A second round's own
 counting and constituency minutes run from its voting day, its election day (Arts. 76(3), 77(3)-(4)).
@@ -33,6 +35,8 @@ NATIONAL_ASSEMBLY = "national_assembly"  # elections.models.Level
 COUNTING_MINUTES = "counting_minutes"
 CONSTITUENCY_MINUTES = "constituency_minutes"
 SECOND_ROUND = "second_round"
+UNIT_REVOTE = "unit_revote"  # polling units whose result the NEC annulled vote again (Art. 81(2))
+CLOSED_BY_DECISION = "closed_by_decision"
 SUMMARY_MINUTES_NA = "summary_minutes_na"
 SUMMARY_MINUTES_COUNCIL = "summary_minutes_council"
 RESULTS_PUBLISHED = "results_published"  # one constituency's result
@@ -48,6 +52,7 @@ LATE = "late"  # not done, the due day has passed
 OPEN = "open"  # a window for others (complaints): still open
 CLOSED = "closed"  # that window has closed
 WAITING = "waiting"  # the deadline runs from something not done yet (complaints before the announcement)
+DECIDED = "decided"  # a closing decision, which has no deadline of its own
 
 # Statuses that count as late on the board and on the home page.
 LATE_STATUSES = frozenset({LATE, DONE_LATE})
@@ -128,6 +133,12 @@ class ConstituencyFacts:
     second_round_kind: str | None = None  # the kind of an opened round 2: "additional", "re_election", "annulment"
     second_round_deadline: dt.date | None = None
     closed_on: dt.date | None = None
+    # Each polling unit whose result the NEC annulled (Art. 81(1)): (round, the day its re-vote's counting minutes
+    # reached the Ban or None), and the last day for the re-votes (Art. 81(2)).
+    revotes: Sequence[tuple[int, dt.date | None]] = ()
+    revote_deadline: dt.date | None = None
+    # The closing decisions recorded: (round, article, date).
+    closings: Sequence[tuple[int, str, dt.date]] = ()
 
 
 SECOND_ROUND_ARTICLE = {"additional": "Art. 79(3)", "re_election": "Art. 80(4)", "annulment": "Art. 81(2)"}
@@ -165,6 +176,7 @@ def constituency_deadlines(facts: ConstituencyFacts, today: dt.date) -> list[Dea
     for r in facts.rounds:
         if r.units:
             out.append(_counting(r, days, today))
+        out.extend(_unit_revotes(facts, r.number, today))
         due = r.voting_day + dt.timedelta(days=days.constituency)
         out.append(
             Deadline(
@@ -177,6 +189,10 @@ def constituency_deadlines(facts: ConstituencyFacts, today: dt.date) -> list[Dea
             )
         )
     out.extend(_second_round(facts, today))
+    out.extend(
+        Deadline(CLOSED_BY_DECISION, article, None, decided_on, DECIDED, round=number)
+        for number, article, decided_on in sorted(facts.closings)
+    )
     due = facts.election_day + dt.timedelta(days=days.announcement_na if national else days.announcement_council)
     out.append(
         Deadline(
@@ -188,6 +204,33 @@ def constituency_deadlines(facts: ConstituencyFacts, today: dt.date) -> list[Dea
         )
     )
     return out
+
+
+def _unit_revotes(facts: ConstituencyFacts, number: int, today: dt.date) -> list[Deadline]:
+    """Art. 81(2): the polling units of round `number` whose result the NEC annulled vote again, no later than 7
+    days after election day; done once every one's re-vote minutes reached the Ban.
+
+    Example (15 March 2026): PL-03 annulled, its re-vote's minutes sent on 22 March -> done on time (due 22 March).
+    """
+    sent = [d for n, d in facts.revotes if n == number]
+    due = facts.revote_deadline
+    if not sent or due is None:
+        return []
+    held = sorted(d for d in sent if d is not None)
+    done_on = held[-1] if len(held) == len(sent) else None
+    return [
+        Deadline(
+            UNIT_REVOTE,
+            "Art. 81(2)",
+            due,
+            done_on,
+            status_of(due, done_on, today),
+            done=len(held),
+            expected=len(sent),
+            late_count=sum(1 for d in held if d > due),
+            round=number,
+        )
+    ]
 
 
 def _second_round(facts: ConstituencyFacts, today: dt.date) -> list[Deadline]:

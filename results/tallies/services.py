@@ -367,7 +367,7 @@ def tally_annul(*, scope: TallyScope, reason: str, by: Actor, source: str = "") 
         source,
         before=before,
         after=_state(tally),
-        data={"reason": reason},
+        data={"reason": reason, "article": "Art. 81(1)"},
     )
     _results_changed(scope, by, source, publication.Change(publication.CAUSE_UNIT_ANNULLED, scope.unit.code, reason))
     return tally

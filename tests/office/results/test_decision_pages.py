@@ -126,6 +126,28 @@ def test_the_nec_annulment_through_the_page(world, tie):
     assert response.status_code == 302
     assert ConstituencyDecision.objects.get().kind == "annulment"
     assert AuditEntry.objects.filter(action="results.constituency.annulled").exists()
+    # the result page then tells round 1 as annulled (not "decided"), keeps round 1's voter list for round 2
+    # (Art. 82) and no margin of "0 of 0 valid ballots"
+    page = client_for(world, "committee_p").get(f"{BASE}/results/XA2/").content.decode()
+    annulled = re.search(r'data-testid="round-annulled">([^<]*)<', page)
+    assert annulled and annulled.group(1) == "annulled by Hội đồng Bầu cử quốc gia (Art. 81)"
+    assert re.search(r'data-testid="first-list">800<', page)
+    assert 'data-testid="nothing-counted"' in page and "of 0 valid ballots" not in page
+
+
+def test_the_result_page_tells_a_units_re_vote_after_its_annulment_art_81(world):
+    from results.permissions import tally_scope
+    from results.tallies import services
+
+    load(world.election, *(minutes(u, "QH", qh_votes(600, 550, 500, 300, 100)) for u in ("U1", "U2", "U3")))
+    services.tally_annul(scope=tally_scope(world.election.slug, "U2", "QH"), reason="Gạch xóa phiếu bầu.", by=None)
+    before = client_for(world, "committee_p").get(f"{BASE}/results/QH1/").content.decode()
+    assert 'data-testid="revotes"' not in before  # not yet voted again
+    load(world.election, minutes("U2", "QH", qh_votes(600, 550, 500, 300, 100), voted=720))
+    page = client_for(world, "committee_p").get(f"{BASE}/results/QH1/").content.decode()
+    notice = page.split('data-testid="revotes"')[1].split("</div>")[0]
+    assert "(U2)</a>: the earlier result was annulled and the unit voted again; 720 of 800 voters took part." in notice
+    assert "Reason for the annulment: Gạch xóa phiếu bầu." in notice and "Re-vote approved on" in notice
 
 
 def test_a_tie_settlement_naming_two_for_one_seat_is_a_form_error(world, tie):

@@ -222,3 +222,86 @@ def test_golden_counting_and_constituency_minutes_of_2026(counted_2026, tmp_path
     text = pdf_text(svc.minute_pdf(issue(board, counted_2026.users["board_xa1"], INPUTS_2026), "vi"), tmp_path)
     check_golden(text, "constituency_commune_2026_vi")
     assert "Mẫu số 24/HĐBC-HĐND" in text and "XÃ BẢO YÊN" in text
+
+
+def test_a_units_re_vote_after_the_necs_annulment_is_on_the_ban_minute_and_the_summary_art_81(world):
+    from results.tallies import services
+    from tests.results.minutes_fixtures import fix_names
+    from tests.results.result_helpers import load, minutes, qh_votes
+
+    # given: QH counted; the NEC annuls U2's result; U2 votes again and its re-vote is approved
+    fix_names(world)
+    load(world.election, *(minutes(u, "QH", qh_votes(600, 550, 500, 300, 100)) for u in ("U1", "U2", "U3")))
+    services.tally_annul(scope=tally_scope(world.election.slug, "U2", "QH"), reason="Gạch xóa phiếu bầu.", by=None)
+    load(world.election, minutes("U2", "QH", qh_votes(620, 560, 480, 300, 100), voted=720))
+    # when: the Ban's minute and the committee's summary are drafted
+    cons = svc.constituency_document(world.constituencies["QH1"])
+    html = documents.render_html({"source": cons.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
+    # then: item d) of the Ban's minute (Art. 77) tells the re-vote, its turnout and why the result was annulled
+    item_d = html.split("d) Tóm tắt những việc xảy ra và kết quả giải quyết")[1].split("đ)")[0]
+    assert "(U2) đã bầu cử lại sau khi Hội đồng bầu cử quốc gia hủy bỏ kết quả bầu cử (Điều 81): 720/800 cử tri" in (
+        item_d
+    )
+    assert "Lý do hủy bỏ: Gạch xóa phiếu bầu." in item_d and "Không có" not in item_d
+    # and item 2 of the summary (Art. 83), the re-elections, names the unit under its constituency
+    summary = svc.summary_document(world.constituencies["QH1"].contest, world.areas["P"])
+    html = documents.render_html({"source": summary.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
+    item_2 = html.split("Những đơn vị bầu cử phải tổ chức bầu cử lại và kết quả bầu cử lại")[1].split(
+        'class="section"'
+    )[0]
+    assert "(U2) đã bầu cử lại" in item_2 and "720/800" in item_2
+
+
+def test_an_additional_elections_turnout_and_its_closing_are_on_the_summary_art_79_3(world):
+    from results.decisions import closing, further_rounds
+    from tests.results.decision_helpers import decision
+    from tests.results.minutes_fixtures import fix_names
+    from tests.results.result_helpers import load, minutes, qh_votes
+
+    # given: QH1 fills 1 of 3 seats; its additional election's turnout is not over half; the NEC leaves the seats
+    fix_names(world)
+    load(world.election, *(minutes(u, "QH", qh_votes(600, 340, 330, 320, 300)) for u in ("U1", "U2", "U3")))
+    nec = decision(body="Hội đồng Bầu cử quốc gia", reference="Nghị quyết số 40/NQ-HĐBCQG", date=dt.date(2021, 5, 28))
+    cons = world.constituencies["QH1"]
+    further_rounds.round_open(
+        constituency=cons, kind="additional", voting_day=dt.date(2021, 5, 30), decision=nec, by=None
+    )
+    load(world.election, *(minutes(u, "QH", qh_votes(None, 150, 140, 10, 5), voted=350) for u in ("U1", "U2", "U3")))
+    closing.decision_record(constituency=cons, kind="seats_left_vacant", decision=nec, by=None)
+    # when
+    summary = svc.summary_document(cons.contest, world.areas["P"])
+    assert summary.final  # the dead end is closed: the summary can be issued
+    html = documents.render_html({"source": summary.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
+    # then: item 5 gives the additional election's turnout, and that the seats stay vacant by the NEC's decision
+    item_5 = html.split("Những đơn vị bầu cử phải tổ chức bầu cử thêm và kết quả bầu cử thêm")[1].split(
+        'class="section"'
+    )[0]
+    assert "bầu cử thêm 2 đại biểu, số cử tri đã tham gia bỏ phiếu 1.050/2.400 (43,75%)" in item_5
+    assert "không tổ chức bầu cử thêm lần thứ hai; Hội đồng Bầu cử quốc gia đã quyết định (Nghị quyết số" in item_5
+    assert "khoản 3 Điều 79" in item_5
+
+
+def test_a_whole_constituencys_annulment_is_told_as_such_on_the_summary_not_as_low_turnout_art_81(world):
+    from results.decisions import further_rounds
+    from tests.results.decision_helpers import decision
+    from tests.results.minutes_fixtures import fix_names
+    from tests.results.result_helpers import load, minutes, xa_votes
+
+    fix_names(world)
+    load(world.election, minutes("U2", "XA", xa_votes("XA2", 600, 550, 200)))
+    cons = world.constituencies["XA2"]
+    nec = decision(body="Hội đồng Bầu cử quốc gia", reference="Nghị quyết số 41/NQ-HĐBCQG", date=dt.date(2021, 5, 28))
+    further_rounds.round_open(
+        constituency=cons, kind="re_election", annulment=True, voting_day=dt.date(2021, 5, 30), decision=nec, by=None
+    )
+    load(world.election, minutes("U2", "XA", xa_votes("XA2", 610, 540, 190), voted=650))
+    summary = svc.summary_document(cons.contest, cons.area)
+    html = documents.render_html({"source": summary.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
+    item_2 = html.split("Những đơn vị bầu cử phải tổ chức bầu cử lại và kết quả bầu cử lại")[1].split(
+        'class="section"'
+    )[0]
+    assert (
+        "Hội đồng Bầu cử quốc gia đã hủy bỏ kết quả bầu cử (Nghị quyết số 41/NQ-HĐBCQG ngày 28/05/2021; Điều 81)"
+        in (item_2)
+    )
+    assert "650/800" in item_2 and "chưa quá một nửa" not in item_2

@@ -10,10 +10,14 @@ from django.test.utils import CaptureQueriesContext
 
 from demo.clock import demo_clock
 from elections.models import Constituency
+from results.decisions import closing
 from results.models import Minute, ResultPublication
 from results.outcomes.deadlines import deadline_board
+from results.permissions import tally_scope
 from results.rules import deadlines as law
+from results.tallies import services
 from tests.factories import ConstituencyFactory, PollingUnitFactory
+from tests.results.decision_helpers import decision
 from tests.results.result_helpers import load, minutes, qh_votes, xa_votes
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +170,55 @@ def test_board_takes_a_fixed_number_of_queries_whatever_the_units(world, django_
     with django_assert_max_num_queries(len(few.captured_queries)):
         board = deadline_board(world.election, everything, today=DAY)
     assert kind(line(board, "QH1").deadlines, law.COUNTING_MINUTES).expected == 15
+
+
+def test_an_annulled_units_re_vote_is_on_the_board_until_held_art_81_2(world):
+    # given: QH counted on election night; the NEC annuls U2's result on day 2
+    with demo_clock(at(0)):
+        load(world.election, *(minutes(u, "QH", qh_votes(600, 550, 500, 300, 100)) for u in ("U1", "U2", "U3")))
+    with demo_clock(at(2)):
+        services.tally_annul(
+            scope=tally_scope(world.election.slug, "U2", "QH"), reason="vi phạm", by=world.users["committee_p"]
+        )
+    everything = Constituency.objects.filter(election=world.election)
+    # then: the re-vote is due by the second-round deadline (2015 text: 15 days), not yet held
+    waiting = kind(
+        line(deadline_board(world.election, everything, today=DAY + dt.timedelta(days=16)), "QH1").deadlines,
+        law.UNIT_REVOTE,
+        1,
+    )
+    assert (waiting.article, waiting.status, waiting.done, waiting.expected) == ("Art. 81(2)", law.LATE, 0, 1)
+    assert waiting.due == DAY + dt.timedelta(days=15)
+    # when: U2 votes again and its minutes reach the Ban on day 6
+    with demo_clock(at(6)):
+        load(world.election, minutes("U2", "QH", qh_votes(600, 550, 500, 300, 100)))
+    held = kind(
+        line(deadline_board(world.election, everything, today=DAY + dt.timedelta(days=16)), "QH1").deadlines,
+        law.UNIT_REVOTE,
+        1,
+    )
+    assert (held.status, held.done_on, held.done) == (law.DONE_ON_TIME, DAY + dt.timedelta(days=6), 1)
+    # and a constituency with no annulment has no such row
+    assert not [
+        d for d in line(deadline_board(world.election, everything), "XA1").deadlines if d.kind == law.UNIT_REVOTE
+    ]
+
+
+def test_a_shortfall_closed_by_the_nec_shows_the_second_round_done_and_the_decision_art_79_1(world):
+    # given: QH1 (3 seats) elects only one: an additional election is called for
+    load(world.election, *(minutes(u, "QH", qh_votes(600, 340, 330, 320, 300)) for u in ("U1", "U2", "U3")))
+    nec = decision(body="Hội đồng bầu cử quốc gia", reference="Nghị quyết số 40/NQ-HĐBCQG", date=dt.date(2021, 5, 28))
+    # when: the NEC decides to hold none
+    closing.decision_record(
+        constituency=world.constituencies["QH1"], kind="seats_left_vacant", decision=nec, by=world.users["committee_p"]
+    )
+    board = deadline_board(
+        world.election, Constituency.objects.filter(election=world.election), today=DAY + dt.timedelta(days=30)
+    )
+    # then: the second round's row is closed on the decision's day, and the decision has its own row
+    qh1 = line(board, "QH1").deadlines
+    second = kind(qh1, law.SECOND_ROUND)
+    assert (second.article, second.status, second.done_on) == ("Art. 79(3)", law.DONE_ON_TIME, dt.date(2021, 5, 28))
+    closed = kind(qh1, law.CLOSED_BY_DECISION, 1)
+    assert (closed.status, closed.done_on, closed.due) == (law.DECIDED, dt.date(2021, 5, 28), None)
+    assert closed.article.startswith("Art. 79")

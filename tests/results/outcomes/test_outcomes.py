@@ -96,8 +96,12 @@ def test_an_annulled_unit_makes_it_incomplete_until_its_re_vote_is_approved(worl
     assert outcome(world, "QH1").status == "decided"
     # and the annulment's flag ("re-vote required") closes itself, audited
     flag = Flag.objects.get(code="unit_annulled")
-    assert flag.status == Flag.Status.RESOLVED and "Art. 81" in flag.resolution_note
-    assert AuditEntry.objects.filter(action="results.flag.resolved", object_key__endswith="unit_annulled U2").exists()
+    assert flag.status == Flag.Status.RESOLVED and "(Điều 81)" in flag.resolution_note
+    resolved = AuditEntry.objects.get(action="results.flag.resolved", object_key__endswith="unit_annulled U2")
+    assert resolved.data["article"] == "Art. 81(2)"
+    # the annulment itself is in the audit log with its legal reference
+    annulled = AuditEntry.objects.get(action="results.tally.annulled")
+    assert annulled.data == {"reason": "vi phạm", "article": "Art. 81(1)"}
 
 
 def test_a_correction_of_an_approved_tally_changes_the_cached_result(world):

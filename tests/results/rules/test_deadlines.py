@@ -224,3 +224,31 @@ def test_late_deadlines_are_the_late_ones_only():
         (law.CONSTITUENCY_MINUTES, True),
         (law.RESULTS_PUBLISHED, False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("revotes", "today", "status", "done"),
+    [
+        (((1, D(2026, 3, 22)),), D(2026, 3, 30), law.DONE_ON_TIME, 1),  # re-voted on the last lawful day
+        (((1, D(2026, 3, 23)),), D(2026, 3, 30), law.DONE_LATE, 1),  # the day after
+        (((1, None),), D(2026, 3, 22), law.DUE, 0),  # the whole due day counts
+        (((1, None),), D(2026, 3, 23), law.LATE, 0),
+        (((1, D(2026, 3, 20)), (1, None)), D(2026, 3, 30), law.LATE, 1),  # one of two still to vote again
+    ],
+)
+def test_an_annulled_units_re_vote_is_due_within_7_days_art_81_2(revotes, today, status, done):
+    facts = one_round(sent=(DAY_2026, DAY_2026), revotes=revotes, revote_deadline=D(2026, 3, 22))
+    found = by_kind(law.constituency_deadlines(facts, today), law.UNIT_REVOTE, 1)
+    assert (found.article, found.status, found.done, found.expected) == ("Art. 81(2)", status, done, len(revotes))
+
+
+def test_no_annulled_unit_no_re_vote_row():
+    facts = one_round(sent=(DAY_2026, DAY_2026), revote_deadline=D(2026, 3, 22))
+    assert not [d for d in law.constituency_deadlines(facts, D(2026, 3, 30)) if d.kind == law.UNIT_REVOTE]
+
+
+def test_a_closing_decision_shows_decided_with_its_article_and_no_deadline_art_78_4():
+    facts = one_round(closings=[(1, "Art. 78(4)", D(2026, 3, 19))])
+    found = by_kind(law.constituency_deadlines(facts, D(2026, 3, 30)), law.CLOSED_BY_DECISION, 1)
+    assert (found.article, found.due, found.done_on, found.status) == ("Art. 78(4)", None, D(2026, 3, 19), law.DECIDED)
+    assert not found.is_late
