@@ -410,7 +410,7 @@ def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: st
                     voted=num(f2["voters_voted"]),
                     listed=num(f2["voters_on_list"]),
                     pct2=pct(f2["turnout_pct"]),
-                    winners=_names(t, won, language) or t["c_no_winner"],
+                    winners=_names(t, won, language) or t["no_one"],
                 )
                 closed = _vacancy_decision(c, second["number"])
                 if closed is not None:  # Art. 79(3): no second additional election

@@ -127,6 +127,7 @@ VI: dict[str, Any] = {
     "c_winners_earlier": "Những người đã trúng cử ở lần bầu cử thứ nhất:",
     "c_winner": "{title} {name}, số phiếu bầu: {votes}, đạt tỷ lệ {pct}% so với tổng số phiếu hợp lệ.",
     "c_no_winner": "Không có người trúng cử.",
+    "no_one": "không có",
     "c_seats": "Số đại biểu được bầu theo quy định: {seats}; số người trúng cử: {filled}; "
     "số đại biểu còn thiếu: {missing}.",
     "c_additional": "Số người trúng cử chưa đủ số đại biểu được bầu đã ấn định; Ban bầu cử đề nghị tổ chức bầu cử "
@@ -315,6 +316,7 @@ EN: dict[str, Any] = {
     "c_winners_earlier": "Elected in the first election:",
     "c_winner": "{title} {name}, {votes} votes, {pct}% of valid ballots.",
     "c_no_winner": "No one is elected.",
+    "no_one": "none",
     "c_seats": "Deputies to be elected: {seats}; elected: {filled}; seats still unfilled: {missing}.",
     "c_additional": "Fewer are elected than the deputies to be elected; the election board asks for an additional "
     "election (Art. 79 of the Law on Election of Deputies).",

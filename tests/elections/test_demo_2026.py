@@ -71,6 +71,25 @@ def test_the_2026_demo_holds_each_planted_situation(election):
     attempts = Tally.objects.filter(polling_unit__code="PL-03", contest__code="XA").order_by("attempt")
     assert list(attempts.values_list("round", "attempt", "status")) == [(1, 1, "annulled"), (1, 2, "approved")]
     assert outcome(election, "XA-PL-2").status == "decided"
+    # e) an additional election whose turnout is not over half (Art. 79(3)), closed by the commune committee
+    failed = outcome(election, "XA-TA-1")
+    kinds = ConstituencyDecision.objects.filter(constituency__code="XA-TA-1").order_by("round", "pk")
+    assert [(d.kind, d.round, d.article) for d in kinds] == [
+        ("additional", 1, "Art. 79(2), Art. 79(3)"),
+        ("seats_left_vacant", 2, "Art. 79(3)"),
+    ]
+    assert (failed.status, failed.current.number, failed.seats_filled) == ("decided", 2, 1)
+    assert not failed.current.figures.voters_voted * 2 > failed.current.figures.voters_on_list
+    # f) a council re-election set once the NEC agreed (Art. 80(3) as amended), then decided
+    (re_election,) = ConstituencyDecision.objects.filter(constituency__code="XA-HD-1")
+    assert (re_election.kind, re_election.consent_body, re_election.consent_reference) == (
+        "re_election",
+        "Hội đồng bầu cử quốc gia",
+        "Công văn số 310/HĐBCQG-VP",
+    )
+    held = outcome(election, "XA-HD-1")
+    assert (held.status, held.current.number, held.current.kind) == ("decided", 2, "re_election")
+    assert not outcome(election, "XA-HD-1").earlier[0].figures.voters_voted * 2 > held.earlier[0].figures.voters_on_list
     # the clerk's unit is left to enter; the demo logins of 2026 have their roles
     assert not Tally.objects.filter(polling_unit__code="LS-03", contest__code="XA").exists()
     roles = set(RoleAssignment.objects.filter(election=election).values_list("user__username", "role"))
@@ -96,8 +115,10 @@ def test_the_2026_minutes_use_the_2026_forms_and_art_83s_four_copies(election, t
         ("constituency", "QH-SL-2/r1"),
         ("constituency", "TINH-SL-2/r1"),
         ("constituency", "XA-TA-2/r2"),
+        ("constituency", "XA-PL-2/r1"),
         ("summary", "QH@SL"),
         ("summary", "TINH@SL"),
+        ("summary", "XA@SL-TA"),
     }
     na = pdf_text(issued[("summary", "QH@SL")], tmp_path)
     assert "Mẫu số 20/HĐBC-QH" in na and "được lập thành 04 bản" in na and "khóa XVI".upper() in na.upper()
@@ -106,8 +127,14 @@ def test_the_2026_minutes_use_the_2026_forms_and_art_83s_four_copies(election, t
     assert "Mẫu số 23/HĐBC-HĐND" in counting and "Điều 81" in counting  # a re-vote says so
     additional = pdf_text(issued[("constituency", "XA-TA-2/r2")], tmp_path)
     assert "Mẫu số 24/HĐBC-HĐND" in additional and "BẦU CỬ THÊM" in additional
+    revote = " ".join(pdf_text(issued[("constituency", "XA-PL-2/r1")], tmp_path).split())
+    assert "(PL-03) đã bầu cử lại sau khi Hội đồng bầu cử quốc gia hủy bỏ kết quả bầu cử (Điều 81)" in revote
     council = pdf_text(issued[("summary", "TINH@SL")], tmp_path)
     assert "Ủy ban Thường vụ Quốc hội" in council  # Art. 85's recipients as amended
+    # Tân An's summary (Art. 85): both additional elections with their turnout, and the failed one's closing
+    tan_an = " ".join(pdf_text(issued[("summary", "XA@SL-TA")], tmp_path).split())
+    assert tan_an.count("bầu cử thêm 2 đại biểu, số cử tri đã tham gia bỏ phiếu") == 2
+    assert "không tổ chức bầu cử thêm lần thứ hai; Ủy ban bầu cử xã Tân An đã quyết định" in tan_an
 
 
 def test_loading_the_demo_again_changes_nothing_in_2026(election):

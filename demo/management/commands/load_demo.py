@@ -85,13 +85,15 @@ class Command(BaseCommand):
             decided = results_2026.record_decisions_2026(election)
         with on(7, 19, 10):  # 22/3/2026: the additional election and the re-vote
             second = results_2026.load_second_round_day_2026(election)
+        with on(8, 9, step=20.0):  # XA-TA-1's failed additional election closed by a decision
+            results_2026.close_failed_additional_2026(election)
         with on(9, 9, step=20.0):  # minutes issued and results published
             published = results_2026.publish_demo_2026(election)
         if first:
             self.stdout.write(
                 f"Demo 2026 election day: {first['approved']} approved, {first['submitted']} submitted tallies; "
-                f"{decided['decisions']} decisions recorded (an additional election opened, a National Assembly "
-                f"seat left vacant by the NEC, a tie settled), {decided['annulled']} unit annulled; "
+                f"{decided['decisions']} decisions recorded (two additional elections and a re-election opened, a "
+                f"National Assembly seat left vacant by the NEC, a tie settled), {decided['annulled']} unit annulled; "
                 f"{second['round_2']} round-2 tallies and {second['revote']} re-vote approved; "
                 f"{published['minutes']} minutes issued, {published['published']} results published."
             )
