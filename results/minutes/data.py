@@ -144,6 +144,7 @@ def counting_source(scope: TallyScope, tally: Tally) -> dict[str, Any]:
             "code": scope.constituency.code,
             "name": scope.constituency.name,
             "seats": scope.constituency.seats,
+            "area": scope.constituency.area.name,  # the council's area, which names its level
         },
         "unit": {"code": scope.unit.code, "name": scope.unit.name},
         "areas": _areas(scope.unit.area),

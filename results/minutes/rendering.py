@@ -51,6 +51,27 @@ def pct(text: Any) -> str:
         return str(text)
 
 
+# Decree 30/2020/NĐ-CP, Appendix II: in running text an administrative unit's common noun is lower case ("tỉnh Nam
+# Định", "xã Tân An"); "Thủ đô Hà Nội" and "Thành phố Hồ Chí Minh" keep their capitals. Mastheads are upper case.
+ADMIN_NOUNS = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Xã", "Phường")
+KEEP_CAPITALS = ("Thành phố Hồ Chí Minh", "Thủ đô Hà Nội")
+
+
+def admin_noun(name: str) -> str:
+    """The common noun of an area's name, lower case: "Phường Hưng Đạo" -> "phường"; "" when it has none."""
+    return next((noun.lower() for noun in ADMIN_NOUNS if name.startswith(noun + " ")), "")
+
+
+def in_sentence(name: str, language: str) -> str:
+    """An area's name as running Vietnamese text writes it: "Xã Tân An" -> "xã Tân An"; unchanged in English."""
+    if language != "vi" or name.startswith(KEEP_CAPITALS):
+        return name
+    for noun in ADMIN_NOUNS:
+        if name.startswith(noun + " "):
+            return noun.lower() + name[len(noun) :]
+    return name
+
+
 def words(n: int, language: str) -> str:
     text = in_words(int(n), language)
     return text[:1].upper() + text[1:]
@@ -227,6 +248,10 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
     body_kind = BODY_OF_KIND[kind]
     members = inputs.get("members", [])
     level_body = LEVEL_BODY[language][s["contest"]["level"]]
+    council_area = (s.get("constituency") or {}).get("area") or (s["areas"][-1]["name"] if s.get("areas") else "")
+    if language == "vi" and s["contest"]["level"] != "national_assembly":
+        # the council's level by its area: "đại biểu Hội đồng nhân dân tỉnh", "... phường" (forms 24, 26/HĐBC-HĐND)
+        level_body = f"{level_body} {admin_noun(council_area)}".strip()
     ctx: dict[str, Any] = {
         "t": t,
         "lang": language,
@@ -249,7 +274,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
         "complaints_resolved": inputs.get("complaints_resolved", "").strip(),
         "complaints_forwarded": inputs.get("complaints_forwarded", "").strip(),
     }
-    areas = s.get("areas", [])
+    areas = [{**a, "name": in_sentence(a["name"], language)} for a in s.get("areas", [])]
     purpose = {"counting": t["counting_purpose"], "constituency": t["cons_purpose"]}.get(kind) or (
         t["sum_purpose_83"] if kind == "summary" and summary_article(s) == "83" else t["sum_purpose"]
     )
@@ -266,7 +291,14 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             figures=_figure_lines(t, s["figures"], language, "voters_on_list_unit"),
             candidate_rows=[{**c, "words": words(c["votes"], language)} for c in s["candidates"]],
             witnesses=[w for w in inputs.get("witnesses", []) if w] or ["", ""],
-            to=t["counting_to"].format(cons=s["constituency"]["name"], commune=commune),
+            to=t["counting_to"].format(
+                # "Ban bầu cử đại biểu Hội đồng nhân dân xã Bảo Yên ở Đơn vị bầu cử số 1"
+                level=f"{LEVEL_BODY[language][s['contest']['level']]} {in_sentence(council_area, language)}"
+                if language == "vi" and s["contest"]["level"] != "national_assembly"
+                else level_body,
+                cons=s["constituency"]["name"],
+                commune=commune,
+            ),
             revote=t["revote"].format(n=s["attempt"]) if s.get("attempt", 1) > 1 else "",
         )
     elif kind == "constituency":
@@ -283,8 +315,10 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
                 province=province, area=areas[-1]["name"] if areas else ""
             ),
             unit_totals=_unit_totals(s),
-            area_name=areas[-1]["name"] if areas else "",
-            includes=t["cons_includes"].format(places=", ".join(s["communes"])) if s["communes"] else "",
+            area_name=s["areas"][-1]["name"] if areas else "",  # a line of its own: as named
+            includes=t["cons_includes"].format(places=", ".join(in_sentence(c, language) for c in s["communes"]))
+            if s["communes"]
+            else "",
             # Art. 77(2)(l): "chuyển đến Ủy ban bầu cử, Hội đồng bầu cử quốc gia", for every Ban
             forwarded_label=t["c_complaints_forwarded"].format(up=t["up_na"]),
             revotes=[_revote_line(t, v) for v in s.get("revotes", [])],
@@ -294,14 +328,16 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
     else:
         article = summary_article(s)
         ctx.update(
-            opening=_opening(t, inputs.get("meeting_at"), f"{t['committee']} {s['area']['name']}"),
+            opening=_opening(
+                t, inputs.get("meeting_at"), f"{t['committee']} {in_sentence(s['area']['name'], language)}"
+            ),
             title=t["sum_title"][article].format(contest=s["contest"]["name"]),
-            where=t["sum_where"].format(area=s["area"]["name"]),
+            where=t["sum_where"].format(area=in_sentence(s["area"]["name"], language)),
             figures=_figure_lines(t, s["figures"], language, "voters_on_list_area"),
             re_elections=_second_rounds(t, s, "re_election", language),
             additional=_second_rounds(t, s, "additional", language),
             decided=_decided_events(t, s, language),
-            to=_summary_to(t, s, article),
+            to=_summary_to(t, s, article, language),
             article=article,
             amended=amended(s),
             complaints_lower=inputs.get("complaints_lower", "").strip(),
@@ -313,12 +349,12 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
     return ctx
 
 
-def _summary_to(t: dict[str, Any], s: dict[str, Any], article: str) -> str:
+def _summary_to(t: dict[str, Any], s: dict[str, Any], article: str, language: str) -> str:
     """Who receives a summary: Art. 83(3) and Art. 85(3), as in force on election day."""
     if not amended(s):
         return str(t["sum_to_83"] if article == "83" else t["sum_to"])
     areas = s.get("areas") or [s["area"]]
-    province, area = areas[0]["name"], s["area"]["name"]
+    province, area = in_sentence(areas[0]["name"], language), in_sentence(s["area"]["name"], language)
     if article == "83":
         return str(t["sum_to_83_2025"].format(province=province))
     if s["contest"]["level"] == "provincial_council":

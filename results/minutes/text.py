@@ -98,7 +98,8 @@ VI: dict[str, Any] = {
     "counting_purpose": "kiểm phiếu và lập biên bản kết quả kiểm phiếu",
     "witnesses": "Với sự chứng kiến của hai cử tri không phải là người ứng cử:",
     "result_follows": "Kết quả kiểm phiếu như sau:",
-    "counting_to": "Ban bầu cử {cons}, Ủy ban nhân dân và Ban thường trực Ủy ban Mặt trận Tổ quốc Việt Nam {commune}",
+    "counting_to": "Ban bầu cử {level} ở {cons}, Ủy ban nhân dân và Ban thường trực Ủy ban Mặt trận Tổ quốc Việt "
+    "Nam {commune}",
     "sign_witnesses": "HAI CỬ TRI CHỨNG KIẾN VIỆC KIỂM PHIẾU",
     "sign_secretary": "THƯ KÝ",
     "sign_for_team": "TM. TỔ BẦU CỬ",
@@ -288,7 +289,7 @@ EN: dict[str, Any] = {
     "counting_purpose": "count the votes and record the result",
     "witnesses": "In the presence of two voters who are not candidates:",
     "result_follows": "The result of the count is as follows:",
-    "counting_to": "the election board of {cons}, and the People's Committee and the standing board of the "
+    "counting_to": "the election board of {cons} ({level}), and the People's Committee and the standing board of the "
     "Fatherland Front of {commune}",
     "sign_witnesses": "THE TWO VOTERS WHO WITNESSED THE COUNT",
     "sign_secretary": "SECRETARY",

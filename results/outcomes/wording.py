@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy
 
 from core.law import reference_words
 from results.rules import margins
@@ -92,13 +92,19 @@ TEXTS = {
         "%(name)s is not elected: %(votes)s votes are more than half of the valid ballots, but fewer than those "
         "of the candidates taking the seats"
     ),
-    "tie_broken_by_age": gettext_lazy(
-        "%(names)s have %(votes)s votes each for %(seats_left)s remaining seat(s); by date of birth the older "
-        "is elected: %(winners)s"
+    "tie_broken_by_age": ngettext_lazy(
+        "%(names)s have %(votes)s votes each for %(seats_left)s remaining seat; by date of birth the older "
+        "is elected: %(winners)s",
+        "%(names)s have %(votes)s votes each for %(seats_left)s remaining seats; by date of birth the oldest "
+        "are elected: %(winners)s",
+        "seats_left_n",
     ),
-    "tie_unresolved": gettext_lazy(
-        "%(names)s have %(votes)s votes each for %(seats_left)s remaining seat(s): the rules cannot settle it, "
-        "the election committee must decide"
+    "tie_unresolved": ngettext_lazy(
+        "%(names)s have %(votes)s votes each for %(seats_left)s remaining seat: the rules cannot settle it, "
+        "the election committee must decide",
+        "%(names)s have %(votes)s votes each for %(seats_left)s remaining seats: the rules cannot settle it, "
+        "the election committee must decide",
+        "seats_left_n",
     ),
     "no_further_round": gettext_lazy(
         "%(seats_filled)s of %(seats)s seats are filled after the second round: no further round is held, "
@@ -119,8 +125,10 @@ TEXTS = {
     "decision_tie_settled": gettext_lazy(
         "%(body)s decided (%(reference)s of %(date)s) who takes the tied seat(s): %(winners)s"
     ),
-    "decision_seats_left_vacant": gettext_lazy(
-        "%(body)s decided (%(reference)s of %(date)s) to leave %(seats_unfilled)s seat(s) vacant, with no further round"
+    "decision_seats_left_vacant": ngettext_lazy(
+        "%(body)s decided (%(reference)s of %(date)s) to leave %(seats_unfilled)s seat vacant, with no further round",
+        "%(body)s decided (%(reference)s of %(date)s) to leave %(seats_unfilled)s seats vacant, with no further round",
+        "seats_unfilled_n",
     ),
     # the margin check
     "margin_voters_unknown": gettext_lazy(
@@ -162,6 +170,7 @@ def _params(reason: Reason, by_id: Mapping[int, str], unit_codes: Sequence[str])
             out[key] = day(value)
         elif isinstance(value, int) and not isinstance(value, bool):
             out[key] = number(value)
+            out[f"{key}_n"] = value  # the plural form follows the number itself (ngettext_lazy)
         else:
             out[key] = value
     if "candidate" in p:
@@ -183,7 +192,7 @@ def explain(reason: Reason, by_id: Mapping[int, str], unit_codes: Sequence[str] 
     if text is None:
         return reason.message
     try:
-        sentence = str(text) % _params(reason, by_id, unit_codes)
+        sentence = str(text % _params(reason, by_id, unit_codes))
     except (KeyError, TypeError, ValueError):
         return reason.message
     if reason.article == margins.BEYOND_THE_LAW:  # the page says once that the margin check is beyond the law

@@ -53,7 +53,7 @@ def test_the_provinces_na_minute_of_2026_has_art_83s_four_copies_recipients_and_
     # Art. 83(3): the NEC, the NA Standing Committee, the central and provincial Fatherland Front; not the Government
     assert (
         "Hội đồng Bầu cử quốc gia, Ủy ban Thường vụ Quốc hội, Ủy ban trung ương Mặt trận Tổ quốc Việt Nam và "
-        "Ủy ban Mặt trận Tổ quốc Việt Nam Tỉnh Phú Thọ" in flat
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Phú Thọ" in flat
     )
     assert "Chính phủ" not in flat
     # Art. 83(2)(i) and (m)
@@ -80,8 +80,8 @@ def test_a_commune_councils_summary_of_2026_goes_to_the_commune_and_the_province
     flat = " ".join(text.split())
     assert "TỔNG KẾT CUỘC BẦU CỬ" in flat and "được lập thành 06 bản" in flat  # Art. 85(3): six copies
     assert (
-        "Hội đồng nhân dân, Ủy ban nhân dân, Ủy ban Mặt trận Tổ quốc Việt Nam Xã Bảo Yên và Hội đồng nhân dân, "
-        "Ủy ban nhân dân, Ủy ban Mặt trận Tổ quốc Việt Nam Tỉnh Phú Thọ" in flat
+        "Hội đồng nhân dân, Ủy ban nhân dân, Ủy ban Mặt trận Tổ quốc Việt Nam xã Bảo Yên và Hội đồng nhân dân, "
+        "Ủy ban nhân dân, Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Phú Thọ" in flat
     )
     # the council summary has no item (i)/(m) of Art. 83
     assert "chuyển đến Hội đồng Bầu cử quốc gia" not in flat
@@ -109,16 +109,17 @@ def _summary(level, day, area="Tỉnh P"):
             "Ủy ban Thường vụ Quốc hội, Chính phủ và Ủy ban trung ương Mặt trận Tổ quốc Việt Nam",
             "cấp trên trực tiếp",
         ),
-        ("commune_council", "2026-03-15", "Xã C", "Mặt trận Tổ quốc Việt Nam Xã C và", "Chính phủ"),
-        ("national_assembly", "2026-03-15", "Tỉnh P", "Ủy ban Mặt trận Tổ quốc Việt Nam Tỉnh P", "Chính phủ"),
+        # in running text "xã C", "tỉnh P" (Decree 30/2020/NĐ-CP, Appendix II)
+        ("commune_council", "2026-03-15", "Xã C", "Mặt trận Tổ quốc Việt Nam xã C và", "Chính phủ"),
+        ("national_assembly", "2026-03-15", "Tỉnh P", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh P", "Chính phủ"),
         # the day before Law 83/2025 came into force: the 2015 text
-        ("national_assembly", "2025-06-30", "Tỉnh P", "Chính phủ", "Tỉnh P"),
-        ("commune_council", "2021-05-23", "Xã C", "cấp trên trực tiếp", "Xã C"),
+        ("national_assembly", "2025-06-30", "Tỉnh P", "Chính phủ", "tỉnh P"),
+        ("commune_council", "2021-05-23", "Xã C", "cấp trên trực tiếp", "xã C"),
     ],
 )
 def test_the_recipients_of_a_summary_follow_the_law_on_election_day(level, day, area, has, lacks):
     source = _summary(level, day, area)
-    to = documents._summary_to(documents.TEXTS["vi"], source, documents.summary_article(source))
+    to = documents._summary_to(documents.TEXTS["vi"], source, documents.summary_article(source), "vi")
     assert has in to
     assert lacks not in to
 
@@ -305,3 +306,19 @@ def test_a_whole_constituencys_annulment_is_told_as_such_on_the_summary_not_as_l
         in (item_2)
     )
     assert "650/800" in item_2 and "chưa quá một nửa" not in item_2
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Xã Tân An", "xã Tân An"),
+        ("Tỉnh Phú Thọ", "tỉnh Phú Thọ"),
+        ("Thành phố Cần Thơ", "thành phố Cần Thơ"),
+        ("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"),  # written with capitals as a special case
+        ("Đặc khu Phú Quốc", "đặc khu Phú Quốc"),
+        ("Xãi Lẻ", "Xãi Lẻ"),  # not the word "Xã"
+    ],
+)
+def test_an_areas_name_in_running_text_lower_cases_its_common_noun_decree_30_2020(name, written):
+    assert documents.in_sentence(name, "vi") == written
+    assert documents.in_sentence(name, "en") == name
