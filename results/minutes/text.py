@@ -181,6 +181,7 @@ VI: dict[str, Any] = {
     "t_turnout": "Tỷ lệ %",
     "t_pct": "%",
     "t_number": "Số lượng",
+    "t_result": "Kết quả",
     "sum_re": "Những đơn vị bầu cử phải tổ chức bầu cử lại và kết quả bầu cử lại",
     "sum_re_row": "{cons}: số cử tri đã tham gia bỏ phiếu lần thứ nhất đạt {pct}%, chưa quá một nửa; "
     "bầu cử lại: {voted}/{listed} cử tri ({pct2}%).",
@@ -366,6 +367,7 @@ EN: dict[str, Any] = {
     "t_turnout": "%",
     "t_pct": "%",
     "t_number": "Number",
+    "t_result": "Result",
     "sum_re": "Constituencies that had to hold a re-election, and its result",
     "sum_re_row": "{cons}: turnout at the first election {pct}%, not over half; re-election: {voted} of {listed} "
     "voters ({pct2}%).",

@@ -241,3 +241,14 @@ def test_the_second_round_deadline_shows_only_where_the_result_calls_for_one(wor
     decided = client.get(f"{BASE}/results/XA2/").content.decode()  # nothing counted: no second round called for
     assert 'data-testid="round-deadline"' in needed and "Deadline for a second round: 2021-06-07" in needed
     assert 'data-testid="round-deadline"' not in decided and "Deadline for a second round" not in decided
+
+
+def test_each_field_error_is_the_element_its_field_is_described_by(world, tie):
+    """A screen reader reads a field's error through aria-describedby: every id it names is on the page."""
+    response = client_for(world, "committee_p").post(f"{BASE}/results/XA1/decision/", {"kind": "tie_settled"})
+    page = response.content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert any("id_body_error" in d for d in described)
+    for ids in described:
+        for one in ids.split():
+            assert f'id="{one}"' in page, one
