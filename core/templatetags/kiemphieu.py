@@ -31,6 +31,15 @@ def birth_date(value: object) -> str:
 
 
 @register.filter
+def iso_day(value: object) -> str:
+    """A day kept as ISO text in recorded data ("2026-03-17") as the language writes it; other text unchanged."""
+    try:
+        return date_format(dt.date.fromisoformat(str(value or "")), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value or "")
+
+
+@register.filter
 def law_reference(value: object) -> str:
     """References to the law in the reader's language: "Art. 79(1), Art. 79(3)" -> "Điều 79(1), Điều 79(3)"."""
     return article_words(str(value or ""))

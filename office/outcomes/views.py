@@ -23,6 +23,7 @@ from django_tables2 import RequestConfig
 
 from core.errors import DomainError
 from core.http import request_source, show_refusal
+from elections import audit_codes
 from elections.models import Constituency
 from elections.permissions import Action, access_constituency, access_election, can_area, grants_for
 from elections.selectors import constituencies_visible
@@ -30,7 +31,7 @@ from office.outcomes.forms import ANNULMENT, DecisionRecordForm, RoundOpenForm
 from office.tallies.filters import ContestConstituencyFilter
 from office.tallies.tables import ContestConstituencyTable
 from results import permissions
-from results.decisions import closing, further_rounds
+from results.decisions import closing, further_rounds, history
 from results.flags import screening
 from results.minutes import data as minutes_data
 from results.models import ConstituencyDecision, ConstituencyResult, Flag, PublicationProposal
@@ -100,6 +101,7 @@ def constituency_result(request: HttpRequest, slug: str, code: str) -> HttpRespo
         "publication": publication.publication_state(constituency),
         "can_publish": permissions.can_publish(grants, constituency),
         "revotes": unit_revotes.revotes(constituency, outcome.current.number),
+        "history": [(e, audit_codes.label(e.action)) for e in history.constituency_history(constituency)],
     }
     return render(request, "results/constituency_result.html", context)
 

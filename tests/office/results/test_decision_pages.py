@@ -133,6 +133,12 @@ def test_the_nec_annulment_through_the_page(world, tie):
     assert annulled and annulled.group(1) == "annulled by Hội đồng Bầu cử quốc gia (Art. 81)"
     assert re.search(r'data-testid="first-list">800<', page)
     assert 'data-testid="nothing-counted"' in page and "of 0 valid ballots" not in page
+    # and its history, from the audit log, names the annulment with its articles and the NEC's decision
+    history = page.split('data-testid="history"')[1].split("</section>")[0]
+    assert 'data-action="results.constituency.annulled"' in history
+    assert "Art. 81(1), Art. 81(2)" in history and "Hội đồng Bầu cử quốc gia, Nghị quyết số 3/NQ-UBBC · 2021-05-27" in (
+        history
+    )
 
 
 def test_the_result_page_tells_a_units_re_vote_after_its_annulment_art_81(world):
@@ -148,6 +154,10 @@ def test_the_result_page_tells_a_units_re_vote_after_its_annulment_art_81(world)
     notice = page.split('data-testid="revotes"')[1].split("</div>")[0]
     assert "(U2)</a>: the earlier result was annulled and the unit voted again; 720 of 800 voters took part." in notice
     assert "Reason for the annulment: Gạch xóa phiếu bầu." in notice and "Re-vote approved on" in notice
+    # the unit's annulment is in the constituency's history, with its article
+    history = page.split('data-testid="history"')[1].split("</section>")[0]
+    assert 'data-action="results.tally.annulled"' in history and "(U2/QH/r1.1)" in history
+    assert "Art. 81(1)" in history
 
 
 def test_a_tie_settlement_naming_two_for_one_seat_is_a_form_error(world, tie):
