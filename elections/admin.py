@@ -5,6 +5,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from elections import audit_codes
 from elections.models import (
     Area,
     AuditEntry,
@@ -118,14 +119,32 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_select_related = ("user", "election", "polling_unit", "constituency", "area")
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions recorded, in words."""
+
+    title = _("what")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        codes = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+        return [(code, audit_codes.label(code)) for code in codes]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is appended to by the services, never edited."""
 
-    list_display = ("seq", "at", "actor_name", "action", "election_slug", "object_key")
-    list_filter = ("action", "election_slug")
+    list_display = ("seq", "at", "actor_name", "action_label", "election_slug", "object_key")
+    list_filter = (ActionFilter, "election_slug")
     search_fields = ("object_key", "actor_name", "action")
     date_hierarchy = "at"
+
+    @admin.display(description=_("what"), ordering="action")
+    def action_label(self, obj: AuditEntry) -> str:
+        return audit_codes.label(obj.action)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

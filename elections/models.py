@@ -315,21 +315,26 @@ class AuditEntry(models.Model):
     wrong `mac` (checked by `verify_audit`). Personal data never goes in here.
     """
 
-    seq = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(db_index=True)
+    seq = models.BigAutoField(_("number"), primary_key=True)
+    at = models.DateTimeField(_("when"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
-    actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=80, db_index=True)
+    actor_name = models.CharField(_("who (login)"), max_length=150, blank=True)
+    action = models.CharField(_("what"), max_length=80, db_index=True)
     # A plain slug, not a foreign key: deleting an election must not rewrite its audit history.
-    election_slug = models.CharField(max_length=80, blank=True, db_index=True)
-    object_type = models.CharField(max_length=60, blank=True)
-    object_key = models.CharField(max_length=200, blank=True, db_index=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    source = models.CharField(max_length=300, blank=True)
+    election_slug = models.CharField(_("election"), max_length=80, blank=True, db_index=True)
+    object_type = models.CharField(_("kind of record"), max_length=60, blank=True)
+    object_key = models.CharField(_("record"), max_length=200, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
     prev_hash = models.CharField(max_length=64)
     mac = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
