@@ -66,10 +66,7 @@ PLANTED = {
 }
 ROUND_2_SHARES = (0.74, 0.66, 0.36, 0.21)  # XA-TA-2's round 2: 4 candidates for 2 seats
 
-ANNULMENT_REASON = (
-    "Hội đồng bầu cử quốc gia hủy bỏ kết quả bầu cử ở khu vực bỏ phiếu số 3, xã Phú Lâm (Nghị quyết số "
-    "101/NQ-HĐBCQG ngày 17/3/2026): Tổ bầu cử để một người bỏ phiếu thay nhiều cử tri (Điều 81)."
-)
+ANNULMENT_REASON = "Nghị quyết số 101/NQ-HĐBCQG ngày 17/03/2026: Tổ bầu cử để một người bỏ phiếu thay nhiều cử tri."
 NEC = "Hội đồng bầu cử quốc gia"
 PROVINCE_COMMITTEE = "Ủy ban bầu cử tỉnh Sông Lam"
 COMMUNE_COMMITTEE = "Ủy ban bầu cử xã Tân An"

@@ -38,7 +38,7 @@ class AuditAction(models.TextChoices):
     TALLY_SUBMITTED = "results.tally.submitted", _("submitted")
     TALLY_RETURNED = "results.tally.returned", _("returned")
     TALLY_APPROVED = "results.tally.approved", _("approved")
-    TALLY_ANNULLED = "results.tally.annulled", _("annulled")
+    TALLY_ANNULLED = "results.tally.annulled", _("recorded the annulment of a unit's result (Art. 81)")
     TALLY_CORRECTION_PROPOSED = "results.tally.correction_proposed", _("correction proposed")
     TALLY_CORRECTED = "results.tally.corrected", _("corrected")
     TALLY_CORRECTION_REJECTED = "results.tally.correction_rejected", _("correction rejected")

@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django import template
+from django.utils import translation
 from django.utils.formats import date_format
 
 from core.law import article_words
+from core.places import in_sentence
 
 register = template.Library()
 
@@ -37,6 +39,12 @@ def iso_day(value: object) -> str:
         return date_format(dt.date.fromisoformat(str(value or "")), "SHORT_DATE_FORMAT")
     except ValueError:
         return str(value or "")
+
+
+@register.filter
+def place(value: object) -> str:
+    """An area's name inside a sentence, in the active language: "Ủy ban bầu cử {{ area.name|place }}"."""
+    return in_sentence(str(value or ""), translation.get_language() or "vi")
 
 
 @register.filter

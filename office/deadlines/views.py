@@ -20,8 +20,8 @@ KINDS = {
     law.COUNTING_MINUTES: _("Counting minutes of every polling unit reach the Election Board"),
     law.CONSTITUENCY_MINUTES: _("The Election Board's minutes of the constituency result"),
     law.UNIT_REVOTE: _("Re-vote held at every polling unit whose result was annulled"),
-    law.SECOND_ROUND: _("Second round held (or the constituency closed by a decision)"),
-    law.CLOSED_BY_DECISION: _("Constituency closed by a decision of the competent body"),
+    law.SECOND_ROUND: _("Additional election or re-election held, or decided against"),
+    law.CLOSED_BY_DECISION: _("Result settled by a decision of the competent body, with no further round"),
     law.SUMMARY_MINUTES_NA: _("The provincial Election Committee's National Assembly minutes"),
     law.SUMMARY_MINUTES_COUNCIL: _(
         "The Election Committee's summary minutes (no deadline of their own: by the announcement)"

@@ -22,7 +22,16 @@ from django.utils.translation import gettext
 
 from core.errors import Conflict
 from elections.models import Area, Candidate, Constituency, Contest, Election, Level
-from results.models import FIGURES, FORMS_2025, BodyMember, Minute, MinutesSettings, Tally, TallyVote
+from results.models import (
+    FIGURES,
+    FORMS_2025,
+    BodyMember,
+    ConstituencyDecision,
+    Minute,
+    MinutesSettings,
+    Tally,
+    TallyVote,
+)
 from results.outcomes import constituency as outcomes
 from results.outcomes import contests, rounds
 from results.outcomes import revotes as unit_revotes
@@ -240,6 +249,15 @@ def constituency_source(constituency: Constituency, round_number: int | None = N
         "units": units,
         "unit_complaints": complaints,
         "revotes": revotes(constituency, number),
+        # a second round's minute cites the decision that set it (Arts. 79(2)-(3), 80(2)-(4), 81)
+        "opened_by": next(
+            (
+                decision_record(d)
+                for d in outcome.decisions
+                if d.kind not in ConstituencyDecision.CLOSING and d.round == number - 1
+            ),
+            None,
+        ),
     }
 
 

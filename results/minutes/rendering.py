@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from weasyprint import HTML
 
+from core.places import admin_noun, in_sentence
 from results.minutes.number_words import in_words
 from results.minutes.text import LEVEL_BODY, POSITIONS, TEXTS
 from results.rules import second_rounds
@@ -49,27 +50,6 @@ def pct(text: Any) -> str:
         return formats.number_format(Decimal(str(text)), 2)
     except (InvalidOperation, ValueError):
         return str(text)
-
-
-# Decree 30/2020/NĐ-CP, Appendix II: in running text an administrative unit's common noun is lower case ("tỉnh Nam
-# Định", "xã Tân An"); "Thủ đô Hà Nội" and "Thành phố Hồ Chí Minh" keep their capitals. Mastheads are upper case.
-ADMIN_NOUNS = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Xã", "Phường")
-KEEP_CAPITALS = ("Thành phố Hồ Chí Minh", "Thủ đô Hà Nội")
-
-
-def admin_noun(name: str) -> str:
-    """The common noun of an area's name, lower case: "Phường Hưng Đạo" -> "phường"; "" when it has none."""
-    return next((noun.lower() for noun in ADMIN_NOUNS if name.startswith(noun + " ")), "")
-
-
-def in_sentence(name: str, language: str) -> str:
-    """An area's name as running Vietnamese text writes it: "Xã Tân An" -> "xã Tân An"; unchanged in English."""
-    if language != "vi" or name.startswith(KEEP_CAPITALS):
-        return name
-    for noun in ADMIN_NOUNS:
-        if name.startswith(noun + " "):
-            return noun.lower() + name[len(noun) :]
-    return name
 
 
 def words(n: int, language: str) -> str:
@@ -165,8 +145,15 @@ def _figure_lines(t: dict[str, Any], f: dict[str, Any], language: str, total_lab
     ]
 
 
-def _names(t: dict[str, Any], people: list[dict[str, Any]], language: str) -> str:
-    shown = [_person(t, p) for p in people]
+def _names(t: dict[str, Any], people: list[dict[str, Any]], language: str, *, start: bool = False) -> str:
+    """ "ông A và bà B" in running Vietnamese; `start`: the sentence begins with them ("Ông A và bà B")."""
+    shown = []
+    for i, p in enumerate(people):
+        title = _title(t, p.get("gender", ""))
+        if language == "vi" and title and not (i == 0 and start):  # the title in lower case; the name as it is
+            shown.append(f"{title.lower()} {p.get('name', '')}".strip())
+        else:
+            shown.append(_person(t, p))
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + (" và " if language == "vi" else " and ") + shown[-1]
@@ -178,7 +165,12 @@ def _conclusions(t: dict[str, Any], s: dict[str, Any], language: str) -> dict[st
     by_code = {c["code"]: c for c in s["candidates"]}
     turnout = [t["c_turnout"].format(pct=pct(s["figures"]["turnout_pct"]))]
     if "turnout_not_over_half" in codes:
-        turnout.append(t["c_re_election"])
+        if s["contest"]["level"] == "national_assembly":
+            turnout.append(t["c_re_election_na"])
+        else:  # Art. 80(3): the NEC's consent from the 2025 text on
+            turnout.append(t["c_re_election"] if amended(s) else t["c_re_election_2015"])
+    if "turnout_not_over_half_additional" in codes:
+        turnout.append(t["c_additional_void"])
     if "turnout_not_over_half_after_re_election" in codes:
         turnout.append(t["c_re_election_stands"])
     winners = [
@@ -194,7 +186,9 @@ def _conclusions(t: dict[str, Any], s: dict[str, Any], language: str) -> dict[st
         for w in s["earlier_winners"]
     ]
     seats = [t["c_seats"].format(seats=s["seats"], filled=s["seats_filled"], missing=s["seats_unfilled"])]
-    if {"seats_unfilled_additional_election", "seats_unfilled_below_two_thirds"} & set(codes):
+    if "seats_unfilled_additional_election" in codes:
+        seats.append(t["c_additional_na"])
+    if "seats_unfilled_below_two_thirds" in codes:
         seats.append(t["c_additional"])
     if "seats_vacant_no_action" in codes:
         seats.append(t["c_vacant"])
@@ -207,7 +201,11 @@ def _conclusions(t: dict[str, Any], s: dict[str, Any], language: str) -> dict[st
         people = [by_code[c] for c in p.get("candidates", []) if c in by_code]
         won = [by_code[c] for c in p.get("winners", []) if c in by_code]
         if code == "tie_broken_by_age":
-            seats.append(t["c_tie_by_age"].format(names=_names(t, people, language), winners=_names(t, won, language)))
+            seats.append(
+                t["c_tie_by_age"].format(
+                    names=_names(t, people, language, start=True), winners=_names(t, won, language)
+                )
+            )
         elif code == "decision_tie_settled":  # Art. 78(4): the competent body named who takes the seat
             seats.append(t["c_decision_tie"].format(**_decided(p, language), winners=_names(t, won, language)))
         elif code == "decision_seats_left_vacant":  # Arts. 79(1)-(3), 80(4)
@@ -215,7 +213,9 @@ def _conclusions(t: dict[str, Any], s: dict[str, Any], language: str) -> dict[st
         else:
             decider = t["up_na"] if s["contest"]["level"] == "national_assembly" else t["up_council"]
             seats.append(
-                t["c_tie"].format(names=_names(t, people, language), seats=p.get("seats_left", 1), decider=decider)
+                t["c_tie"].format(
+                    names=_names(t, people, language, start=True), seats=p.get("seats_left", 1), decider=decider
+                )
             )
     return {"turnout": turnout, "winners": winners, "earlier": earlier, "seats": seats}
 
@@ -323,7 +323,7 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
             forwarded_label=t["c_complaints_forwarded"].format(up=t["up_na"]),
             revotes=[_revote_line(t, v) for v in s.get("revotes", [])],
             annex_of=t["annex_of"].format(cons=f"{s['constituency']['name']} ({s['constituency']['code']})")
-            + (", " + t["round"].format(n=s["round"]) if s["round"] > 1 else ""),
+            + (", " + t["round_kinds"][s["round_kind"]] if s["round"] > 1 else ""),
         )
     else:
         article = summary_article(s)
@@ -346,6 +346,12 @@ def context(data: dict[str, Any], language: str, *, settings: Any) -> dict[str, 
     ctx["based_on"] = [t["based_on"].format(what=ctx["seats_resolution"])]
     if kind != "counting":
         ctx["based_on"].append(t["based_on"].format(what=ctx["candidates_resolution"]))
+    opened = s.get("opened_by")
+    if kind == "constituency" and opened:  # the decision that set this round, and the NEC's consent to it
+        line = t["based_on_round"].format(kind=t["round_kinds"][opened["kind"]], **_decided(opened, language))
+        if opened.get("consent"):
+            line += t["with_consent"].format(**_decided(opened["consent"], language))
+        ctx["based_on"].append(line + ";")
     return ctx
 
 

@@ -65,6 +65,14 @@ VI: dict[str, Any] = {
     "sign_note": "(Ký, ghi rõ họ và tên)",
     "sign_seal_note": "(Ký, ghi rõ họ và tên, đóng dấu)",
     "based_on": "Căn cứ {what};",
+    "based_on_round": "Căn cứ {reference} ngày {date} của {body} về việc {kind}",
+    "with_consent": ", sau khi được sự đồng ý của {body} ({reference} ngày {date})",
+    "round_kinds": {
+        "additional": "bầu cử thêm",
+        "re_election": "bầu cử lại",
+        "annulment": "hủy bỏ kết quả bầu cử và bầu cử lại",
+        "regular": "bầu cử",
+    },
     "seats_resolution_blank": "Nghị quyết số …… ngày …… về việc ấn định số đơn vị bầu cử, danh sách các đơn vị bầu cử "
     "và số lượng đại biểu được bầu ở mỗi đơn vị bầu cử",
     "candidates_resolution_blank": "Nghị quyết số …… ngày …… về việc công bố danh sách chính thức những người ứng cử",
@@ -119,8 +127,17 @@ VI: dict[str, Any] = {
     "conclusions": "Kết luận",
     "c_turnout": "Tỷ lệ cử tri đã tham gia bỏ phiếu so với tổng số cử tri của đơn vị bầu cử: {pct}%.",
     "c_re_election": "Số cử tri đã tham gia bỏ phiếu chưa đạt quá một nửa tổng số cử tri trong danh sách cử tri "
-    "ở đơn vị bầu cử; cuộc bầu cử ở đơn vị bầu cử này không có giá trị. Ban bầu cử đề nghị tổ chức bầu cử lại "
-    "(Điều 80 Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân).",
+    "ở đơn vị bầu cử; kết quả bầu cử chưa được công nhận (khoản 1 Điều 78). Ban bầu cử báo cáo ngay Ủy ban bầu cử "
+    "để quyết định ngày bầu cử lại sau khi được sự đồng ý của Hội đồng bầu cử quốc gia (khoản 1, khoản 3 Điều 80).",
+    "c_re_election_2015": "Số cử tri đã tham gia bỏ phiếu chưa đạt quá một nửa tổng số cử tri trong danh sách cử "
+    "tri ở đơn vị bầu cử; kết quả bầu cử chưa được công nhận (khoản 1 Điều 78). Ban bầu cử báo cáo ngay Ủy ban bầu "
+    "cử để quyết định ngày bầu cử lại (khoản 1, khoản 3 Điều 80).",
+    "c_re_election_na": "Số cử tri đã tham gia bỏ phiếu chưa đạt quá một nửa tổng số cử tri trong danh sách cử tri "
+    "ở đơn vị bầu cử; kết quả bầu cử chưa được công nhận (khoản 1 Điều 78). Ban bầu cử báo cáo ngay Ủy ban bầu cử "
+    "tỉnh để đề nghị Hội đồng bầu cử quốc gia xem xét, quyết định việc bầu cử lại (khoản 1, khoản 2 Điều 80).",
+    "c_additional_void": "Số cử tri đã tham gia bỏ phiếu bầu cử thêm chưa đạt quá một nửa tổng số cử tri trong danh "
+    "sách cử tri; kết quả bầu cử thêm không được công nhận (khoản 1 Điều 78) và không tổ chức bầu cử thêm lần thứ "
+    "hai (khoản 3 Điều 79). Những người đã trúng cử ở lần bầu cử thứ nhất giữ nguyên kết quả.",
     "c_re_election_stands": "Số cử tri đi bỏ phiếu lần bầu cử lại vẫn chưa đạt quá một nửa tổng số cử tri; kết quả "
     "bầu cử lại được công nhận mà không tổ chức bầu cử lại lần thứ hai (khoản 4 Điều 80).",
     "c_winners": "Những người trúng cử (xếp theo thứ tự từ người có số phiếu bầu cao nhất đến người có số phiếu "
@@ -131,8 +148,10 @@ VI: dict[str, Any] = {
     "no_one": "không có",
     "c_seats": "Số đại biểu được bầu theo quy định: {seats}; số người trúng cử: {filled}; "
     "số đại biểu còn thiếu: {missing}.",
-    "c_additional": "Số người trúng cử chưa đủ số đại biểu được bầu đã ấn định; Ban bầu cử đề nghị tổ chức bầu cử "
-    "thêm (Điều 79 Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân).",
+    "c_additional": "Số người trúng cử chưa đủ hai phần ba số đại biểu được bầu đã ấn định; Ban bầu cử báo cáo ngay "
+    "Ủy ban bầu cử để quyết định ngày bầu cử thêm (khoản 2 Điều 79).",
+    "c_additional_na": "Số người trúng cử chưa đủ số đại biểu được bầu đã ấn định; Ban bầu cử báo cáo ngay Ủy ban "
+    "bầu cử tỉnh để đề nghị Hội đồng bầu cử quốc gia xem xét, quyết định việc bầu cử thêm (khoản 1 Điều 79).",
     "c_vacant": "Số người trúng cử đã đạt ít nhất hai phần ba số đại biểu được bầu đã ấn định; không tổ chức bầu cử "
     "thêm (khoản 2 Điều 79).",
     "c_no_further": "Không tổ chức bầu cử thêm hoặc bầu cử lại lần nữa (khoản 3 Điều 79, khoản 4 Điều 80).",
@@ -192,8 +211,9 @@ VI: dict[str, Any] = {
     "sum_add": "Những đơn vị bầu cử phải tổ chức bầu cử thêm và kết quả bầu cử thêm",
     "sum_add_row": "{cons}: {filled}/{seats} đại biểu trúng cử ở lần thứ nhất; bầu cử thêm {n} đại biểu, số cử tri "
     "đã tham gia bỏ phiếu {voted}/{listed} ({pct2}%); người trúng cử: {winners}.",
-    "sum_add_closed": "Số cử tri đi bỏ phiếu chưa quá một nửa, không tổ chức bầu cử thêm lần thứ hai; {body} đã "
-    "quyết định ({reference} ngày {date}) để trống số đại biểu còn thiếu (khoản 3 Điều 79).",
+    "sum_add_closed": "Kết quả bầu cử thêm không được công nhận vì số cử tri đi bỏ phiếu chưa quá một nửa (khoản 1 "
+    "Điều 78); theo khoản 3 Điều 79, không tổ chức bầu cử thêm lần thứ hai: {body} đã quyết định ({reference} ngày "
+    "{date}) để trống số đại biểu còn thiếu.",
     "sum_re_annulled": "{cons}: {body} đã hủy bỏ kết quả bầu cử ({reference} ngày {date}; Điều 81); bầu cử lại: "
     "{voted}/{listed} cử tri ({pct2}%).",
     "revote_unit": "{unit} ({code}) đã bầu cử lại sau khi Hội đồng bầu cử quốc gia hủy bỏ kết quả "
@@ -259,6 +279,14 @@ EN: dict[str, Any] = {
     "sign_note": "(Signature and full name)",
     "sign_seal_note": "(Signature, full name and seal)",
     "based_on": "Having regard to {what};",
+    "based_on_round": "Having regard to {reference} of {date} of {body} on the {kind}",
+    "with_consent": ", with the consent of {body} ({reference} of {date})",
+    "round_kinds": {
+        "additional": "additional election",
+        "re_election": "re-election",
+        "annulment": "annulment of the result and the re-election",
+        "regular": "election",
+    },
     "seats_resolution_blank": "Resolution No. …… of …… fixing the constituencies and the number of deputies "
     "to be elected in each",
     "candidates_resolution_blank": "Resolution No. …… of …… publishing the official list of candidates",
@@ -310,8 +338,18 @@ EN: dict[str, Any] = {
     "conclusions": "Conclusions",
     "c_turnout": "Voters who took part, as a share of all voters of the constituency: {pct}%.",
     "c_re_election": "Voters who took part are not more than half of the voters on the list of the constituency; "
-    "the election in this constituency has no effect. The election board asks for a re-election (Art. 80 of the "
-    "Law on Election of Deputies).",
+    "the result is not recognised (Art. 78(1)). The election board reports at once to the election committee, "
+    "which sets a re-election day once the National Election Council agrees (Art. 80(1), (3)).",
+    "c_re_election_2015": "Voters who took part are not more than half of the voters on the list of the "
+    "constituency; the result is not recognised (Art. 78(1)). The election board reports at once to the election "
+    "committee, which sets a re-election day (Art. 80(1), (3)).",
+    "c_re_election_na": "Voters who took part are not more than half of the voters on the list of the "
+    "constituency; the result is not recognised (Art. 78(1)). The election board reports at once to the "
+    "provincial election committee, which asks the National Election Council to decide on a re-election "
+    "(Art. 80(1), (2)).",
+    "c_additional_void": "Voters who took part in the additional election are not more than half of the voters on "
+    "the list; its result is not recognised (Art. 78(1)) and no second additional election is held (Art. 79(3)). "
+    "Those elected in the first election remain elected.",
     "c_re_election_stands": "Turnout at the re-election is again not more than half; the re-election's result is "
     "recognised and no second re-election is held (Art. 80(4)).",
     "c_winners": "Elected (from the most votes to the fewest):",
@@ -320,8 +358,11 @@ EN: dict[str, Any] = {
     "c_no_winner": "No one is elected.",
     "no_one": "none",
     "c_seats": "Deputies to be elected: {seats}; elected: {filled}; seats still unfilled: {missing}.",
-    "c_additional": "Fewer are elected than the deputies to be elected; the election board asks for an additional "
-    "election (Art. 79 of the Law on Election of Deputies).",
+    "c_additional": "Fewer than two-thirds of the deputies to be elected are elected; the election board reports "
+    "at once to the election committee, which sets the day of an additional election (Art. 79(2)).",
+    "c_additional_na": "Fewer are elected than the deputies to be elected; the election board reports at once to "
+    "the provincial election committee, which asks the National Election Council to decide on an additional "
+    "election (Art. 79(1)).",
     "c_vacant": "At least two-thirds of the seats are filled; no additional election is held (Art. 79(2)).",
     "c_no_further": "No further additional election or re-election is held (Art. 79(3), Art. 80(4)).",
     "c_tie": "{names} have equal votes for the last {seats} seat(s) and which of them is older cannot be "
@@ -377,8 +418,9 @@ EN: dict[str, Any] = {
     "sum_add": "Constituencies that had to hold an additional election, and its result",
     "sum_add_row": "{cons}: {filled} of {seats} deputies elected at the first election; additional election for "
     "{n}, turnout {voted} of {listed} ({pct2}%); elected: {winners}.",
-    "sum_add_closed": "Turnout not over half, and no second additional election is held; {body} decided ({reference} "
-    "of {date}) to leave the remaining seats vacant (Art. 79(3)).",
+    "sum_add_closed": "The additional election's result is not recognised, its turnout not being over half (Art. "
+    "78(1)); no second additional election is held (Art. 79(3)): {body} decided ({reference} of {date}) to leave "
+    "the remaining seats vacant.",
     "sum_re_annulled": "{cons}: {body} annulled the result ({reference} of {date}; Art. 81); re-election: {voted} of "
     "{listed} voters ({pct2}%).",
     "revote_unit": "{unit} ({code}) voted again after the National Election Council annulled its "

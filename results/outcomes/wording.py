@@ -78,6 +78,10 @@ TEXTS = {
         "Turnout %(turnout_pct)s %% (%(voters_voted)s of %(voters_on_list)s voters) is over half"
     ),
     "turnout_not_over_half": gettext_lazy("Turnout %(turnout_pct)s %% is not over half: re-election required"),
+    "turnout_not_over_half_additional": gettext_lazy(
+        "Turnout %(turnout_pct)s %% is not over half: the additional election's result is not recognised, and no "
+        "second additional election is held"
+    ),
     "turnout_not_over_half_after_re_election": gettext_lazy(
         "Turnout %(turnout_pct)s %% is again not over half: the re-election's result is recognised, with no third round"
     ),
@@ -111,8 +115,8 @@ TEXTS = {
         "the result stands"
     ),
     "seats_unfilled_additional_election": gettext_lazy(
-        "%(seats_filled)s of %(seats)s seats are filled: for the National Assembly any shortfall calls for an "
-        "additional election"
+        "%(seats_filled)s of %(seats)s seats are filled: for the National Assembly the provincial committee asks "
+        "the National Election Council to decide on an additional election"
     ),
     "seats_unfilled_below_two_thirds": gettext_lazy(
         "%(seats_filled)s of %(seats)s seats are filled, fewer than two-thirds: additional election required"

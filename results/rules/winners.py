@@ -385,6 +385,9 @@ def _quorum_reasons(c: ContestInput) -> tuple[Reason, ...]:
     if c.round_kind == RE_ELECTION:
         text = f"{said} is again not over half: the re-election's result is recognised, with no third round"
         return (_reason("turnout_not_over_half_after_re_election", ART_RE_ELECTION_ROUND, text, **turnout),)
+    if c.round_kind == ADDITIONAL:  # Art. 78(1): not recognised; Art. 79(3): no second additional election
+        text = f"{said} is not over half: the additional election's result is not recognised, and no second one is held"
+        return (_reason("turnout_not_over_half_additional", f"{ART_QUORUM}, {ART_ADDITIONAL_ROUND}", text, **turnout),)
     text = f"{said} is not over half: re-election required"
     return (_reason("turnout_not_over_half", f"{ART_QUORUM}, {ART_RE_ELECTION}", text, **turnout),)
 

@@ -127,6 +127,9 @@ def test_the_2026_minutes_use_the_2026_forms_and_art_83s_four_copies(election, t
     assert "Mẫu số 23/HĐBC-HĐND" in counting and "Điều 81" in counting  # a re-vote says so
     additional = pdf_text(issued[("constituency", "XA-TA-2/r2")], tmp_path)
     assert "Mẫu số 24/HĐBC-HĐND" in additional and "BẦU CỬ THÊM" in additional
+    assert "Căn cứ Quyết định số 15/QĐ-UBBC ngày 16/03/2026 của Ủy ban bầu cử xã Tân An về việc bầu cử thêm;" in (
+        " ".join(additional.split())
+    )
     revote = " ".join(pdf_text(issued[("constituency", "XA-PL-2/r1")], tmp_path).split())
     assert "(PL-03) đã bầu cử lại sau khi Hội đồng bầu cử quốc gia hủy bỏ kết quả bầu cử (Điều 81)" in revote
     council = pdf_text(issued[("summary", "TINH@SL")], tmp_path)
@@ -134,7 +137,7 @@ def test_the_2026_minutes_use_the_2026_forms_and_art_83s_four_copies(election, t
     # Tân An's summary (Art. 85): both additional elections with their turnout, and the failed one's closing
     tan_an = " ".join(pdf_text(issued[("summary", "XA@SL-TA")], tmp_path).split())
     assert tan_an.count("bầu cử thêm 2 đại biểu, số cử tri đã tham gia bỏ phiếu") == 2
-    assert "không tổ chức bầu cử thêm lần thứ hai; Ủy ban bầu cử xã Tân An đã quyết định" in tan_an
+    assert "không tổ chức bầu cử thêm lần thứ hai: Ủy ban bầu cử xã Tân An đã quyết định" in tan_an
 
 
 def test_loading_the_demo_again_changes_nothing_in_2026(election):

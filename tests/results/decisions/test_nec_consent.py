@@ -72,6 +72,30 @@ def test_the_necs_consent_is_recorded_beside_the_decision_and_audited(low_turnou
     assert entry.data["consent"] == {"body": CONSENT.body, "reference": CONSENT.reference, "date": "2026-03-16"}
 
 
+def test_the_result_page_and_the_round_minute_name_the_necs_consent(world, low_turnout_2026):
+    from results.minutes import data as md
+    from results.minutes import rendering as documents
+    from results.minutes import services as svc
+    from tests.results.minutes_fixtures import INPUTS
+
+    open_round(low_turnout_2026, consent=CONSENT)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(world.users["committee_p"])
+    page = client.get("/elections/world-2021/results/XA1/").content.decode()
+    consent = page.split('data-testid="consent">')[1].split("</span>")[0]
+    assert consent == "With the consent of Hội đồng Bầu cử quốc gia: Công văn số 88/HĐBCQG · 2026-03-16 (Art. 80(3))"
+    # the re-election's Ban minute cites the committee's decision and the consent
+    load(world.election, minutes("U1", "XA", xa_votes("XA1", 600, 550, 200)))
+    low_turnout_2026.refresh_from_db()
+    source = svc.constituency_document(low_turnout_2026).source
+    html = documents.render_html({"source": source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
+    assert (
+        "Căn cứ Nghị quyết số 5/NQ-UBBC ngày 17/03/2026 của Ủy ban bầu cử xã C1 về việc bầu cử lại, sau khi được sự "
+        "đồng ý của Hội đồng Bầu cử quốc gia (Công văn số 88/HĐBCQG ngày 16/03/2026);" in html
+    )
+
+
 def test_a_2021_council_re_election_needs_no_consent(world):
     load(world.election, minutes("U1", "XA", xa_votes("XA1", 390, 380, 5), voted=400))
     further_rounds.round_open(

@@ -278,8 +278,21 @@ def test_an_additional_elections_turnout_and_its_closing_are_on_the_summary_art_
         'class="section"'
     )[0]
     assert "bầu cử thêm 2 đại biểu, số cử tri đã tham gia bỏ phiếu 1.050/2.400 (43,75%)" in item_5
-    assert "không tổ chức bầu cử thêm lần thứ hai; Hội đồng Bầu cử quốc gia đã quyết định (Nghị quyết số" in item_5
-    assert "khoản 3 Điều 79" in item_5
+    assert "Kết quả bầu cử thêm không được công nhận vì số cử tri đi bỏ phiếu chưa quá một nửa (khoản 1 Điều 78)" in (
+        item_5
+    )
+    assert "theo khoản 3 Điều 79, không tổ chức bầu cử thêm lần thứ hai: Hội đồng Bầu cử quốc gia đã quyết định" in (
+        item_5
+    )
+    # the Ban's minute of that round (Art. 77) says the same, and keeps round 1's winner
+    cons.refresh_from_db()
+    cons_doc = svc.constituency_document(cons)
+    assert cons_doc.source["round"] == 2
+    html = documents.render_html({"source": cons_doc.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
+    assert "kết quả bầu cử thêm không được công nhận (khoản 1 Điều 78) và không tổ chức bầu cử thêm lần thứ hai" in html
+    assert "đề nghị tổ chức bầu cử lại" not in html
+    # and cites the decision that set the additional election
+    assert "Căn cứ Nghị quyết số 40/NQ-HĐBCQG ngày 28/05/2021 của Hội đồng Bầu cử quốc gia về việc bầu cử thêm;" in html
 
 
 def test_a_whole_constituencys_annulment_is_told_as_such_on_the_summary_not_as_low_turnout_art_81(world):

@@ -113,7 +113,11 @@ def test_golden_re_election_minutes(world, tmp_path):
     cons.refresh_from_db()
     first = issue(svc.constituency_document(cons), world.users["committee_c1"])
     text = pdf_text(svc.minute_pdf(first), tmp_path)
-    assert "cuộc bầu cử ở đơn vị bầu cử này không có giá trị" in " ".join(text.split())
+    # Art. 78(1): not recognised; Art. 80(1), (3) as in 2021: the Ban reports, the committee sets the day
+    assert "kết quả bầu cử chưa được công nhận (khoản 1 Điều 78)" in " ".join(text.split())
+    assert "Ban bầu cử báo cáo ngay Ủy ban bầu cử để quyết định ngày bầu cử lại (khoản 1, khoản 3 Điều 80)" in " ".join(
+        text.split()
+    )
     further_rounds.round_open(
         constituency=cons, kind="re_election", voting_day=dt.date(2021, 5, 30), decision=DECISION, by=None
     )
@@ -289,6 +293,6 @@ def test_the_data_of_a_minute_names_candidates_by_code_not_by_row_id(world, tmp_
     assert tie["params"]["candidates"] == ["XA1-02", "XA1-03"]
     minute = issue(document, world.users["committee_c1"])
     text = " ".join(pdf_text(svc.minute_pdf(minute), tmp_path).split())
-    said = "Ông/Bà Nguyễn Thị Thu Hà và Ông/Bà Phan Văn Khải có số phiếu bầu ngang nhau cho 1 ghế cuối cùng"
+    said = "Ông/Bà Nguyễn Thị Thu Hà và ông/bà Phan Văn Khải có số phiếu bầu ngang nhau cho 1 ghế cuối cùng"
     assert said + " và không xác định được người nhiều tuổi hơn" in text
     assert "đề nghị Ủy ban bầu cử xem xét, quyết định" in text

@@ -102,6 +102,17 @@ def test_an_additional_round_that_misses_the_quorum_calls_for_a_re_election(leve
     assert d.elected == ()
 
 
+@pytest.mark.parametrize(("voted", "recognised"), [(500, False), (501, True)])
+def test_an_additional_election_at_exactly_half_is_not_recognised_and_none_follows_arts_78_1_79_3(voted, recognised):
+    """The reason says so, not "re-election required": no second additional election is held (Art. 79(3))."""
+    d = rules.vn_2015(contest(cand(1, 450), on_list=1000, voted=voted, round_kind="additional"))
+    assert (d.elected == (1,)) == recognised
+    if not recognised:
+        assert codes(d) == ["turnout_not_over_half_additional"]
+        assert reason(d, "turnout_not_over_half_additional").article == "Art. 78(1), Art. 79(3)"
+        assert "re-election" not in reason(d, "turnout_not_over_half_additional").message
+
+
 @pytest.mark.parametrize("level", [NA, COMM])
 def test_a_re_election_that_misses_the_quorum_again_is_recognised(level):
     # given a re-election where only 300 of 1,000 voted; 200 of 300 valid for candidate 1
