@@ -105,7 +105,7 @@ def text(flag: "Flag") -> str:
 
 
 def reference(flag: "Flag") -> str:
-    """ "check: Art. 76(2)" as "kiểm tra: Điều 75(2)" in Vietnamese; screening references keep their papers."""
+    """ "check: Art. 76(2)" as "kiểm tra: Điều 76(2)" in Vietnamese; screening references keep their papers."""
     prefix, sep, rest = flag.source.partition(": ")
     if not sep or prefix not in SOURCES:
         return flag.source

@@ -436,7 +436,11 @@ def _second_rounds(t: dict[str, Any], s: dict[str, Any], kind: str, language: st
             if second is None and vacant is not None:  # Art. 79(1): the NEC decided not to hold one
                 lines.append(
                     t["sum_add_vacant"].format(
-                        cons=c["name"], filled=first_filled, seats=c["seats"], **_decided(vacant, language)
+                        cons=c["name"],
+                        filled=first_filled,
+                        seats=c["seats"],
+                        vacant=c["seats"] - first_filled,
+                        **_decided(vacant, language),
                     )
                 )
             elif second is None:

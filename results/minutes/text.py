@@ -221,7 +221,7 @@ VI: dict[str, Any] = {
     "revote_reason": "Lý do hủy bỏ: {reason}.",
     "sum_add_pending": "{cons}: {filled}/{seats} đại biểu trúng cử; phải tổ chức bầu cử thêm, chưa có kết quả.",
     "sum_add_vacant": "{cons}: {filled}/{seats} đại biểu trúng cử; {body} đã quyết định ({reference} ngày {date}) "
-    "không tổ chức bầu cử thêm.",
+    "không tổ chức bầu cử thêm; số ghế còn trống: {vacant}.",
     "sum_events": "Những việc quan trọng đã xảy ra và kết quả giải quyết",
     "sum_decided_tie_settled": "{cons}: những người ứng cử có số phiếu bầu bằng nhau; {body} đã quyết định người "
     "trúng cử ({reference} ngày {date}; khoản 4 Điều 78).",
@@ -429,7 +429,7 @@ EN: dict[str, Any] = {
     "sum_add_pending": "{cons}: {filled} of {seats} deputies elected; an additional election is required, no result "
     "yet.",
     "sum_add_vacant": "{cons}: {filled} of {seats} deputies elected; {body} decided ({reference} of {date}) to hold "
-    "no additional election.",
+    "no additional election; seats left vacant: {vacant}.",
     "sum_events": "Important events and how they were resolved",
     "sum_decided_tie_settled": "{cons}: candidates tied; {body} decided who is elected ({reference} of {date}; "
     "Art. 78(4)).",

@@ -1,4 +1,4 @@
-"""Election day: turnout reports and the counting minutes (Biên bản kết quả kiểm phiếu, Art. 75).
+"""Election day: turnout reports and the counting minutes (Biên bản kết quả kiểm phiếu, Art. 76).
 
 One tally per polling unit x contest x round. A tally's every version is kept (TallyVersion); the
 Tally row holds the current one. Corrections of an approved tally go through TallyCorrection.

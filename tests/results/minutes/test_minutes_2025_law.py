@@ -174,7 +174,7 @@ def test_the_na_minute_names_the_necs_decision_to_hold_no_additional_election(wo
     html = documents.render_html({"source": document.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
     assert (
         "1/3 đại biểu trúng cử; Hội đồng Bầu cử quốc gia đã quyết định (Nghị quyết số 40/NQ-HĐBCQG ngày "
-        "28/05/2021) không tổ chức bầu cử thêm." in html
+        "28/05/2021) không tổ chức bầu cử thêm; số ghế còn trống: 2." in html
     )
     cons = svc.constituency_document(world.constituencies["QH1"])
     html = documents.render_html({"source": cons.source, "inputs": INPUTS}, "vi", settings=md.settings_for(0))
