@@ -205,6 +205,7 @@ class ContestTotals:
     seats: int
     seats_published: int
     seats_filled: int
+    seats_vacant: int  # left vacant by a recorded decision (CONTRACT §10 `seats_left_vacant`, Arts. 79, 80)
     figures: Figures
     affiliations: list[AffiliationTotal]
     corrections: int
@@ -215,7 +216,7 @@ def contest_totals(contest: Contest) -> ContestTotals:
     figures = Figures()
     votes: dict[str, int] = defaultdict(int)
     won: dict[str, int] = defaultdict(int)
-    n = seats_published = filled = corrections = 0
+    n = seats_published = filled = vacant = corrections = 0
     for pub in (
         ResultPublication.objects.filter(constituency__contest=contest, current=True)
         .select_related("constituency")
@@ -224,6 +225,8 @@ def contest_totals(contest: Contest) -> ContestTotals:
         n += 1
         seats_published += pub.constituency.seats
         filled += pub.seats_filled
+        if any(d.get("kind") == "seats_left_vacant" for d in pub.data.get("decisions") or []):
+            vacant += pub.constituency.seats - pub.seats_filled
         corrections += pub.kind == ResultPublication.Kind.CORRECTION
         figures.add(Figures(**{f: int(pub.data.get(f) or 0) for f in FIGURES}))
         for c in pub.data.get("candidates", []):
@@ -247,6 +250,7 @@ def contest_totals(contest: Contest) -> ContestTotals:
         seats=agg["seats"],
         seats_published=seats_published,
         seats_filled=filled,
+        seats_vacant=vacant,
         figures=figures,
         affiliations=affiliations,
         corrections=corrections,
