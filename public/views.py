@@ -51,8 +51,9 @@ def _area_rows(election: Election, areas: list[Area], overview: selectors.Turnou
                 "url": reverse("public:area", args=[election.slug, a.code]),
                 "units": p.units if p else 0,
                 "units_total": p.units_total if p else 0,
-                "voters_on_list": p.voters_on_list if p else 0,
-                "voters_voted": p.voters_voted if p else 0,
+                # No unit has reported yet: a dash, not a count of 0 voters beside the results' own figures.
+                "voters_on_list": p.voters_on_list if p and p.reported else None,
+                "voters_voted": p.voters_voted if p and p.reported else None,
                 "turnout": pct_value(p.turnout_pct if p and p.reported else None),
             }
         )
