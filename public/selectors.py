@@ -19,6 +19,7 @@ from public.cache import Revision, cached_value
 from results.minutes import data as minutes_data
 from results.models import Minute, ResultPublication, Tally, TurnoutPublication, TurnoutReport
 from results.outcomes.constituency import FIGURES, Figures
+from results.rules.closing import SEATS_LEFT_VACANT
 from results.rules.percentages import percent
 from voters.selectors import turnout_by_unit
 
@@ -225,7 +226,7 @@ def contest_totals(contest: Contest) -> ContestTotals:
         n += 1
         seats_published += pub.constituency.seats
         filled += pub.seats_filled
-        if any(d.get("kind") == "seats_left_vacant" for d in pub.data.get("decisions") or []):
+        if any(d.get("kind") == SEATS_LEFT_VACANT for d in pub.data.get("decisions") or []):
             vacant += pub.constituency.seats - pub.seats_filled
         corrections += pub.kind == ResultPublication.Kind.CORRECTION
         figures.add(Figures(**{f: int(pub.data.get(f) or 0) for f in FIGURES}))

@@ -17,35 +17,22 @@ from results.models.minutes import Minute, MinutesSettings
 from results.rules import checks, closing, second_rounds
 from results.rules import deadlines as law
 from results.rules import winners as rules
-from results.rules.winners import CandidateInput, ContestInput
+from tests.results.rules import inputs
+from tests.results.rules.inputs import cand
 from voters import rules as voter_rules
 
 D = dt.date
 DAY_2026 = D(2026, 3, 15)  # under Law 83/2025/QH15
 DAY_2021 = D(2021, 5, 23)  # under the 2015 text
-BORN = D(1970, 1, 1)
 
 
 def days_after(day: dt.date, n: int) -> dt.date:
     return day + dt.timedelta(days=n)
 
 
-def cand(id_, votes, born=BORN):
-    return CandidateInput(id=id_, votes=votes, born=born, ballot_order=id_)
-
-
-def contest(
-    *candidates, seats=1, level="national_assembly", on_list=1000, voted=1000, valid=None, round_kind="regular"
-):
-    return ContestInput(
-        level=level,
-        seats=seats,
-        voters_on_list=on_list,
-        voters_voted=voted,
-        valid_ballots=voted if valid is None else valid,
-        candidates=candidates,
-        round_kind=round_kind,
-    )
+def contest(*candidates, voted=1000, **kwargs):
+    """A contest where, unless told, every voter on the list of 1,000 voted."""
+    return inputs.contest(*candidates, voted=voted, **kwargs)
 
 
 def reasons(decision, code):

@@ -10,30 +10,13 @@ from hypothesis import strategies as st
 
 from results.rules import winners as rules
 from results.rules.winners import CandidateInput, ContestInput, InvalidContest
+from tests.results.rules.inputs import MID, NA, cand, contest
 
-NA = "national_assembly"
 PROV = "provincial_council"
 DIST = "district_council"
 COMM = "commune_council"
 OLD = dt.date(1960, 5, 1)
-MID = dt.date(1970, 1, 1)
 YOUNG = dt.date(1985, 9, 30)
-
-
-def cand(id_, votes, born=MID, order=None):
-    return CandidateInput(id=id_, votes=votes, born=born, ballot_order=id_ if order is None else order)
-
-
-def contest(*candidates, seats=1, level=NA, on_list=1000, voted=900, valid=None, round_kind="regular"):
-    return ContestInput(
-        level=level,
-        seats=seats,
-        voters_on_list=on_list,
-        voters_voted=voted,
-        valid_ballots=voted if valid is None else valid,
-        candidates=tuple(candidates),
-        round_kind=round_kind,
-    )
 
 
 def codes(decision):
